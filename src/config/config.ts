@@ -1,0 +1,1 @@
+export type { Config, Exemption } from './schema.js';

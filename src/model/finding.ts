@@ -1,0 +1,31 @@
+import type { ObjectRef } from './kube-object.js';
+import type { Category, Severity } from './severity.js';
+
+/** One problem found by a rule, in the stable shape every reporter uses. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  category: Category;
+  message: string;
+  /** The object the finding is about; absent for findings about a file (invalid YAML). */
+  object?: ObjectRef;
+  /** JSON pointer to the offending field within the object. */
+  path?: string;
+  source?: FindingSource;
+  /** Set when an exemption matched (the finding is kept for --show-exempted). */
+  exemption?: AppliedExemption;
+}
+
+export interface FindingSource {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface AppliedExemption {
+  /** `annotation` or `config` */
+  via: 'annotation' | 'config';
+  reason: string;
+  owner?: string;
+  expires?: string;
+}

@@ -1,0 +1,35 @@
+/** RFC 6901 JSON pointers. */
+
+export function escapeSegment(s: string | number): string {
+  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function unescapeSegment(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Join segments into a pointer: `pointer('spec', 'containers', 0)` → `/spec/containers/0`. */
+export function pointer(...segments: Array<string | number>): string {
+  return segments.length === 0 ? '' : `/${segments.map(escapeSegment).join('/')}`;
+}
+
+/** Append segments to an existing pointer. */
+export function join(base: string, ...segments: Array<string | number>): string {
+  return base + pointer(...segments);
+}
+
+export function parsePointer(p: string): string[] {
+  if (p === '' || p === '/') return p === '/' ? [''] : [];
+  if (!p.startsWith('/')) throw new Error(`invalid JSON pointer: ${p}`);
+  return p.slice(1).split('/').map(unescapeSegment);
+}
+
+/** The value at a pointer, or undefined. */
+export function getAt(root: unknown, p: string): unknown {
+  let cur: unknown = root;
+  for (const seg of parsePointer(p)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
