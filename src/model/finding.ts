@@ -29,3 +29,22 @@ export interface AppliedExemption {
   owner?: string;
   expires?: string;
 }
+
+/** The outcome of a scan, handed to every reporter. */
+export interface ScanResult {
+  /** Findings that were not exempted, sorted by file, line, rule. */
+  findings: Finding[];
+  /** Findings an exemption matched (shown with --show-exempted). */
+  exempted: Finding[];
+  stats: ScanStats;
+}
+
+export interface ScanStats {
+  files: number;
+  objects: number;
+  /** YAML documents without apiVersion/kind. */
+  skippedDocuments: number;
+  /** Files skipped (too large, binary, unreadable). */
+  skippedFiles: number;
+  durationMs: number;
+}

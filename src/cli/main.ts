@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { describeError, exitCodeFor, KubeprintError } from '../errors.js';
+import { type CliIO, type CommandModule, processIO } from './io.js';
+
+/** Commands load lazily so that start-up stays small. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+
+  rules: () => import('./rules.js'),
+  explain: () => import('./explain.js'),
+};
+
+/** Register a command (used by command files added later; keeps main.ts a plain table). */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS);
+}
+
+const VERSION = '0.1.0';
+
+async function usage(io: CliIO): Promise<void> {
+  const lines = ['Usage: kubeprint <command> [options]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    const mod = await load();
+    lines.push(`  ${name.padEnd(10)} ${mod.summary}`);
+  }
+  lines.push('', 'Run `kubeprint <command> --help` for its options.');
+  io.stdout(`${lines.join('\n')}\n`);
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    await usage(io);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === '--version' || cmd === 'version') {
+    io.stdout(`kubeprint ${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) {
+    io.stderr(`kubeprint: unknown command "${cmd}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    const mod = await load();
+    return await mod.run(rest, io);
+  } catch (err) {
+    io.stderr(`kubeprint ${cmd}: ${describeError(err)}\n`);
+    if (process.env.KUBEPRINT_DEBUG && err instanceof Error && !(err instanceof KubeprintError)) {
+      io.stderr(`${err.stack}\n`);
+    }
+    return exitCodeFor(err);
+  }
+}
+
+// Run when executed directly (bin), not when imported by tests.
+const invokedAs = process.argv[1] ?? '';
+if (/(?:main|kubeprint|kubectl-kubeprint)(?:\.js)?$/.test(invokedAs)) {
+  const io = processIO();
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      io.stderr(`kubeprint: ${describeError(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
