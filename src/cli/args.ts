@@ -1,4 +1,9 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
+
 import { KubeprintError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -7,9 +12,9 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * `util.parseArgs` with kubeprint's error convention: unknown or malformed
  * options become a USAGE error (exit 2) with a one-line cause.
  */
-export function parseCommandArgs<O extends Options>(args: string[], options: O, allowPositionals = true) {
+export function parseCommandArgs<O extends Options>(args: string[], options: O): Parsed<O> {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new KubeprintError('USAGE', err instanceof Error ? err.message : String(err));
   }

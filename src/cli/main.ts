@@ -4,7 +4,6 @@ import { type CliIO, type CommandModule, processIO } from './io.js';
 
 /** Commands load lazily so that start-up stays small. */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
-
   rules: () => import('./rules.js'),
   explain: () => import('./explain.js'),
 };

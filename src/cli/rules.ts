@@ -33,7 +33,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const idW = Math.max(2, ...rules.map((r) => r.id.length));
   const catW = Math.max(6, ...rules.map((r) => r.category.length));
   io.stdout(`${'ID'.padEnd(idW)}  ${'PILLAR'.padEnd(catW)}  SEVERITY  TITLE\n`);
-  for (const r of rules) io.stdout(`${r.id.padEnd(idW)}  ${r.category.padEnd(catW)}  ${r.severity.padEnd(8)}  ${r.title}\n`);
+  for (const r of rules)
+    io.stdout(`${r.id.padEnd(idW)}  ${r.category.padEnd(catW)}  ${r.severity.padEnd(8)}  ${r.title}\n`);
   io.stdout(`\n${rules.length} rules\n`);
   return 0;
 }
