@@ -1,0 +1,165 @@
+import jsYaml from 'js-yaml';
+import { parseDocument } from 'yaml';
+
+/** One YAML document cut out of a file, with where it starts. */
+export interface RawDocument {
+  /** 0-based index among the file's documents. */
+  index: number;
+  /** 0-based line of the document's first line in the file. */
+  lineOffset: number;
+  text: string;
+}
+
+export type ParsedDocument =
+  | { $case: 'value'; doc: RawDocument; value: unknown; duplicateKeys: Problem[] }
+  | { $case: 'empty'; doc: RawDocument }
+  | { $case: 'error'; doc: RawDocument; problem: Problem };
+
+export interface Problem {
+  code: 'invalid-yaml' | 'duplicate-key';
+  message: string;
+  /** 1-based line and column within the file. */
+  line: number;
+  column: number;
+}
+
+const DOC_START = /^---(?:[ \t]|$)/;
+const DOC_END = /^\.\.\.(?:[ \t]|$)/;
+
+/**
+ * Split a YAML stream into documents by its `---` and `...` markers. Markers
+ * at column 0 always end a document in YAML (even inside block scalars), so
+ * a line-based split is exact.
+ */
+export function splitDocuments(text: string): RawDocument[] {
+  const lines = text.split('\n');
+  const docs: RawDocument[] = [];
+  let start = 0;
+  let buf: string[] = [];
+  let sawMarker = false;
+  const flush = (nextStart: number) => {
+    if (buf.length > 0 || sawMarker) docs.push({ index: docs.length, lineOffset: start, text: buf.join('\n') });
+    buf = [];
+    start = nextStart;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.startsWith('---') && DOC_START.test(line)) {
+      if (hasContent(buf) || sawMarker) flush(i);
+      else {
+        buf = [];
+        start = i;
+      }
+      sawMarker = true;
+      // content after the marker on the same line belongs to the document; keep columns
+      buf.push(`   ${line.slice(3)}`);
+      continue;
+    }
+    if (line.startsWith('...') && DOC_END.test(line)) {
+      flush(i + 1);
+      sawMarker = false;
+      continue;
+    }
+    buf.push(line);
+  }
+  if (hasContent(buf)) flush(lines.length);
+  return docs;
+}
+
+function hasContent(lines: string[]): boolean {
+  for (const l of lines) {
+    const t = l.trim();
+    if (t !== '' && !t.startsWith('#')) return true;
+  }
+  return false;
+}
+
+// Kubernetes YAML: the core schema plus merge keys; timestamps stay strings.
+const SCHEMA = jsYaml.CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
+// An alias (`*name`) anywhere: such documents go through `yaml`, which bounds alias expansion.
+const ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
+/** Documents with more alias expansions than this are refused (billion laughs). */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Parse one document: fast with js-yaml, exact errors with positions, aliases bounded. */
+export function parseRawDocument(doc: RawDocument): ParsedDocument {
+  if (!hasContent(doc.text.split('\n'))) return { $case: 'empty', doc };
+  if (ALIAS.test(doc.text)) return parseWithYaml(doc);
+  try {
+    const value = jsYaml.load(doc.text, { schema: SCHEMA });
+    if (value === null || value === undefined) return { $case: 'empty', doc };
+    return { $case: 'value', doc, value, duplicateKeys: [] };
+  } catch (err) {
+    const problem = problemFrom(err, doc);
+    if (problem.code === 'duplicate-key') {
+      // Report it, then read the document as the API server would (last key wins).
+      const dups = collectDuplicates(doc);
+      try {
+        const value = jsYaml.load(doc.text, { schema: SCHEMA, json: true });
+        return { $case: 'value', doc, value, duplicateKeys: dups.length ? dups : [problem] };
+      } catch (err2) {
+        return { $case: 'error', doc, problem: problemFrom(err2, doc) };
+      }
+    }
+    return { $case: 'error', doc, problem };
+  }
+}
+
+function problemFrom(err: unknown, doc: RawDocument): Problem {
+  const e = err as { reason?: string; message?: string; mark?: { line: number; column: number } };
+  const reason = e.reason ?? e.message ?? String(err);
+  const line = (e.mark?.line ?? 0) + doc.lineOffset + 1;
+  const column = (e.mark?.column ?? 0) + 1;
+  const code = /duplicated mapping key/.test(reason) ? 'duplicate-key' : 'invalid-yaml';
+  return { code, message: reason, line, column };
+}
+
+function collectDuplicates(doc: RawDocument): Problem[] {
+  const d = parseDocument(doc.text, { uniqueKeys: true, prettyErrors: false });
+  const out: Problem[] = [];
+  for (const e of d.errors) {
+    if (e.code !== 'DUPLICATE_KEY') continue;
+    const lp = e.linePos?.[0];
+    out.push({
+      code: 'duplicate-key',
+      message: e.message.split('\n')[0] ?? 'duplicate key',
+      line: (lp?.line ?? 1) + doc.lineOffset,
+      column: lp?.col ?? 1,
+    });
+  }
+  return out;
+}
+
+function parseWithYaml(doc: RawDocument): ParsedDocument {
+  const d = parseDocument(doc.text, { uniqueKeys: false, prettyErrors: false, merge: true });
+  const first = d.errors[0];
+  if (first) {
+    const lp = first.linePos?.[0];
+    return {
+      $case: 'error',
+      doc,
+      problem: {
+        code: 'invalid-yaml',
+        message: first.message.split('\n')[0] ?? 'invalid YAML',
+        line: (lp?.line ?? 1) + doc.lineOffset,
+        column: lp?.col ?? 1,
+      },
+    };
+  }
+  try {
+    const value = d.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    if (value === null || value === undefined) return { $case: 'empty', doc };
+    return { $case: 'value', doc, value, duplicateKeys: [] };
+  } catch (err) {
+    return {
+      $case: 'error',
+      doc,
+      problem: {
+        code: 'invalid-yaml',
+        message: `${err instanceof Error ? err.message : String(err)} (alias expansion is limited to ${MAX_ALIAS_COUNT})`,
+        line: doc.lineOffset + 1,
+        column: 1,
+      },
+    };
+  }
+}

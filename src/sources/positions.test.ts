@@ -1,0 +1,113 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { splitDocuments } from './documents.js';
+import { PositionIndex } from './positions.js';
+
+const APPS = '../shared/corpora/apps';
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      if (name !== 'templates') yamlFiles(p, out);
+    } else if (/\.ya?ml$/.test(name) && st.size < 1_000_000) out.push(p);
+  }
+  return out;
+}
+
+/** Every pointer in a yaml Document, with the 1-based line/column of its key (or item). */
+function expectedPositions(node: unknown, ptr: string, counter: LineCounter, out: Map<string, [number, number]>) {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const p = `${ptr}/${String(pair.key.value).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const r = (pair.key as Node).range;
+      if (r) {
+        const lp = counter.linePos(r[0]);
+        out.set(p, [lp.line, lp.col]);
+      }
+      expectedPositions(pair.value, p, counter, out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const p = `${ptr}/${i}`;
+      expectedPositions(item, p, counter, out);
+    });
+  }
+}
+
+describe('PositionIndex', () => {
+  it('resolves block-style pointers exactly as a full YAML parse does, on every corpus app file', () => {
+    if (!existsSync(APPS)) {
+      console.warn(`skipping: ${APPS} is absent`);
+      return;
+    }
+    let checked = 0;
+    let fallbacks = 0;
+    for (const file of yamlFiles(APPS)) {
+      const text = readFileSync(file, 'utf8');
+      const counter = new LineCounter();
+      const ydocs = parseAllDocuments(text, { lineCounter: counter });
+      if (!Array.isArray(ydocs) || ydocs.some((d) => d.errors.length)) continue;
+      const raws = splitDocuments(text).filter((d) => d.text.trim().replace(/^#.*$/gm, '').trim() !== '');
+      const ydocsWithContent = ydocs.filter((d) => d.contents !== null);
+      if (raws.length !== ydocsWithContent.length) continue;
+      raws.forEach((raw, i) => {
+        const expected = new Map<string, [number, number]>();
+        expectedPositions(ydocsWithContent[i]?.contents, '', counter, expected);
+        const idx = new PositionIndex(raw.text, raw.lineOffset);
+        for (const [ptr, [line, col]] of expected) {
+          const segs = ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+          const fast = idx.fast(segs);
+          if (!fast.exact) {
+            fallbacks++;
+            continue;
+          }
+          expect({ file, ptr, pos: fast.pos }).toEqual({ file, ptr, pos: { line, column: col } });
+          checked++;
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(5_000);
+    // the fast path handles nearly everything in real manifests
+    expect(fallbacks / (checked + fallbacks)).toBeLessThan(0.02);
+  });
+
+  it('falls back to a full parse for flow style and still finds the line', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a,\n  image: nginx}]}\n';
+    const idx = new PositionIndex(text, 10);
+    expect(idx.positionOf('/spec/containers/0/image')).toEqual({ line: 14, column: 3 });
+  });
+
+  it('points at the key of a mapping entry and the dash of a sequence item', () => {
+    const text = [
+      'kind: Deployment',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '      - name: a',
+      '        image: x',
+      '      - name: b # second',
+      '',
+      '        # comment',
+      '        image: "y"',
+      '        args:',
+      '          - |',
+      '            image: fake',
+      '          - two',
+    ].join('\n');
+    const idx = new PositionIndex(text, 0);
+    expect(idx.positionOf('/spec/template/spec/containers/1/image')).toEqual({ line: 11, column: 9 });
+    expect(idx.positionOf('/spec/template/spec/containers/1')).toEqual({ line: 8, column: 7 });
+    expect(idx.positionOf('/spec/template/spec/containers/1/args/1')).toEqual({ line: 15, column: 11 });
+    // a field that does not exist resolves to its nearest ancestor
+    expect(idx.positionOf('/spec/template/spec/containers/1/securityContext/privileged')).toEqual({
+      line: 8,
+      column: 7,
+    });
+  });
+});
