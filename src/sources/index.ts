@@ -1,0 +1,284 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { KubeprintError } from '../errors.js';
+import type { Finding } from '../model/finding.js';
+import type { KubeObject, ObjectSource } from '../model/kube-object.js';
+import { inputProblem, objectsFromText } from './file-objects.js';
+import { type HelmOptions, renderChart, templatePathInChart } from './helm.js';
+import { KUSTOMIZATION_FILES, readKustomization, renderKustomization, takeOrigin } from './kustomize.js';
+import { PositionIndex } from './positions.js';
+
+export { objectsFromText } from './file-objects.js';
+
+export interface LoadOptions {
+  cwd: string;
+  /** Reads stdin for the path `-`. */
+  stdin?: () => Promise<string>;
+  /** Scan every file as it is: no Kustomize or Helm rendering. */
+  raw?: boolean;
+  helm?: HelmOptions;
+  /** Files larger than this are reported and skipped (default 8 MiB). */
+  maxFileBytes?: number;
+  /** Called with one line for each render that failed (the CLI prints it on stderr). */
+  notice?: (line: string) => void;
+}
+
+export interface LoadResult {
+  objects: KubeObject[];
+  /** Findings about the input itself: invalid YAML, skipped files, failed renders. */
+  problems: Finding[];
+  files: number;
+  skippedDocuments: number;
+  skippedFiles: number;
+}
+
+const YAML_FILE = /\.(ya?ml|json)$/i;
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Read every path (file, directory, or `-` for stdin) into objects. Plain files
+ * keep exact positions; root kustomizations and charts are rendered with the
+ * real tools and their objects point back at the files they came from.
+ *
+ * @throws KubeprintError PATH_NOT_FOUND when a path does not exist.
+ */
+export async function loadInputs(paths: string[], opts: LoadOptions): Promise<LoadResult> {
+  const result: LoadResult = { objects: [], problems: [], files: 0, skippedDocuments: 0, skippedFiles: 0 };
+  const ctx = new Loader(opts, result);
+  for (const p of paths) {
+    if (p === '-') {
+      if (!opts.stdin) throw new KubeprintError('USAGE', 'stdin is not available');
+      ctx.addText(await opts.stdin(), '-', '-');
+      result.files++;
+      continue;
+    }
+    const abs = resolve(opts.cwd, p);
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new KubeprintError('PATH_NOT_FOUND', `${p}: no such file or directory`);
+    }
+    if (st.isDirectory()) await ctx.addDirectory(abs, p);
+    else ctx.addFile(abs, p);
+  }
+  return result;
+}
+
+class Loader {
+  private readonly maxBytes: number;
+  private readonly originCache = new Map<string, KubeObject[]>();
+
+  constructor(
+    private readonly opts: LoadOptions,
+    private readonly result: LoadResult,
+  ) {
+    this.maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  /** How a path is shown: relative to the working directory when the user gave relative paths. */
+  private display(abs: string, givenRoot: string, rootAbs: string): string {
+    if (isAbsolute(givenRoot)) return abs;
+    const rel = relative(rootAbs, abs);
+    return rel === '' ? givenRoot : join(givenRoot, rel);
+  }
+
+  private displayAny(abs: string): string {
+    return relative(this.opts.cwd, abs) || '.';
+  }
+
+  addText(text: string, file: string, scope: string): void {
+    const r = objectsFromText(text, { file, scope });
+    this.result.objects.push(...r.objects);
+    this.result.problems.push(...r.problems);
+    this.result.skippedDocuments += r.skippedDocuments;
+  }
+
+  /** Read a file's text, or report why it is skipped. */
+  private readText(abs: string, shown: string): string | undefined {
+    let buf: Buffer;
+    try {
+      const st = statSync(abs);
+      if (st.size > this.maxBytes) {
+        this.skip(shown, `file is ${st.size} bytes, over the ${this.maxBytes}-byte limit; skipped`);
+        return undefined;
+      }
+      buf = readFileSync(abs);
+    } catch (err) {
+      this.skip(shown, `cannot read: ${(err as Error).message}`);
+      return undefined;
+    }
+    const head = buf.subarray(0, 8192);
+    if (head.includes(0)) {
+      this.skip(shown, 'binary file (contains NUL bytes); skipped');
+      return undefined;
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    } catch {
+      this.skip(shown, 'not UTF-8 text; skipped');
+      return undefined;
+    }
+  }
+
+  private skip(file: string, why: string): void {
+    this.result.skippedFiles++;
+    this.result.problems.push(inputProblem('file-skipped', why, file));
+  }
+
+  addFile(abs: string, shown: string): void {
+    const text = this.readText(abs, shown);
+    this.result.files++;
+    if (text === undefined) return;
+    this.addText(text, shown, dirname(shown));
+  }
+
+  async addDirectory(rootAbs: string, given: string): Promise<void> {
+    const files: string[] = [];
+    const kdirs: string[] = [];
+    const charts: string[] = [];
+    walk(rootAbs, files, kdirs, charts);
+    const show = (abs: string) => this.display(abs, given, rootAbs);
+    if (this.opts.raw) {
+      for (const f of files) this.addFile(f, show(f));
+      return;
+    }
+    const infos = await Promise.all(
+      kdirs.map((d) => readKustomization(d, join(d, KUSTOMIZATION_FILES.find((n) => exists(join(d, n))) as string))),
+    );
+    const referenced = new Set<string>();
+    for (const info of infos) for (const r of info.references) referenced.add(r);
+    const roots = infos.filter((i) => !referenced.has(i.dir));
+    const covered = (f: string) =>
+      referenced.has(f) || kdirs.some((d) => isUnder(f, d)) || charts.some((c) => isUnder(f, c));
+    for (const f of files) if (!covered(f)) this.addFile(f, show(f));
+    // charts inside a kustomization are kustomize's business; subcharts are their parent's
+    const rootCharts = charts.filter((c) => !kdirs.some((d) => isUnder(c, d)) && !charts.some((o) => o !== c && isUnder(c, o)));
+    const renders: Array<Promise<void>> = [];
+    for (const k of roots) renders.push(this.addKustomization(k.dir, show(k.dir), show(k.file)));
+    for (const c of rootCharts) renders.push(this.addChart(c, show(c)));
+    await Promise.all(renders);
+  }
+
+  private async addKustomization(dirAbs: string, shownDir: string, shownFile: string): Promise<void> {
+    const out = await renderKustomization(dirAbs);
+    this.result.files++;
+    if (!out.ok) {
+      this.renderFailed(shownFile, out.error);
+      return;
+    }
+    const r = objectsFromText(out.text, { file: shownFile, scope: shownDir });
+    this.result.problems.push(...r.problems);
+    this.result.skippedDocuments += r.skippedDocuments;
+    for (const obj of r.objects) {
+      const origin = takeOrigin(obj.raw);
+      const source = origin ? this.originSource(obj, origin) : undefined;
+      this.result.objects.push({ ...obj, source: source ?? fixedSource(shownFile, obj.source?.docIndex ?? 0) });
+    }
+  }
+
+  /** The source document an object came from, found by kind and name in its origin file. */
+  private originSource(obj: KubeObject, originAbs: string): ObjectSource | undefined {
+    let objs = this.originCache.get(originAbs);
+    if (!objs) {
+      let text: string | undefined;
+      try {
+        text = readFileSync(originAbs, 'utf8');
+      } catch {
+        text = undefined;
+      }
+      objs = text === undefined ? [] : objectsFromText(text, { file: this.displayAny(originAbs), scope: '' }).objects;
+      this.originCache.set(originAbs, objs);
+    }
+    const sameKind = objs.filter((o) => o.kind === obj.kind);
+    const match =
+      sameKind.find((o) => o.name === obj.name) ??
+      sameKind.find((o) => o.name !== '' && obj.name.includes(o.name)) ??
+      (sameKind.length === 1 ? sameKind[0] : undefined);
+    return match?.source;
+  }
+
+  private async addChart(chartAbs: string, shownChart: string): Promise<void> {
+    const out = await renderChart(chartAbs, this.opts.helm ?? {});
+    this.result.files++;
+    const chartFile = join(shownChart, 'Chart.yaml');
+    if (!out.ok) {
+      this.renderFailed(chartFile, out.error);
+      return;
+    }
+    const templates = new Map<string, PositionIndex | null>();
+    for (const doc of out.documents) {
+      const rel = doc.template ? templatePathInChart(doc.template, chartAbs) : undefined;
+      const shownTemplate = rel ? join(shownChart, rel) : chartFile;
+      const r = objectsFromText(doc.text, { file: shownTemplate, scope: shownChart });
+      this.result.problems.push(...r.problems);
+      this.result.skippedDocuments += r.skippedDocuments;
+      let index: PositionIndex | null | undefined = rel ? templates.get(rel) : null;
+      if (rel && index === undefined) {
+        try {
+          index = new PositionIndex(readFileSync(join(chartAbs, rel), 'utf8'), 0, true);
+        } catch {
+          index = null;
+        }
+        templates.set(rel, index);
+      }
+      for (const obj of r.objects) {
+        const idx = index;
+        const source: ObjectSource = idx
+          ? {
+              file: shownTemplate,
+              docIndex: 0,
+              line: idx.start().line,
+              column: idx.start().column,
+              positionOf: (p) => idx.positionOf(p),
+            }
+          : fixedSource(shownTemplate, 0);
+        this.result.objects.push({ ...obj, source });
+      }
+    }
+  }
+
+  private renderFailed(file: string, error: string): void {
+    this.result.problems.push(inputProblem('render-failed', error, file, { line: 1, column: 1 }));
+    this.opts.notice?.(`${file}: ${error}`);
+  }
+}
+
+function fixedSource(file: string, docIndex: number): ObjectSource {
+  return { file, docIndex, line: 1, column: 1, positionOf: () => ({ line: 1, column: 1 }) };
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isUnder(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+function walk(dir: string, files: string[], kdirs: string[], charts: string[]): void {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.isFile()) {
+      if (KUSTOMIZATION_FILES.includes(e.name)) kdirs.push(dir);
+      else if (e.name === 'Chart.yaml') charts.push(dir);
+      else if (YAML_FILE.test(e.name)) files.push(join(dir, e.name));
+    }
+  }
+  for (const e of entries) {
+    if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) walk(join(dir, e.name), files, kdirs, charts);
+  }
+}
