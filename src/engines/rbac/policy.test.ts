@@ -1,0 +1,439 @@
+import { describe, expect, it } from 'vitest';
+import { RbacPolicy } from './policy.js';
+import { parseRequest } from './request.js';
+import { formatSubject, parseSubject, userInfoOf } from './subject.js';
+import { objectsFromYaml } from './test-helpers.js';
+import type { AccessRequest, Subject } from './types.js';
+
+function policy(yaml: string, bootstrap: 'none' | 'roles' | 'all' = 'none'): RbacPolicy {
+  return new RbacPolicy(objectsFromYaml(yaml), { bootstrap });
+}
+
+function can(
+  p: RbacPolicy,
+  subject: string,
+  verb: string,
+  resource: string,
+  opts: { namespace?: string; name?: string; subresource?: string } = {},
+): boolean {
+  return p.authorize(userInfoOf(parseSubject(subject)), parseRequest(verb, resource, opts, p)).allowed;
+}
+
+const ROLE_AND_BINDING = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: pod-reader, namespace: prod }
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: read-pods, namespace: prod }
+subjects:
+- kind: User
+  name: alice
+  apiGroup: rbac.authorization.k8s.io
+roleRef: { kind: Role, name: pod-reader, apiGroup: rbac.authorization.k8s.io }
+`;
+
+describe('subjects', () => {
+  it('parses the three kinds and the service account username form', () => {
+    expect(parseSubject('User:alice')).toEqual({ kind: 'User', name: 'alice' });
+    expect(parseSubject('Group:devs')).toEqual({ kind: 'Group', name: 'devs' });
+    expect(parseSubject('ServiceAccount:ns1:sa1')).toEqual({ kind: 'ServiceAccount', namespace: 'ns1', name: 'sa1' });
+    expect(parseSubject('system:serviceaccount:ns1:sa1')).toEqual({
+      kind: 'ServiceAccount',
+      namespace: 'ns1',
+      name: 'sa1',
+    });
+    expect(formatSubject(parseSubject('User:system:kube-proxy'))).toBe('User:system:kube-proxy');
+  });
+  it('rejects other forms with a USAGE error', () => {
+    for (const bad of ['alice', 'Robot:x', 'ServiceAccount:onlyname', 'User:']) {
+      expect(() => parseSubject(bad)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    }
+  });
+  it('gives service accounts their implicit groups', () => {
+    expect(userInfoOf(parseSubject('ServiceAccount:ns1:sa1'))).toEqual({
+      name: 'system:serviceaccount:ns1:sa1',
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1', 'system:authenticated'],
+    });
+    expect(userInfoOf(parseSubject('User:bob')).groups).toEqual(['system:authenticated']);
+    expect(userInfoOf(parseSubject('User:system:anonymous')).groups).toEqual(['system:unauthenticated']);
+  });
+});
+
+describe('rule matching', () => {
+  it('a Role in a namespace grants only its verbs and resources there', () => {
+    const p = policy(ROLE_AND_BINDING);
+    expect(can(p, 'User:alice', 'get', 'pods', { namespace: 'prod' })).toBe(true);
+    expect(can(p, 'User:alice', 'list', 'pods', { namespace: 'prod' })).toBe(true);
+    expect(can(p, 'User:alice', 'delete', 'pods', { namespace: 'prod' })).toBe(false);
+    expect(can(p, 'User:alice', 'get', 'pods', { namespace: 'dev' })).toBe(false);
+    expect(can(p, 'User:alice', 'list', 'pods')).toBe(false); // across all namespaces
+    expect(can(p, 'User:alice', 'get', 'secrets', { namespace: 'prod' })).toBe(false);
+    expect(can(p, 'User:bob', 'get', 'pods', { namespace: 'prod' })).toBe(false);
+  });
+
+  it('matches subresources exactly, and */subresource for any resource', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: r }
+rules:
+- { apiGroups: [""], resources: [pods], verbs: [get] }
+- { apiGroups: [""], resources: ["pods/log"], verbs: [get] }
+- { apiGroups: ["apps"], resources: ["*/scale"], verbs: [update] }
+- { apiGroups: [""], resources: ["services/*"], verbs: [get] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: r }
+subjects: [{ kind: User, name: u }]
+roleRef: { kind: ClusterRole, name: r }
+`);
+    expect(can(p, 'User:u', 'get', 'pods/log', { namespace: 'a' })).toBe(true);
+    expect(can(p, 'User:u', 'get', 'pods', { namespace: 'a', subresource: 'log' })).toBe(true);
+    expect(can(p, 'User:u', 'get', 'pods/exec', { namespace: 'a' })).toBe(false);
+    expect(can(p, 'User:u', 'update', 'deployments/scale', { namespace: 'a' })).toBe(true);
+    expect(can(p, 'User:u', 'update', 'statefulsets/scale', { namespace: 'a' })).toBe(true);
+    expect(can(p, 'User:u', 'update', 'deployments', { namespace: 'a' })).toBe(false);
+    // `services/*` is not a pattern in RBAC
+    expect(can(p, 'User:u', 'get', 'services/proxy', { namespace: 'a' })).toBe(false);
+  });
+
+  it('treats * in apiGroups, resources and verbs as wildcards, including subresources', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: all, namespace: a }
+rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: all, namespace: a }
+subjects: [{ kind: Group, name: admins }]
+roleRef: { kind: Role, name: all }
+`);
+    expect(can(p, 'Group:admins', 'delete', 'deployments.apps', { namespace: 'a' })).toBe(true);
+    expect(can(p, 'Group:admins', 'create', 'pods/exec', { namespace: 'a' })).toBe(true);
+    expect(can(p, 'Group:admins', 'escalate', 'widgets.example.com', { namespace: 'a' })).toBe(true);
+    // a RoleBinding never grants cluster-scoped resources
+    expect(can(p, 'Group:admins', 'get', 'nodes')).toBe(false);
+    expect(can(p, 'Group:admins', 'get', 'pods', { namespace: 'b' })).toBe(false);
+  });
+
+  it('restricts by resourceNames, which never match a request without a name', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: cm, namespace: a }
+rules: [{ apiGroups: [""], resources: [configmaps], resourceNames: [app-config], verbs: [get, update, list] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: cm, namespace: a }
+subjects: [{ kind: User, name: u }]
+roleRef: { kind: Role, name: cm }
+`);
+    expect(can(p, 'User:u', 'get', 'configmaps', { namespace: 'a', name: 'app-config' })).toBe(true);
+    expect(can(p, 'User:u', 'get', 'configmaps', { namespace: 'a', name: 'other' })).toBe(false);
+    expect(can(p, 'User:u', 'list', 'configmaps', { namespace: 'a' })).toBe(false);
+  });
+
+  it('matches nonResourceURLs exactly or by trailing-* prefix, only through ClusterRoleBindings', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: health }
+rules: [{ nonResourceURLs: ["/healthz", "/metrics/*"], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: health }
+subjects: [{ kind: User, name: u }]
+roleRef: { kind: ClusterRole, name: health }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: health, namespace: a }
+subjects: [{ kind: User, name: v }]
+roleRef: { kind: ClusterRole, name: health }
+`);
+    expect(can(p, 'User:u', 'get', '/healthz')).toBe(true);
+    expect(can(p, 'User:u', 'get', '/healthz/etcd')).toBe(false);
+    expect(can(p, 'User:u', 'get', '/metrics/slis')).toBe(true);
+    expect(can(p, 'User:u', 'post', '/healthz')).toBe(false);
+    expect(can(p, 'User:v', 'get', '/healthz')).toBe(false);
+  });
+});
+
+describe('bindings', () => {
+  it('a RoleBinding to a ClusterRole grants its rules only in the binding namespace', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: secret-reader }
+rules: [{ apiGroups: [""], resources: [secrets], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: read-secrets, namespace: development }
+subjects: [{ kind: User, name: dave }]
+roleRef: { kind: ClusterRole, name: secret-reader }
+`);
+    expect(can(p, 'User:dave', 'get', 'secrets', { namespace: 'development' })).toBe(true);
+    expect(can(p, 'User:dave', 'get', 'secrets', { namespace: 'prod' })).toBe(false);
+    expect(can(p, 'User:dave', 'get', 'secrets')).toBe(false);
+  });
+
+  it('binds service accounts by name (namespace defaulting to the RoleBinding) and through implicit groups', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: viewer }
+rules: [{ apiGroups: [""], resources: [configmaps], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: sa-no-ns, namespace: a }
+subjects: [{ kind: ServiceAccount, name: app }]
+roleRef: { kind: ClusterRole, name: viewer }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: all-sa-in-b, namespace: b }
+subjects: [{ kind: Group, name: "system:serviceaccounts:b" }]
+roleRef: { kind: ClusterRole, name: viewer }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: all-sa, namespace: c }
+subjects: [{ kind: Group, name: "system:serviceaccounts" }]
+roleRef: { kind: ClusterRole, name: viewer }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: authenticated, namespace: d }
+subjects: [{ kind: Group, name: "system:authenticated" }]
+roleRef: { kind: ClusterRole, name: viewer }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: as-user, namespace: e }
+subjects: [{ kind: User, name: "system:serviceaccount:x:robot" }]
+roleRef: { kind: ClusterRole, name: viewer }
+`);
+    expect(can(p, 'ServiceAccount:a:app', 'get', 'configmaps', { namespace: 'a' })).toBe(true);
+    expect(can(p, 'ServiceAccount:z:app', 'get', 'configmaps', { namespace: 'a' })).toBe(false);
+    expect(can(p, 'ServiceAccount:b:anything', 'get', 'configmaps', { namespace: 'b' })).toBe(true);
+    expect(can(p, 'ServiceAccount:c:anything', 'get', 'configmaps', { namespace: 'b' })).toBe(false);
+    expect(can(p, 'ServiceAccount:q:anything', 'get', 'configmaps', { namespace: 'c' })).toBe(true);
+    expect(can(p, 'User:nobody', 'get', 'configmaps', { namespace: 'c' })).toBe(false);
+    expect(can(p, 'User:nobody', 'get', 'configmaps', { namespace: 'd' })).toBe(true);
+    expect(can(p, 'ServiceAccount:q:x', 'get', 'configmaps', { namespace: 'd' })).toBe(true);
+    expect(can(p, 'User:system:anonymous', 'get', 'configmaps', { namespace: 'd' })).toBe(false);
+    expect(can(p, 'ServiceAccount:x:robot', 'get', 'configmaps', { namespace: 'e' })).toBe(true);
+  });
+
+  it('a RoleBinding cannot reach a Role in another namespace; missing roles and subjects are problems', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: r, namespace: a }
+rules: [{ apiGroups: [""], resources: [pods], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: b, namespace: b }
+subjects: [{ kind: User, name: u }]
+roleRef: { kind: Role, name: r }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: ghost }
+subjects: [{ kind: ServiceAccount, name: gone, namespace: a }]
+roleRef: { kind: ClusterRole, name: does-not-exist }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: to-view, namespace: a }
+subjects: [{ kind: ServiceAccount, name: present }]
+roleRef: { kind: ClusterRole, name: view }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: present, namespace: a }
+`);
+    expect(can(p, 'User:u', 'get', 'pods', { namespace: 'b' })).toBe(false);
+    expect(can(p, 'User:u', 'get', 'pods', { namespace: 'a' })).toBe(false);
+    const problems = p.problems.map((x) => `${x.type} ${x.type === 'invalid' ? x.object.name : x.binding.name}`);
+    expect(problems.sort()).toEqual(['missing-role b', 'missing-role ghost', 'missing-subject ghost']);
+    // `view` is a default role: not missing, but unresolved without the bootstrap policy
+    expect(p.unresolvedDefaultRoles().map((b) => b.name)).toEqual(['to-view']);
+  });
+
+  it('reports a ClusterRoleBinding to a Role and a namespace-less ServiceAccount subject as invalid', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: bad }
+subjects: [{ kind: ServiceAccount, name: x }]
+roleRef: { kind: ClusterRole, name: view }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: bad2 }
+subjects: [{ kind: User, name: x }]
+roleRef: { kind: Role, name: r }
+`);
+    expect(p.problems.map((x) => (x.type === 'invalid' ? x.path : x.type))).toEqual(['/subjects/0', '/roleRef/kind']);
+  });
+});
+
+describe('aggregated ClusterRoles', () => {
+  it('take the union of the rules of the ClusterRoles their selectors match, transitively', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: monitoring }
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: { rbac.example.com/aggregate-to-monitoring: "true" }
+rules: [{ apiGroups: [""], resources: [secrets], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: monitoring-endpoints
+  labels: { rbac.example.com/aggregate-to-monitoring: "true" }
+rules: [{ apiGroups: [""], resources: [services, endpoints, pods], verbs: [get, list, watch] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: nested
+  labels: { rbac.example.com/aggregate-to-monitoring: "true" }
+aggregationRule:
+  clusterRoleSelectors:
+  - matchExpressions: [{ key: tier, operator: In, values: [deep] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: deep, labels: { tier: deep } }
+rules: [{ apiGroups: [apps], resources: [deployments], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: mon }
+subjects: [{ kind: Group, name: sre }]
+roleRef: { kind: ClusterRole, name: monitoring }
+`);
+    expect(can(p, 'Group:sre', 'list', 'endpoints', { namespace: 'x' })).toBe(true);
+    expect(can(p, 'Group:sre', 'get', 'deployments', { namespace: 'x' })).toBe(true);
+    // the controller overwrites the rules written on an aggregated role
+    expect(can(p, 'Group:sre', 'get', 'secrets', { namespace: 'x' })).toBe(false);
+    expect(p.clusterRole('monitoring')?.aggregatedFrom.sort()).toEqual(['monitoring-endpoints', 'nested']);
+  });
+
+  it('resolves the default admin/edit/view aggregation when the bootstrap roles are added', () => {
+    const yaml = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: devs-edit, namespace: team }
+subjects: [{ kind: Group, name: devs }]
+roleRef: { kind: ClusterRole, name: edit }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: widgets-view
+  labels: { rbac.authorization.k8s.io/aggregate-to-view: "true" }
+rules: [{ apiGroups: [example.com], resources: [widgets], verbs: [get] }]
+`;
+    const none = policy(yaml);
+    expect(can(none, 'Group:devs', 'get', 'pods', { namespace: 'team' })).toBe(false);
+    const p = policy(yaml, 'roles');
+    expect(can(p, 'Group:devs', 'create', 'deployments', { namespace: 'team' })).toBe(true);
+    expect(can(p, 'Group:devs', 'get', 'secrets', { namespace: 'team' })).toBe(true);
+    expect(can(p, 'Group:devs', 'get', 'pods/log', { namespace: 'team' })).toBe(true);
+    expect(can(p, 'Group:devs', 'create', 'roles', { namespace: 'team' })).toBe(false); // admin only
+    expect(can(p, 'Group:devs', 'get', 'widgets.example.com', { namespace: 'team' })).toBe(true); // view ⊂ edit
+    expect(can(p, 'Group:devs', 'get', 'pods', { namespace: 'other' })).toBe(false);
+  });
+});
+
+describe('bootstrap bindings and superusers', () => {
+  it('system:masters is allowed everything; bootstrap bindings give discovery to authenticated users', () => {
+    const none = policy('');
+    expect(can(none, 'Group:system:masters', 'delete', 'nodes')).toBe(true);
+    expect(can(none, 'User:alice', 'get', '/api')).toBe(false);
+    const all = policy('', 'all');
+    expect(can(all, 'User:alice', 'get', '/apis/apps/v1')).toBe(true);
+    expect(can(all, 'User:alice', 'create', 'selfsubjectaccessreviews')).toBe(true);
+    expect(can(all, 'User:alice', 'get', 'pods', { namespace: 'a' })).toBe(false);
+    expect(can(all, 'ServiceAccount:kube-system:replicaset-controller', 'create', 'pods', { namespace: 'a' })).toBe(
+      true,
+    );
+    expect(can(all, 'User:system:anonymous', 'get', '/healthz')).toBe(true);
+    expect(can(all, 'User:system:anonymous', 'get', '/api')).toBe(false);
+  });
+});
+
+describe('who-can', () => {
+  it('lists binding subjects whose role allows the request, plus system:masters', () => {
+    const p = policy(`${ROLE_AND_BINDING}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: everyone-reads-pods }
+subjects: [{ kind: Group, name: readers }, { kind: ServiceAccount, name: mon, namespace: obs }]
+roleRef: { kind: ClusterRole, name: pods-everywhere }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: pods-everywhere }
+rules: [{ apiGroups: [""], resources: [pods], verbs: [list] }]
+`);
+    const names = (req: AccessRequest) =>
+      p
+        .whoCan(req)
+        .map((r) => formatSubject(r.subject as Subject))
+        .sort();
+    expect(names(parseRequest('list', 'pods', { namespace: 'prod' }))).toEqual([
+      'Group:readers',
+      'Group:system:masters',
+      'ServiceAccount:obs:mon',
+      'User:alice',
+    ]);
+    expect(names(parseRequest('get', 'pods', { namespace: 'dev' }))).toEqual(['Group:system:masters']);
+    expect(names(parseRequest('list', 'pods', {}))).toEqual([
+      'Group:readers',
+      'Group:system:masters',
+      'ServiceAccount:obs:mon',
+    ]);
+  });
+});
+
+describe('parseRequest', () => {
+  it('reads groups, subresources, non-resource URLs and guesses the group of custom resources from the policy', () => {
+    expect(parseRequest('update', 'deployments.apps/scale', { namespace: 'a' })).toMatchObject({
+      apiGroup: 'apps',
+      resource: 'deployments',
+      subresource: 'scale',
+      namespace: 'a',
+    });
+    expect(parseRequest('get', 'nodes', { namespace: 'ignored' })).toMatchObject({ namespace: '', apiGroup: '' });
+    expect(parseRequest('get', '/healthz', {})).toEqual({ type: 'nonResource', verb: 'get', path: '/healthz' });
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: w }
+rules: [{ apiGroups: [example.com], resources: [widgets], verbs: [get] }]
+`);
+    expect(parseRequest('get', 'widgets', {}, p)).toMatchObject({ apiGroup: 'example.com' });
+    expect(() => parseRequest('get', 'gadgets', {}, p)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+});

@@ -1,0 +1,458 @@
+import { type KubeObject, labelsOf } from '../../model/kube-object.js';
+import { type LabelSelector, matchesSelector, parseLabelSelector } from '../../model/selector.js';
+import {
+  BOOTSTRAP_CLUSTER_ROLE_BINDINGS,
+  BOOTSTRAP_CLUSTER_ROLE_NAMES,
+  BOOTSTRAP_CLUSTER_ROLES,
+  BOOTSTRAP_NAMESPACE_ROLES,
+  BOOTSTRAP_ROLE_BINDINGS,
+} from './bootstrap.js';
+import { ruleAllows, toPolicyRule } from './match.js';
+import { formatSubject, serviceAccountUsername, userInfoOf } from './subject.js';
+import type {
+  AccessRequest,
+  BindingDef,
+  BindingSubject,
+  Grant,
+  PolicyProblem,
+  PolicyRule,
+  RoleDef,
+  Subject,
+  UserInfo,
+} from './types.js';
+
+/**
+ * Which part of Kubernetes' default policy joins a manifest-only analysis:
+ * `none`; `roles` (the default ClusterRoles, so that a RoleBinding to `edit`
+ * resolves, but none of the default bindings); `all` (roles and bindings).
+ */
+export type BootstrapMode = 'none' | 'roles' | 'all';
+
+export interface PolicyOptions {
+  bootstrap?: BootstrapMode;
+}
+
+const RBAC_API = 'rbac.authorization.k8s.io/';
+
+/** The group that bypasses authorization in every API server (authorizerfactory privileged groups). */
+export const SUPERUSER_GROUP = 'system:masters';
+
+/**
+ * The RBAC policy of a set of objects: roles (with aggregation resolved),
+ * bindings, and what cannot be resolved. Pure; build once, query many times.
+ */
+export class RbacPolicy {
+  readonly roles: RoleDef[] = [];
+  readonly bindings: BindingDef[] = [];
+  readonly problems: PolicyProblem[] = [];
+  /** ServiceAccounts present as objects, by `ns/name`. */
+  readonly serviceAccounts = new Map<string, KubeObject>();
+  private readonly clusterRoles = new Map<string, RoleDef>();
+  private readonly nsRoles = new Map<string, RoleDef>();
+  /** Bindings by `u:<username>` and `g:<group>`. */
+  private readonly bySubject = new Map<string, BindingDef[]>();
+  private readonly grantCache = new Map<string, Grant[]>();
+
+  constructor(objects: readonly KubeObject[], opts: PolicyOptions = {}) {
+    const mode = opts.bootstrap ?? 'none';
+    const aggregation: { role: RoleDef; selectors: LabelSelector[] }[] = [];
+    if (mode !== 'none') this.addBootstrapRoles(aggregation);
+    for (const o of objects) {
+      if (o.kind === 'ServiceAccount' && o.apiVersion === 'v1')
+        this.serviceAccounts.set(`${o.namespace ?? 'default'}/${o.name}`, o);
+      if (!o.apiVersion.startsWith(RBAC_API)) continue;
+      if (o.kind === 'Role' || o.kind === 'ClusterRole') this.addRoleObject(o, aggregation);
+    }
+    for (const o of objects) {
+      if (!o.apiVersion.startsWith(RBAC_API)) continue;
+      if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') this.addBindingObject(o);
+    }
+    if (mode === 'all') this.addBootstrapBindings();
+    this.resolveAggregation(aggregation);
+    for (const b of this.bindings) this.checkBinding(b);
+  }
+
+  private addRole(role: RoleDef): void {
+    this.roles.push(role);
+    if (role.kind === 'ClusterRole') this.clusterRoles.set(role.name, role);
+    else this.nsRoles.set(`${role.namespace}/${role.name}`, role);
+  }
+
+  private addBootstrapRoles(aggregation: { role: RoleDef; selectors: LabelSelector[] }[]): void {
+    for (const r of BOOTSTRAP_CLUSTER_ROLES) {
+      const role: RoleDef = {
+        kind: 'ClusterRole',
+        name: r.name,
+        namespace: undefined,
+        rules: r.rules,
+        aggregatedFrom: [],
+        labels: r.labels ?? {},
+        object: undefined,
+        bootstrap: true,
+      };
+      this.addRole(role);
+      if (r.aggregateFrom) aggregation.push({ role, selectors: r.aggregateFrom.map((m) => ({ matchLabels: m })) });
+    }
+    for (const r of BOOTSTRAP_NAMESPACE_ROLES)
+      this.addRole({
+        kind: 'Role',
+        name: r.name,
+        namespace: r.namespace,
+        rules: r.rules,
+        aggregatedFrom: [],
+        labels: {},
+        object: undefined,
+        bootstrap: true,
+      });
+  }
+
+  private addBootstrapBindings(): void {
+    const subjects = (list: readonly Subject[]): BindingSubject[] => list.map((subject, index) => ({ subject, index }));
+    for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS)
+      this.addBinding({
+        kind: 'ClusterRoleBinding',
+        name: b.name,
+        namespace: undefined,
+        roleRef: { kind: 'ClusterRole', name: b.role },
+        subjects: subjects(b.subjects),
+        object: undefined,
+        bootstrap: true,
+      });
+    for (const b of BOOTSTRAP_ROLE_BINDINGS)
+      this.addBinding({
+        kind: 'RoleBinding',
+        name: b.name,
+        namespace: b.namespace,
+        roleRef: { kind: 'Role', name: b.role },
+        subjects: subjects(b.subjects),
+        object: undefined,
+        bootstrap: true,
+      });
+  }
+
+  private addRoleObject(o: KubeObject, aggregation: { role: RoleDef; selectors: LabelSelector[] }[]): void {
+    const rules: PolicyRule[] = [];
+    const rawRules = o.raw.rules;
+    if (rawRules !== undefined && rawRules !== null && !Array.isArray(rawRules))
+      this.problems.push({ type: 'invalid', object: o, path: '/rules', message: 'rules is not a list' });
+    if (Array.isArray(rawRules))
+      rawRules.forEach((r, i) => {
+        const pr = toPolicyRule(r);
+        if (pr) rules.push(pr);
+        else this.problems.push({ type: 'invalid', object: o, path: `/rules/${i}`, message: 'rule is not an object' });
+      });
+    const role: RoleDef = {
+      kind: o.kind === 'Role' ? 'Role' : 'ClusterRole',
+      name: o.name,
+      namespace: o.kind === 'Role' ? (o.namespace ?? 'default') : undefined,
+      rules,
+      aggregatedFrom: [],
+      labels: labelsOf(o.raw),
+      object: o,
+      bootstrap: false,
+    };
+    // A manifest role replaces a bootstrap role of the same name (the cluster reconciles to the object).
+    if (role.kind === 'ClusterRole' && this.clusterRoles.get(role.name)?.bootstrap) {
+      const i = this.roles.indexOf(this.clusterRoles.get(role.name) as RoleDef);
+      this.roles.splice(i, 1);
+      const j = aggregation.findIndex((a) => a.role.name === role.name);
+      if (j >= 0) aggregation.splice(j, 1);
+    }
+    this.addRole(role);
+    const agg = o.raw.aggregationRule;
+    if (role.kind === 'ClusterRole' && agg && typeof agg === 'object' && !Array.isArray(agg)) {
+      const sels = (agg as Record<string, unknown>).clusterRoleSelectors;
+      const selectors: LabelSelector[] = [];
+      if (Array.isArray(sels))
+        sels.forEach((s, i) => {
+          const p = parseLabelSelector(s);
+          if (p.ok) selectors.push(p.selector);
+          else
+            this.problems.push({
+              type: 'invalid',
+              object: o,
+              path: `/aggregationRule/clusterRoleSelectors/${i}`,
+              message: p.error,
+            });
+        });
+      aggregation.push({ role, selectors });
+    }
+  }
+
+  /**
+   * The aggregation controller overwrites an aggregated ClusterRole's rules
+   * with the union of the rules of every ClusterRole its selectors match.
+   * Aggregated roles can feed each other (view → edit → admin), so resolve
+   * depth-first with a guard against cycles.
+   */
+  private resolveAggregation(aggregation: { role: RoleDef; selectors: LabelSelector[] }[]): void {
+    const byRole = new Map(aggregation.map((a) => [a.role, a.selectors]));
+    const done = new Set<RoleDef>();
+    const visiting = new Set<RoleDef>();
+    const clusterRoles = [...this.clusterRoles.values()];
+    const resolve = (role: RoleDef): void => {
+      const selectors = byRole.get(role);
+      if (!selectors || done.has(role) || visiting.has(role)) return;
+      visiting.add(role);
+      const rules: PolicyRule[] = [];
+      const from: string[] = [];
+      for (const other of clusterRoles) {
+        if (other === role || !selectors.some((s) => matchesSelector(s, other.labels))) continue;
+        resolve(other);
+        from.push(other.name);
+        rules.push(...other.rules);
+      }
+      role.rules = rules;
+      role.aggregatedFrom = from;
+      visiting.delete(role);
+      done.add(role);
+    };
+    for (const a of aggregation) resolve(a.role);
+  }
+
+  private addBindingObject(o: KubeObject): void {
+    const kind = o.kind === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding';
+    const namespace = kind === 'RoleBinding' ? (o.namespace ?? 'default') : undefined;
+    const ref = o.raw.roleRef as Record<string, unknown> | undefined;
+    const refKind = ref && typeof ref === 'object' ? ref.kind : undefined;
+    const refName = ref && typeof ref === 'object' ? ref.name : undefined;
+    if ((refKind !== 'Role' && refKind !== 'ClusterRole') || typeof refName !== 'string' || !refName) {
+      this.problems.push({
+        type: 'invalid',
+        object: o,
+        path: '/roleRef',
+        message: 'roleRef needs kind Role or ClusterRole and a name',
+      });
+      return;
+    }
+    if (kind === 'ClusterRoleBinding' && refKind === 'Role') {
+      this.problems.push({
+        type: 'invalid',
+        object: o,
+        path: '/roleRef/kind',
+        message: 'a ClusterRoleBinding can only reference a ClusterRole',
+      });
+      return;
+    }
+    const subjects: BindingSubject[] = [];
+    const raw = o.raw.subjects;
+    if (Array.isArray(raw))
+      raw.forEach((s, index) => {
+        const subject = toSubject(s, namespace);
+        if (subject) subjects.push({ subject, index });
+        else
+          this.problems.push({
+            type: 'invalid',
+            object: o,
+            path: `/subjects/${index}`,
+            message:
+              kind === 'ClusterRoleBinding' && isRecord(s) && s.kind === 'ServiceAccount'
+                ? 'a ServiceAccount subject of a ClusterRoleBinding needs a namespace'
+                : 'subject needs kind User, Group or ServiceAccount and a name',
+          });
+      });
+    this.addBinding({
+      kind,
+      name: o.name,
+      namespace,
+      roleRef: { kind: refKind, name: refName },
+      subjects,
+      object: o,
+      bootstrap: false,
+    });
+  }
+
+  private addBinding(b: BindingDef): void {
+    this.bindings.push(b);
+    for (const { subject } of b.subjects) {
+      const key = indexKey(subject);
+      let list = this.bySubject.get(key);
+      if (!list) this.bySubject.set(key, (list = []));
+      if (!list.includes(b)) list.push(b);
+    }
+  }
+
+  private checkBinding(b: BindingDef): void {
+    if (!this.roleOf(b)) {
+      const known = b.roleRef.kind === 'ClusterRole' && BOOTSTRAP_CLUSTER_ROLE_NAMES.has(b.roleRef.name);
+      if (!known)
+        this.problems.push({
+          type: 'missing-role',
+          binding: b,
+          message: `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} references ${b.roleRef.kind} ${b.roleRef.kind === 'Role' ? `${b.namespace}/` : ''}${b.roleRef.name}, which does not exist`,
+        });
+    }
+    if (b.bootstrap) return;
+    for (const bs of b.subjects) {
+      const s = bs.subject;
+      if (s.kind === 'ServiceAccount' && !this.serviceAccounts.has(`${s.namespace}/${s.name}`))
+        this.problems.push({
+          type: 'missing-subject',
+          binding: b,
+          subject: bs,
+          message: `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} binds ServiceAccount ${s.namespace}/${s.name}, which does not exist`,
+        });
+    }
+  }
+
+  /** The role a binding references, or undefined when it does not exist. */
+  roleOf(b: BindingDef): RoleDef | undefined {
+    if (b.roleRef.kind === 'ClusterRole') return this.clusterRoles.get(b.roleRef.name);
+    return this.nsRoles.get(`${b.namespace}/${b.roleRef.name}`);
+  }
+
+  clusterRole(name: string): RoleDef | undefined {
+    return this.clusterRoles.get(name);
+  }
+
+  role(namespace: string, name: string): RoleDef | undefined {
+    return this.nsRoles.get(`${namespace}/${name}`);
+  }
+
+  /** Bindings whose role reference does not resolve (and is not a default role left out of the input). */
+  unresolvedDefaultRoles(): BindingDef[] {
+    return this.bindings.filter(
+      (b) => !this.roleOf(b) && b.roleRef.kind === 'ClusterRole' && BOOTSTRAP_CLUSTER_ROLE_NAMES.has(b.roleRef.name),
+    );
+  }
+
+  /** Every binding that applies to the user (by user name, or by one of its groups). */
+  bindingsFor(user: UserInfo): BindingDef[] {
+    const seen = new Set<BindingDef>();
+    const add = (list: BindingDef[] | undefined) => {
+      for (const b of list ?? []) seen.add(b);
+    };
+    if (user.name) add(this.bySubject.get(`u:${user.name}`));
+    for (const g of user.groups) add(this.bySubject.get(`g:${g}`));
+    return [...seen];
+  }
+
+  /** Every rule that applies to the user, with the binding and role it comes from. */
+  grantsFor(user: UserInfo): Grant[] {
+    const key = `${user.name}\u0000${[...user.groups].sort().join('\u0000')}`;
+    const hit = this.grantCache.get(key);
+    if (hit) return hit;
+    const grants: Grant[] = [];
+    for (const b of this.bindingsFor(user)) {
+      const role = this.roleOf(b);
+      if (!role) continue;
+      const via = b.subjects.find((s) => appliesTo(s.subject, user))?.subject;
+      if (!via) continue;
+      const scope = b.kind === 'ClusterRoleBinding' ? '*' : (b.namespace as string);
+      for (const rule of role.rules) grants.push({ rule, scope, binding: b, role, via });
+    }
+    this.grantCache.set(key, grants);
+    return grants;
+  }
+
+  grantsForSubject(s: Subject): Grant[] {
+    return this.grantsFor(userInfoOf(s));
+  }
+
+  /**
+   * Whether the API server's RBAC authorizer allows the request, and the
+   * grants that allow it. Members of `system:masters` are allowed before RBAC
+   * is asked, as in every API server.
+   */
+  authorize(user: UserInfo, req: AccessRequest): { allowed: boolean; superuser: boolean; grants: Grant[] } {
+    const superuser = user.groups.includes(SUPERUSER_GROUP);
+    const grants = this.grantsFor(user).filter((g) => grantApplies(g, req));
+    return { allowed: superuser || grants.length > 0, superuser, grants };
+  }
+
+  /**
+   * Every binding subject that is allowed the request, with the grant that
+   * allows it (one row per subject and binding), plus `system:masters`.
+   */
+  whoCan(req: AccessRequest): WhoCanRow[] {
+    const rows: WhoCanRow[] = [];
+    for (const b of this.bindings) {
+      const scope = b.kind === 'ClusterRoleBinding' ? '*' : (b.namespace as string);
+      if (!scopeApplies(scope, req)) continue;
+      const role = this.roleOf(b);
+      if (!role) continue;
+      const rule = role.rules.find((r) => ruleAllows(r, req));
+      if (!rule) continue;
+      for (const { subject } of b.subjects) rows.push({ subject, binding: b, role, rule });
+    }
+    if (!rows.some((r) => r.subject.kind === 'Group' && r.subject.name === SUPERUSER_GROUP))
+      rows.push({
+        subject: { kind: 'Group', name: SUPERUSER_GROUP },
+        binding: undefined,
+        role: undefined,
+        rule: undefined,
+      });
+    return rows;
+  }
+
+  /** Every subject the policy names (binding subjects) plus every ServiceAccount object. */
+  subjects(): Subject[] {
+    const out = new Map<string, Subject>();
+    for (const b of this.bindings) for (const { subject } of b.subjects) out.set(formatSubject(subject), subject);
+    for (const sa of this.serviceAccounts.values()) {
+      const s: Subject = { kind: 'ServiceAccount', namespace: sa.namespace ?? 'default', name: sa.name };
+      out.set(formatSubject(s), s);
+    }
+    return [...out.values()];
+  }
+}
+
+export interface WhoCanRow {
+  subject: Subject;
+  /** Undefined for `system:masters`, which needs no binding. */
+  binding: BindingDef | undefined;
+  role: RoleDef | undefined;
+  rule: PolicyRule | undefined;
+}
+
+/**
+ * A ClusterRoleBinding's rules apply everywhere; a RoleBinding's only to
+ * namespaced requests in its namespace — never to cluster-scoped resources,
+ * requests across all namespaces, or non-resource URLs.
+ */
+export function scopeApplies(scope: string, req: AccessRequest): boolean {
+  if (scope === '*') return true;
+  return req.type === 'resource' && req.namespace === scope;
+}
+
+export function grantApplies(g: Grant, req: AccessRequest): boolean {
+  return scopeApplies(g.scope, req) && ruleAllows(g.rule, req);
+}
+
+/** Whether a binding subject names the user (rbac.appliesToUser). */
+export function appliesTo(s: Subject, user: UserInfo): boolean {
+  switch (s.kind) {
+    case 'User':
+      return user.name !== '' && s.name === user.name;
+    case 'Group':
+      return user.groups.includes(s.name);
+    case 'ServiceAccount':
+      return user.name === serviceAccountUsername(s.namespace, s.name);
+  }
+}
+
+function indexKey(s: Subject): string {
+  switch (s.kind) {
+    case 'User':
+      return `u:${s.name}`;
+    case 'Group':
+      return `g:${s.name}`;
+    case 'ServiceAccount':
+      return `u:${serviceAccountUsername(s.namespace, s.name)}`;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A binding subject; a ServiceAccount without a namespace takes the RoleBinding's (none for a ClusterRoleBinding). */
+function toSubject(v: unknown, bindingNamespace: string | undefined): Subject | undefined {
+  if (!isRecord(v) || typeof v.name !== 'string' || !v.name) return undefined;
+  if (v.kind === 'User' || v.kind === 'Group') return { kind: v.kind, name: v.name };
+  if (v.kind === 'ServiceAccount') {
+    const ns = typeof v.namespace === 'string' && v.namespace ? v.namespace : bindingNamespace;
+    return ns ? { kind: 'ServiceAccount', namespace: ns, name: v.name } : undefined;
+  }
+  return undefined;
+}
