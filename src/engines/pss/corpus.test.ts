@@ -1,0 +1,89 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { checksInForce, evaluatePod, isPssLevel, podInput, resolveMinor } from './index.js';
+
+/**
+ * Every Pod Security Admission fixture: allowed under pass/, denied under
+ * fail/, for every level and version the upstream testdata covers.
+ */
+const CORPUS = resolve(__dirname, '../../../../shared/corpora/psa/testdata');
+
+interface Case {
+  level: 'baseline' | 'restricted';
+  version: string;
+  expect: 'pass' | 'fail';
+  file: string;
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const level of readdirSync(CORPUS)) {
+    if (level !== 'baseline' && level !== 'restricted') continue;
+    for (const version of readdirSync(join(CORPUS, level))) {
+      for (const expect of ['pass', 'fail'] as const) {
+        const dir = join(CORPUS, level, version, expect);
+        if (!existsSync(dir)) continue;
+        for (const f of readdirSync(dir))
+          if (f.endsWith('.yaml')) out.push({ level, version, expect, file: join(dir, f) });
+      }
+    }
+  }
+  return out;
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+describe.skipIf(!existsSync(CORPUS))(`PSA corpus (${CORPUS})`, () => {
+  it('agrees with every upstream fixture', () => {
+    const all = cases();
+    const wrong: string[] = [];
+    for (const c of all) {
+      expect(isPssLevel(c.level)).toBe(true);
+      const pod = record(load(readFileSync(c.file, 'utf8')));
+      const result = evaluatePod(
+        podInput(record(pod.metadata), record(pod.spec), { metadataPath: '/metadata', specPath: '/spec' }),
+        c.level,
+        c.version,
+      );
+      if (result.allowed !== (c.expect === 'pass')) {
+        const why = result.violations.map((v) => `${v.check}: ${v.reason} (${v.detail})`).join('; ');
+        wrong.push(`${c.level}/${c.version}/${c.expect}/${c.file.split('/').pop()}: allowed=${result.allowed} ${why}`);
+      }
+    }
+    console.log(`PSA corpus: ${all.length - wrong.length}/${all.length} cases agree`);
+    expect(wrong).toEqual([]);
+    expect(all.length).toBe(4537);
+  });
+
+  it('denies every fail/ fixture through the check it is named after (or the restricted check that replaces it)', () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const c of cases()) {
+      if (c.expect !== 'fail') continue;
+      const named = (c.file.split('/').pop() ?? '').replace(/[0-9]*\.yaml$/, '');
+      const minor = resolveMinor(c.version);
+      // The restricted revisions that replace a baseline check at this version.
+      const replacedBy = new Map<string, string>();
+      for (const { check, revision } of checksInForce('restricted', minor))
+        for (const o of revision.overrides ?? []) replacedBy.set(o.toLowerCase(), check.id.toLowerCase());
+      const expected = c.level === 'restricted' ? (replacedBy.get(named) ?? named) : named;
+      const pod = record(load(readFileSync(c.file, 'utf8')));
+      const result = evaluatePod(
+        podInput(record(pod.metadata), record(pod.spec), { metadataPath: '/metadata', specPath: '/spec' }),
+        c.level,
+        c.version,
+      );
+      checked++;
+      const ids = result.violations.map((v) => v.check.toLowerCase());
+      if (!ids.includes(expected)) wrong.push(`${c.level}/${c.version}/${named}: got ${ids.join(', ') || 'allowed'}`);
+    }
+    expect(checked).toBe(3486);
+    expect(wrong).toEqual([]);
+  });
+});
+
+if (!existsSync(CORPUS)) console.warn(`skipping PSA corpus test: ${CORPUS} is absent`);
