@@ -1,0 +1,34 @@
+/**
+ * The NetworkPolicy reachability engine: which workloads (and which IP ranges
+ * outside the cluster) can talk to which, over which protocols and ports, under
+ * NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy. Pure: it
+ * reads KubeObjects and returns data.
+ */
+import type { KubeObject } from '../../model/kube-object.js';
+import { type Connection, Reachability } from './analyze.js';
+import { buildModel, type NetpolProblem } from './model.js';
+
+export type { Connection, Endpoint } from './analyze.js';
+export { endpointName, Reachability } from './analyze.js';
+export { ConnSet, type Protocol } from './conn.js';
+export { CONNLIST_FORMATS, type ConnLine, type ConnlistFormat, connLines, formatConnlist } from './format.js';
+export type { NetpolModel, NetpolProblem, WorkloadPod } from './model.js';
+export { buildModel, expandLists } from './model.js';
+
+export interface Connectivity {
+  connections: Connection[];
+  problems: NetpolProblem[];
+  engine: Reachability;
+}
+
+/**
+ * Every allowed connection among the workloads of `objects`.
+ * @example
+ * const { connections } = connectivity(objects);
+ * formatConnlist(connections, 'txt');
+ */
+export function connectivity(objects: readonly KubeObject[]): Connectivity {
+  const engine = new Reachability(buildModel(objects));
+  const connections = engine.connections();
+  return { connections, problems: engine.problems, engine };
+}
