@@ -312,10 +312,11 @@ export function buildModel(input: readonly KubeObject[]): NetpolModel {
         let kind = 'Pod';
         for (const ref of arr(md.ownerReferences)) {
           const r = rec(ref);
-          if (r?.controller === true && typeof r.name === 'string' && typeof r.kind === 'string') {
+          if (r?.controller === true && typeof r.name === 'string') {
+            // np-guard prints an owner without a kind as a Pod.
             if (r.kind !== 'Node') {
               name = r.name;
-              kind = r.kind;
+              kind = typeof r.kind === 'string' && r.kind ? r.kind : 'Pod';
             }
             break;
           }
