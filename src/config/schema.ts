@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { CATEGORIES, SEVERITIES } from '../model/severity.js';
 
 const severity = z.enum(SEVERITIES);

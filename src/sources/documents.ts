@@ -101,8 +101,21 @@ export function parseRawDocument(doc: RawDocument): ParsedDocument {
         return { $case: 'error', doc, problem: problemFrom(err2, doc) };
       }
     }
-    return { $case: 'error', doc, problem };
+    // eemeli/yaml points at the cause (an opening quote), js-yaml where it noticed
+    return { $case: 'error', doc, problem: yamlError(doc) ?? problem };
   }
+}
+
+function yamlError(doc: RawDocument): Problem | undefined {
+  const e = parseDocument(doc.text, { uniqueKeys: false }).errors[0];
+  const lp = e?.linePos?.[0];
+  if (!e || !lp) return undefined;
+  return { code: 'invalid-yaml', message: firstLine(e.message), line: lp.line + doc.lineOffset, column: lp.col };
+}
+
+/** The first line of a yaml error message, without its `at line N, column M:` tail. */
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 }
 
 function problemFrom(err: unknown, doc: RawDocument): Problem {
@@ -115,14 +128,14 @@ function problemFrom(err: unknown, doc: RawDocument): Problem {
 }
 
 function collectDuplicates(doc: RawDocument): Problem[] {
-  const d = parseDocument(doc.text, { uniqueKeys: true, prettyErrors: false });
+  const d = parseDocument(doc.text, { uniqueKeys: true, prettyErrors: true });
   const out: Problem[] = [];
   for (const e of d.errors) {
     if (e.code !== 'DUPLICATE_KEY') continue;
     const lp = e.linePos?.[0];
     out.push({
       code: 'duplicate-key',
-      message: e.message.split('\n')[0] ?? 'duplicate key',
+      message: firstLine(e.message),
       line: (lp?.line ?? 1) + doc.lineOffset,
       column: lp?.col ?? 1,
     });
@@ -131,7 +144,7 @@ function collectDuplicates(doc: RawDocument): Problem[] {
 }
 
 function parseWithYaml(doc: RawDocument): ParsedDocument {
-  const d = parseDocument(doc.text, { uniqueKeys: false, prettyErrors: false, merge: true });
+  const d = parseDocument(doc.text, { uniqueKeys: false, prettyErrors: true, merge: true });
   const first = d.errors[0];
   if (first) {
     const lp = first.linePos?.[0];
@@ -140,7 +153,7 @@ function parseWithYaml(doc: RawDocument): ParsedDocument {
       doc,
       problem: {
         code: 'invalid-yaml',
-        message: first.message.split('\n')[0] ?? 'invalid YAML',
+        message: firstLine(first.message),
         line: (lp?.line ?? 1) + doc.lineOffset,
         column: lp?.col ?? 1,
       },

@@ -18,7 +18,8 @@ export async function renderChart(chartDir: string, opts: HelmOptions, timeoutMs
   if (!helm) {
     return {
       ok: false,
-      error: 'helm is not on PATH; install helm 3 (go install helm.sh/helm/v3/cmd/helm@v3.19.0, or your package manager)',
+      error:
+        'helm is not on PATH; install helm 3 (go install helm.sh/helm/v3/cmd/helm@v3.19.0, or your package manager)',
     };
   }
   const args = ['template', opts.releaseName ?? 'release', chartDir];
@@ -38,7 +39,8 @@ export function splitHelmOutput(text: string) {
   let start = 0;
   let template: string | undefined;
   const flush = (next: number) => {
-    if (cur.some((l) => l.trim() && !l.trim().startsWith('#'))) out.push({ template, text: cur.join('\n'), lineOffset: start });
+    if (cur.some((l) => l.trim() && !l.trim().startsWith('#')))
+      out.push({ template, text: cur.join('\n'), lineOffset: start });
     cur = [];
     start = next;
     template = undefined;

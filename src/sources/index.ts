@@ -153,7 +153,9 @@ class Loader {
       referenced.has(f) || kdirs.some((d) => isUnder(f, d)) || charts.some((c) => isUnder(f, c));
     for (const f of files) if (!covered(f)) this.addFile(f, show(f));
     // charts inside a kustomization are kustomize's business; subcharts are their parent's
-    const rootCharts = charts.filter((c) => !kdirs.some((d) => isUnder(c, d)) && !charts.some((o) => o !== c && isUnder(c, o)));
+    const rootCharts = charts.filter(
+      (c) => !kdirs.some((d) => isUnder(c, d)) && !charts.some((o) => o !== c && isUnder(c, o)),
+    );
     const renders: Array<Promise<void>> = [];
     for (const k of roots) renders.push(this.addKustomization(k.dir, show(k.dir), show(k.file)));
     for (const c of rootCharts) renders.push(this.addChart(c, show(c)));
@@ -272,13 +274,14 @@ function walk(dir: string, files: string[], kdirs: string[], charts: string[]): 
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
-    if (e.isFile()) {
+    if (e.isFile() && !e.name.startsWith('.')) {
       if (KUSTOMIZATION_FILES.includes(e.name)) kdirs.push(dir);
       else if (e.name === 'Chart.yaml') charts.push(dir);
       else if (YAML_FILE.test(e.name)) files.push(join(dir, e.name));
     }
   }
   for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) walk(join(dir, e.name), files, kdirs, charts);
+    if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name))
+      walk(join(dir, e.name), files, kdirs, charts);
   }
 }

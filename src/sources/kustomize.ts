@@ -81,7 +81,10 @@ export async function renderKustomization(dir: string, timeoutMs = 120_000): Pro
       return { ok: false, error: `${tool} failed: ${why.replace(wrapper, dir)}` };
     }
     // origin paths are relative to the wrapper; make them absolute
-    const text = res.stdout.replace(/(config\.kubernetes\.io\/origin: \|\n\s+path: )(\S+)/g, (_m, pre, p) => `${pre}${resolve(wrapper, p)}`);
+    const text = res.stdout.replace(
+      /(config\.kubernetes\.io\/origin: \|\n\s+path: )(\S+)/g,
+      (_m, pre, p) => `${pre}${resolve(wrapper, p)}`,
+    );
     return { ok: true, text, tool };
   } finally {
     await rm(wrapper, { recursive: true, force: true });
@@ -99,4 +102,3 @@ export function takeOrigin(raw: Record<string, unknown>): string | undefined {
   const m = /^path:\s*(\S+)/m.exec(origin);
   return m ? (m[1] as string) : undefined;
 }
-

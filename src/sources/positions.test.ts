@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { splitDocuments } from './documents.js';
 import { PositionIndex } from './positions.js';
 
@@ -60,7 +60,10 @@ describe('PositionIndex', () => {
         expectedPositions(ydocsWithContent[i]?.contents, '', counter, expected);
         const idx = new PositionIndex(raw.text, raw.lineOffset);
         for (const [ptr, [line, col]] of expected) {
-          const segs = ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+          const segs = ptr
+            .slice(1)
+            .split('/')
+            .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
           const fast = idx.fast(segs);
           if (!fast.exact) {
             fallbacks++;

@@ -30,7 +30,8 @@ export class PositionIndex {
   ) {
     this.lines = text.split('\n');
     this.indents = new Int32Array(this.lines.length);
-    for (let i = 0; i < this.lines.length; i++) this.indents[i] = contentIndent(this.lines[i] as string, skipTemplateLines);
+    for (let i = 0; i < this.lines.length; i++)
+      this.indents[i] = contentIndent(this.lines[i] as string, skipTemplateLines);
   }
 
   /** 1-based line/column of the document's first content line. */
@@ -80,7 +81,8 @@ export class PositionIndex {
     for (const seg of segs) {
       const lineText = this.lines[node.line] as string;
       const ch = lineText[node.col];
-      if (ch === '{' || ch === '[' || ch === '&' || ch === '*' || ch === '!' || ch === '?') return { pos, exact: false };
+      if (ch === '{' || ch === '[' || ch === '&' || ch === '*' || ch === '!' || ch === '?')
+        return { pos, exact: false };
       let next: BlockNode | undefined;
       if (ch === '-' && isDashAt(lineText, node.col)) {
         if (!/^\d+$/.test(seg)) return { pos, exact: false };

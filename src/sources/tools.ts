@@ -3,7 +3,10 @@ import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
 /** Find an executable on PATH. */
-export async function which(name: string, env: Record<string, string | undefined> = process.env): Promise<string | undefined> {
+export async function which(
+  name: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<string | undefined> {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const p = join(dir, name);
@@ -26,7 +29,11 @@ export interface RunResult {
 }
 
 /** Run a tool with a timeout and a bounded output size; never throws. */
-export function runTool(file: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runTool(
+  file: string,
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       file,

@@ -1,0 +1,131 @@
+import picomatch from 'picomatch';
+import type { LoadedConfig } from '../config/config.js';
+import type { Exemption } from '../config/schema.js';
+import type { Finding } from '../model/finding.js';
+import { annotationsOf, type KubeObject, objectKey } from '../model/kube-object.js';
+
+export const EXEMPT_ANNOTATION = 'kubeprint.dev/exempt';
+export const EXEMPT_REASON_ANNOTATION = 'kubeprint.dev/exempt-reason';
+
+export interface ExemptionOutcome {
+  /** Findings that stand. */
+  findings: Finding[];
+  /** Findings an exemption matched, each with `exemption` set. */
+  exempted: Finding[];
+  /** Governance findings about the exemptions themselves (expired, missing reason). */
+  governance: Finding[];
+}
+
+interface CompiledExemption {
+  index: number;
+  ex: Exemption;
+  expired: boolean;
+  matchRule: (id: string) => boolean;
+  matchNs: (ns: string) => boolean;
+  matchKind: (k: string) => boolean;
+  matchName: (n: string) => boolean;
+}
+
+const any = () => true;
+const glob = (g: string | undefined) => (g === undefined || g === '*' ? any : picomatch(g, { dot: true }));
+
+/** Today's date as YYYY-MM-DD in UTC (exemptions expire at the end of their day). */
+export function today(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Apply exemptions in one place, after every rule has run, so that every
+ * output agrees. Each finding comes with the object it is about, for its annotations.
+ */
+export function applyExemptions(
+  entries: ReadonlyArray<{ finding: Finding; object: KubeObject | undefined }>,
+  loaded: LoadedConfig,
+  now: Date = new Date(),
+): ExemptionOutcome {
+  const date = today(now);
+  const compiled: CompiledExemption[] = (loaded.config.exemptions ?? []).map((ex, index) => ({
+    index,
+    ex,
+    expired: ex.expires < date,
+    matchRule: ex.rules.includes('*') ? any : (id: string) => ex.rules.includes(id),
+    matchNs: glob(ex.namespace),
+    matchKind: glob(ex.kind),
+    matchName: glob(ex.name),
+  }));
+  const out: ExemptionOutcome = { findings: [], exempted: [], governance: [] };
+  const usedExpired = new Set<number>();
+  const annotationsOn = loaded.config.annotationExemptions !== false;
+  const badAnnotation = new Set<string>();
+
+  for (const { finding: f, object: ko } of entries) {
+    const obj = f.object;
+    if (!obj) {
+      out.findings.push(f);
+      continue;
+    }
+    let applied = false;
+    for (const c of compiled) {
+      if (!c.matchRule(f.ruleId) || !c.matchKind(obj.kind) || !c.matchName(obj.name) || !c.matchNs(obj.namespace ?? ''))
+        continue;
+      if (c.expired) {
+        usedExpired.add(c.index);
+        continue;
+      }
+      out.exempted.push({
+        ...f,
+        exemption: { via: 'config', reason: c.ex.reason, owner: c.ex.owner, expires: c.ex.expires },
+      });
+      applied = true;
+      break;
+    }
+    if (applied) continue;
+    if (annotationsOn) {
+      const key = `${ko?.source?.file ?? ''}#${objectKey({ kind: obj.kind, namespace: obj.namespace, name: obj.name })}`;
+      const ann = ko ? annotationsOf(ko.raw) : {};
+      const list = ann[EXEMPT_ANNOTATION];
+      if (list !== undefined) {
+        const ids = list.split(',').map((s) => s.trim());
+        if (ids.includes(f.ruleId) || ids.includes('*')) {
+          const reason = ann[EXEMPT_REASON_ANNOTATION]?.trim();
+          if (reason) {
+            out.exempted.push({ ...f, exemption: { via: 'annotation', reason } });
+            continue;
+          }
+          if (ko && !badAnnotation.has(key)) {
+            badAnnotation.add(key);
+            out.governance.push({
+              ruleId: 'exemption-missing-reason',
+              severity: 'medium',
+              category: 'governance',
+              message: `${EXEMPT_ANNOTATION} is set without ${EXEMPT_REASON_ANNOTATION}; the exemption is not applied`,
+              object: f.object,
+              path: '/metadata/annotations',
+              ...(ko.source
+                ? {
+                    source: {
+                      file: ko.source.file,
+                      ...ko.source.positionOf(`/metadata/annotations/${EXEMPT_ANNOTATION.replace('/', '~1')}`),
+                    },
+                  }
+                : {}),
+            });
+          }
+        }
+      }
+    }
+    out.findings.push(f);
+  }
+  for (const c of compiled) {
+    if (!c.expired) continue;
+    const line = loaded.exemptionLines[c.index] ?? 1;
+    out.governance.push({
+      ruleId: 'exemption-expired',
+      severity: 'medium',
+      category: 'governance',
+      message: `exemption for ${c.ex.rules.join(', ')} (${[c.ex.namespace, c.ex.kind, c.ex.name].map((x) => x ?? '*').join('/')}, owner ${c.ex.owner}) expired on ${c.ex.expires}${usedExpired.has(c.index) ? ' and no longer exempts matching findings' : ''}; renew it with a new date or remove it`,
+      ...(loaded.file ? { source: { file: loaded.file, line, column: 3 } } : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+import type { Config } from '../config/config.js';
+import type { Finding } from '../model/finding.js';
+import { Inventory } from '../model/inventory.js';
+import { type KubeObject, objectRef } from '../model/kube-object.js';
+import type { Severity } from '../model/severity.js';
+import { WORKLOAD_KINDS, workloadOf } from '../model/workload.js';
+import type { Rule, RuleContext, RuleHit } from './rule.js';
+
+export interface RuleRunEntry {
+  finding: Finding;
+  object: KubeObject | undefined;
+}
+
+/** The rules that are on, with the severity config gives them. */
+export function activeRules(rules: readonly Rule[], config: Config): Array<{ rule: Rule; severity: Severity }> {
+  const out: Array<{ rule: Rule; severity: Severity }> = [];
+  for (const rule of rules) {
+    const setting = config.rules?.[rule.id];
+    const pillarOn = config.categories?.[rule.category]?.enabled ?? true;
+    const on = setting?.enabled ?? pillarOn;
+    if (!on) continue;
+    out.push({ rule, severity: setting?.severity ?? rule.severity });
+  }
+  return out;
+}
+
+/**
+ * Run rules over an inventory. Each rule sees the objects of its own scope
+ * only (one render root or one plain directory), so that staging and
+ * production objects never satisfy each other.
+ */
+export function runRules(all: Inventory, rules: readonly Rule[], config: Config): RuleRunEntry[] {
+  const active = activeRules(rules, config);
+  // kind → rules, computed once
+  const byKind = new Map<string, Array<{ rule: Rule; severity: Severity }>>();
+  const wildcard: Array<{ rule: Rule; severity: Severity }> = [];
+  for (const a of active) {
+    const kinds =
+      a.rule.appliesTo === 'workloads' ? WORKLOAD_KINDS : a.rule.appliesTo === '*' ? null : a.rule.appliesTo;
+    if (!kinds) {
+      wildcard.push(a);
+      continue;
+    }
+    for (const k of kinds) {
+      let list = byKind.get(k);
+      if (!list) byKind.set(k, (list = []));
+      list.push(a);
+    }
+  }
+  const out: RuleRunEntry[] = [];
+  for (const scope of all.byScope().values()) {
+    const memo = new Map<string, unknown>();
+    for (const obj of scope.objects) {
+      const applicable = byKind.get(obj.kind);
+      if (!applicable && wildcard.length === 0) continue;
+      const workload = workloadOf(obj);
+      const ctx: RuleContext = {
+        scope,
+        all,
+        config,
+        workload,
+        memo<T>(key: string, compute: () => T): T {
+          if (!memo.has(key)) memo.set(key, compute());
+          return memo.get(key) as T;
+        },
+      };
+      for (const list of [applicable ?? [], wildcard]) {
+        for (const { rule, severity } of list) {
+          if (rule.appliesTo === 'workloads' && !workload) continue;
+          let hits: RuleHit[] | undefined;
+          try {
+            hits = rule.check(obj, ctx);
+          } catch (err) {
+            hits = [
+              {
+                message: `rule failed on this object (${err instanceof Error ? err.message : String(err)})`,
+                severity: 'info',
+              },
+            ];
+          }
+          if (!hits) continue;
+          for (const hit of hits)
+            out.push({ finding: toFinding(rule, severity, hit, hit.object ?? obj), object: hit.object ?? obj });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function toFinding(rule: Rule, severity: Severity, hit: RuleHit, obj: KubeObject): Finding {
+  const f: Finding = {
+    ruleId: rule.id,
+    severity: hit.severity ?? severity,
+    category: rule.category,
+    message: hit.message,
+    object: objectRef(obj),
+  };
+  if (hit.path !== undefined) f.path = hit.path;
+  if (obj.source) {
+    const pos = obj.source.positionOf(hit.path ?? '');
+    f.source = { file: obj.source.file, line: pos.line, column: pos.column };
+  }
+  return f;
+}
+
+/** Findings in a stable order: file, line, column, rule id. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      cmp(a.source?.file ?? '\uffff', b.source?.file ?? '\uffff') ||
+      (a.source?.line ?? 0) - (b.source?.line ?? 0) ||
+      (a.source?.column ?? 0) - (b.source?.column ?? 0) ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.message, b.message),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export { Inventory };

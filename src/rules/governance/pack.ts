@@ -1,0 +1,17 @@
+import type { Rule } from '../rule.js';
+import { rule as duplicateKey } from './duplicate-key.js';
+import { rule as exemptionExpired } from './exemption-expired.js';
+import { rule as exemptionMissingReason } from './exemption-missing-reason.js';
+import { rule as fileSkipped } from './file-skipped.js';
+import { rule as invalidYaml } from './invalid-yaml.js';
+import { rule as renderFailed } from './render-failed.js';
+
+/** Findings about the input and the exemptions themselves. */
+export const governanceRules: readonly Rule[] = [
+  invalidYaml,
+  duplicateKey,
+  fileSkipped,
+  renderFailed,
+  exemptionExpired,
+  exemptionMissingReason,
+];
