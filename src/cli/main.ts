@@ -6,6 +6,8 @@ import { type CliIO, type CommandModule, processIO } from './io.js';
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   rules: () => import('./rules.js'),
   explain: () => import('./explain.js'),
+  etcd: () => import('./etcd.js'),
+  pss: () => import('./pss.js'),
 };
 
 /** Register a command (used by command files added later; keeps main.ts a plain table). */
