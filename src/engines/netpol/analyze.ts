@@ -359,10 +359,22 @@ export class Reachability {
     return eg.intersect(this.xgress(src, dst, true));
   }
 
+  /** Every IP set that policies name (for splitting the address space the same way in two analyses). */
+  referencedIpBlocks(): Intervals[] {
+    const out: Intervals[] = [];
+    for (const p of this.model.policies)
+      for (const r of [...(p.ingress ?? []), ...(p.egress ?? [])])
+        for (const peer of r.peers) if (peer.type === 'ip') out.push(peer.block);
+    const admins = this.model.baseline ? [...this.model.adminPolicies, this.model.baseline] : this.model.adminPolicies;
+    for (const a of admins)
+      for (const r of a.egress) for (const peer of r.peers) if (peer.type === 'ip') out.push(peer.block);
+    return out;
+  }
+
   /** IP ranges, split at every ipBlock boundary: sources (from ingress rules) and destinations (from egress rules). */
-  ipEndpoints(): { sources: Endpoint[]; destinations: Endpoint[] } {
-    const src: Intervals[] = [];
-    const dst: Intervals[] = [];
+  ipEndpoints(extraCuts: readonly Intervals[] = []): { sources: Endpoint[]; destinations: Endpoint[] } {
+    const src: Intervals[] = [...extraCuts];
+    const dst: Intervals[] = [...extraCuts];
     for (const p of this.model.policies) {
       for (const r of p.ingress ?? []) for (const peer of r.peers) if (peer.type === 'ip') src.push(peer.block);
       for (const r of p.egress ?? []) for (const peer of r.peers) if (peer.type === 'ip') dst.push(peer.block);
@@ -393,7 +405,7 @@ export class Reachability {
   }
 
   /** Every allowed connection between workloads, and between workloads and IP ranges. */
-  connections(): Connection[] {
+  connections(extraIpCuts: readonly Intervals[] = []): Connection[] {
     const out: Connection[] = [];
     const workloads = this.pods.filter((p) => !p.synthetic);
     for (const s of workloads) {
@@ -405,7 +417,7 @@ export class Reachability {
         if (!c.isEmpty()) out.push({ src: se, dst: de, conn: c });
       }
     }
-    const { sources, destinations } = this.ipEndpoints();
+    const { sources, destinations } = this.ipEndpoints(extraIpCuts);
     for (const ip of sources) {
       for (const d of workloads) {
         const de: Endpoint = { type: 'pod', pod: d };

@@ -16,7 +16,7 @@ export function connLines(conns: readonly Connection[]): ConnLine[] {
     .sort((a, b) => (a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));
 }
 
-function csvField(s: string): string {
+export function csvField(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -67,4 +67,9 @@ function formatDot(conns: readonly Connection[], lines: ConnLine[]): string {
   for (const l of lines) out.push(`\t"${l.src}" -> "${l.dst}" [label="${l.conn}" color="gold2" fontcolor="darkgreen"]`);
   out.push('}');
   return out.join('\n');
+}
+
+/** np-guard's listing for one focus connection: a heading, then `src => dst` lines. */
+export function formatFocusedOnConnection(conns: readonly Connection[], conn: string): string {
+  return [`Permitted connections on ${conn}:`, ...connLines(conns).map((l) => `${l.src} => ${l.dst}`)].join('\n');
 }

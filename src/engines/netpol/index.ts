@@ -11,7 +11,16 @@ import { buildModel, type NetpolProblem } from './model.js';
 export type { Connection, Endpoint } from './analyze.js';
 export { endpointName, Reachability } from './analyze.js';
 export { ConnSet, type Protocol } from './conn.js';
-export { CONNLIST_FORMATS, type ConnLine, type ConnlistFormat, connLines, formatConnlist } from './format.js';
+export { type ConnDiff, connectivityDiff, type DiffType, formatDiff, formatDiffTxt } from './diff.js';
+export { type FocusOptions, focusConnections, focusOnConnection, parseFocusConn, unknownFocusNames } from './focus.js';
+export {
+  CONNLIST_FORMATS,
+  type ConnLine,
+  type ConnlistFormat,
+  connLines,
+  formatConnlist,
+  formatFocusedOnConnection,
+} from './format.js';
 export type { NetpolModel, NetpolProblem, WorkloadPod } from './model.js';
 export { buildModel, expandLists } from './model.js';
 

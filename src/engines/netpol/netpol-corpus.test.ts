@@ -1,9 +1,20 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
-import { connectivity, formatConnlist } from './index.js';
+import {
+  connectivity,
+  connectivityDiff,
+  type FocusOptions,
+  focusConnections,
+  focusOnConnection,
+  formatConnlist,
+  formatDiffTxt,
+  formatFocusedOnConnection,
+  parseFocusConn,
+} from './index.js';
 
 const CORPUS = join(process.cwd(), '../shared/corpora/netpol-analyzer');
 const TESTS = join(CORPUS, 'tests');
@@ -14,15 +25,38 @@ const OUT = join(CORPUS, 'test_outputs/connlist');
  * models them (OVN user-defined networks, Multus network attachments,
  * KubeVirt virtual machines) and kubeprint does not.
  */
-export const OUT_OF_SCOPE: Record<string, string> = {};
-const OUT_OF_SCOPE_PREFIXES: Array<[RegExp, string]> = [
-  [/^(c?udn|udn_and_vms|udn_with|udn_warning)/, 'OVN-Kubernetes (Cluster)UserDefinedNetworks'],
-  [/^nad_/, 'Multus NetworkAttachmentDefinitions and MultiNetworkPolicy'],
-  [/^virtual_machines/, 'KubeVirt VirtualMachines'],
-];
+export const OUT_OF_SCOPE: Record<string, string> = {
+  cudn_test_1: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  cudn_test_2: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  cudn_test_3: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  cudn_test_5: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  cudn_test_6: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  udn_test_2: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  udn_test_3: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  udn_test_4: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  udn_with_ingress_controller: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  udn_with_ingress_controller_two_pods: 'OVN-Kubernetes (Cluster)UserDefinedNetworks',
+  nad_test_1: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_2: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_3: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_5: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_6: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_8: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_12: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_13: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_14: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_15: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  nad_test_16: 'Multus NetworkAttachmentDefinitions / MultiNetworkPolicy',
+  udn_and_vms_test_1: 'KubeVirt VirtualMachines',
+  udn_and_vms_test_2: 'KubeVirt VirtualMachines',
+  udn_and_vms_test_3: 'KubeVirt VirtualMachines',
+  udn_and_vms_test_4: 'KubeVirt VirtualMachines',
+  udn_and_vms_test_5: 'KubeVirt VirtualMachines',
+  virtual_machines_example: 'KubeVirt VirtualMachines',
+};
 
 function outOfScope(name: string): string | undefined {
-  return OUT_OF_SCOPE[name] ?? OUT_OF_SCOPE_PREFIXES.find(([re]) => re.test(name))?.[1];
+  return OUT_OF_SCOPE[name];
 }
 
 /** Read every YAML/JSON document under a folder (small test loader until sources/loadInputs exists). */
@@ -33,16 +67,18 @@ export function loadCase(dir: string): KubeObject[] {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
       else if (/\.(ya?ml|json)$/.test(name)) {
-        let docs: ReturnType<typeof parseAllDocuments>;
+        const text = readFileSync(p, 'utf8');
+        let values: unknown[];
         try {
-          docs = parseAllDocuments(readFileSync(p, 'utf8'));
+          // js-yaml is as lenient as the Go YAML reader np-guard uses (tabs inside flow sequences)
+          values = loadAll(text);
         } catch {
-          continue;
+          values = parseAllDocuments(text as string)
+            .filter((d) => d.errors.length === 0)
+            .map((d) => d.toJS());
         }
-        if (!Array.isArray(docs)) continue;
-        for (const doc of docs) {
-          if (doc.errors.length > 0) continue;
-          const o = toKubeObject(doc.toJS(), undefined, dir);
+        for (const v of values) {
+          const o = toKubeObject(v, undefined, dir);
           if (o) out.push(o);
         }
       }
@@ -90,4 +126,136 @@ describe.skipIf(!present)(`netpol connlist txt vs ${TESTS}`, () => {
   it('reports the tally', () => {
     console.log(`connlist txt: matched ${tally.matched}/${tally.total} (out of scope: ${tally.skipped.length})`);
   });
+});
+
+/** The focus runs of np-guard's own test table: output file stem → analyzer options. */
+const FOCUS_CASES: Array<{
+  stem: string;
+  dir: string;
+  workloads?: string[];
+  peers?: string[];
+  direction?: 'ingress' | 'egress';
+  conn?: string;
+}> = [
+  {
+    stem: 'onlineboutique_workloads_focus_workload_emailservice',
+    dir: 'onlineboutique_workloads',
+    workloads: ['emailservice'],
+  },
+  {
+    stem: 'k8s_ingress_test_focus_workload_details-v1-79f774bdb9',
+    dir: 'k8s_ingress_test',
+    workloads: ['details-v1-79f774bdb9'],
+  },
+  {
+    stem: 'acs-security-demos-added-workloads_focus_workload_backend_recommendation',
+    dir: 'acs-security-demos-added-workloads',
+    workloads: ['backend/recommendation'],
+  },
+  {
+    stem: 'acs-security-demos-added-workloads_focus_workload_backend_recommendation_ingress',
+    dir: 'acs-security-demos-added-workloads',
+    workloads: ['backend/recommendation'],
+    direction: 'ingress',
+  },
+  {
+    stem: 'acs-security-demos-added-workloads_focus_workload_backend_recommendation_egress',
+    dir: 'acs-security-demos-added-workloads',
+    workloads: ['backend/recommendation'],
+    direction: 'egress',
+  },
+  {
+    stem: 'acs-security-demos-added-workloads_focus_workload_asset-cache',
+    dir: 'acs-security-demos-added-workloads',
+    workloads: ['asset-cache'],
+  },
+  {
+    stem: 'acs-security-demos-added-workloads_focus_workload_frontend_asset-cache',
+    dir: 'acs-security-demos-added-workloads',
+    workloads: ['frontend/asset-cache'],
+  },
+  {
+    stem: 'acs-security-demos-added-workloads_focus_workload_ingress-controller',
+    dir: 'acs-security-demos-added-workloads',
+    workloads: ['ingress-controller'],
+  },
+  {
+    stem: 'acs-security-demos_focus_workload_backend_checkout_frontend_webapp_with_backend_recommendation',
+    dir: 'acs-security-demos',
+    workloads: ['backend/checkout', 'frontend/webapp'],
+    peers: ['backend/recommendation'],
+  },
+  {
+    stem: 'acs-security-demos_focus_workload_checkout_ingress_with_webapp',
+    dir: 'acs-security-demos',
+    workloads: ['checkout'],
+    peers: ['webapp'],
+    direction: 'ingress',
+  },
+  {
+    stem: 'acs-security-demos_focus_workload_checkout_reports_egress_with_recommendation_catalog',
+    dir: 'acs-security-demos',
+    workloads: ['checkout', 'reports'],
+    peers: ['recommendation', 'catalog'],
+    direction: 'egress',
+  },
+  {
+    stem: 'anp_banp_blog_demo_focus_workload_mybar_egress_with_mybaz',
+    dir: 'anp_banp_blog_demo',
+    workloads: ['mybar'],
+    peers: ['mybaz'],
+    direction: 'egress',
+  },
+  { stem: 'anp_banp_blog_demo_focus_workload_myfoo_mybar', dir: 'anp_banp_blog_demo', workloads: ['myfoo', 'mybar'] },
+  { stem: 'anp_banp_blog_demo_udp-52', dir: 'anp_banp_blog_demo', conn: 'udp-52' },
+  { stem: 'anp_demo_udp-52', dir: 'anp_demo', conn: 'udp-52' },
+];
+
+describe.skipIf(!present)('netpol focus (workload, peers, direction, connection)', () => {
+  for (const f of FOCUS_CASES) {
+    it(f.stem, () => {
+      const { connections } = connectivity(loadCase(join(TESTS, f.dir)));
+      let text: string;
+      if (f.conn) {
+        const fc = parseFocusConn(f.conn);
+        if (!fc) throw new Error(`bad focus connection ${f.conn}`);
+        text = formatFocusedOnConnection(focusOnConnection(connections, fc.protocol, fc.port), fc.conn.toString());
+      } else {
+        const opts: FocusOptions = { workloads: f.workloads ?? [] };
+        if (f.peers) opts.peers = f.peers;
+        if (f.direction) opts.direction = f.direction;
+        text = formatConnlist(focusConnections(connections, opts), 'txt');
+      }
+      const actual = text.split('\n').filter((l) => l !== '');
+      expect(new Set(actual)).toEqual(new Set(expectedLines(join(OUT, `${f.stem}_connlist_output.txt`))));
+    });
+  }
+});
+
+const DIFF_OUT = join(CORPUS, 'test_outputs/diff');
+const diffCases = present
+  ? readdirSync(DIFF_OUT)
+      .filter((f) => /^diff_between_.*\.txt$/.test(f))
+      .map((f) => {
+        const stem = f.slice('diff_between_'.length, -'.txt'.length);
+        const dirs = readdirSync(TESTS).filter(
+          (d) => stem.endsWith(`_and_${d}`) && existsSync(join(TESTS, stem.slice(0, -`_and_${d}`.length))),
+        );
+        const second = dirs.sort((x, y) => y.length - x.length)[0];
+        return second ? { file: f, ref2: stem.slice(0, -`_and_${second}`.length), ref1: second } : undefined;
+      })
+      .filter((x): x is { file: string; ref1: string; ref2: string } => x !== undefined)
+  : [];
+
+describe.skipIf(!present)('netpol diff txt', () => {
+  for (const d of diffCases) {
+    it(d.file, () => {
+      const r1 = connectivity(loadCase(join(TESTS, d.ref1))).engine;
+      const r2 = connectivity(loadCase(join(TESTS, d.ref2))).engine;
+      const actual = formatDiffTxt(connectivityDiff(r1, r2))
+        .split('\n')
+        .filter((l) => l !== '');
+      expect(new Set(actual)).toEqual(new Set(expectedLines(join(DIFF_OUT, d.file))));
+    });
+  }
 });
