@@ -1,0 +1,95 @@
+import type { AppliedExemption, Finding, ScanResult } from '../model/finding.js';
+import type { Category, Severity } from '../model/severity.js';
+import type { ReportContext, Reporter } from './reporter.js';
+import { summarize } from './summary.js';
+
+/**
+ * `-o json`, documented in docs/output-json.md. Every key is always present
+ * (null when unknown) and objects are built in a fixed key order, so that the
+ * output diffs cleanly and `jq` paths never need a default.
+ */
+export interface JsonReport {
+  findings: JsonFinding[];
+  summary: JsonSummary;
+  /** Only with --show-exempted. */
+  exempted?: JsonExemptedFinding[];
+}
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: Severity;
+  category: Category;
+  message: string;
+  object: { apiVersion: string; kind: string; namespace: string | null; name: string } | null;
+  path: string | null;
+  source: { file: string; line: number | null; column: number | null } | null;
+}
+
+export interface JsonExemptedFinding extends JsonFinding {
+  /** Null only if the engine listed a finding as exempted without saying why (a bug upstream). */
+  exemption: { via: AppliedExemption['via']; reason: string; owner: string | null; expires: string | null } | null;
+}
+
+export interface JsonSummary {
+  total: number;
+  bySeverity: Record<Severity, number>;
+  byCategory: Record<Category, number>;
+  failOn: Severity;
+  failed: boolean;
+  exempted: number;
+  files: number;
+  objects: number;
+  skippedDocuments: number;
+  skippedFiles: number;
+}
+
+export const jsonReporter: Reporter = {
+  name: 'json',
+  render(result: ScanResult, ctx: ReportContext): string {
+    return `${JSON.stringify(toJsonReport(result, ctx), null, 2)}\n`;
+  },
+};
+
+/** The report as a value (for the library API and tests). */
+export function toJsonReport(result: ScanResult, ctx: Pick<ReportContext, 'failOn' | 'showExempted'>): JsonReport {
+  const s = summarize(result, ctx.failOn);
+  const report: JsonReport = {
+    findings: result.findings.map(jsonFinding),
+    summary: {
+      total: s.total,
+      bySeverity: s.bySeverity,
+      byCategory: s.byCategory,
+      failOn: ctx.failOn,
+      failed: s.failed,
+      exempted: s.exempted,
+      files: result.stats.files,
+      objects: result.stats.objects,
+      skippedDocuments: result.stats.skippedDocuments,
+      skippedFiles: result.stats.skippedFiles,
+    },
+  };
+  if (ctx.showExempted) report.exempted = result.exempted.map(jsonExempted);
+  return report;
+}
+
+function jsonFinding(f: Finding): JsonFinding {
+  const o = f.object;
+  const src = f.source;
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    category: f.category,
+    message: f.message,
+    object: o ? { apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace ?? null, name: o.name } : null,
+    path: f.path ?? null,
+    source: src ? { file: src.file, line: src.line ?? null, column: src.column ?? null } : null,
+  };
+}
+
+function jsonExempted(f: Finding): JsonExemptedFinding {
+  const e = f.exemption;
+  return {
+    ...jsonFinding(f),
+    exemption: e ? { via: e.via, reason: e.reason, owner: e.owner ?? null, expires: e.expires ?? null } : null,
+  };
+}

@@ -1,0 +1,128 @@
+import type { Finding, ScanResult } from '../model/finding.js';
+import { atLeast, SEVERITIES, type Severity } from '../model/severity.js';
+import type { ReportContext, Reporter } from './reporter.js';
+import { locationText, objectLabel, plural, summarize, visible } from './summary.js';
+
+/** At most this many findings are listed; the rest are counted. */
+export const MAX_FINDINGS = 200;
+/** GitHub rejects comments over 65,536 characters; stop listing well before that. */
+export const MAX_CHARS = 60_000;
+/** A severity group longer than this is folded into a <details> element. */
+const FOLD_AFTER = 10;
+
+const MARK: Record<Severity, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵', info: '⚪' };
+
+/**
+ * A pull-request comment: the verdict at --fail-on first, a table of counts
+ * by severity, then findings grouped by severity, worst first.
+ */
+export const markdownReporter: Reporter = {
+  name: 'markdown',
+  render(result: ScanResult, ctx: ReportContext): string {
+    const s = summarize(result, ctx.failOn);
+    const out: string[] = [];
+    out.push(
+      s.failed ? `## ❌ kubeprint: fails at \`${ctx.failOn}\`` : `## ✅ kubeprint: passes at \`${ctx.failOn}\``,
+      '',
+    );
+    const sentence = s.failed
+      ? `**${plural(s.failing, 'finding')}** at or above \`${ctx.failOn}\``
+      : `No findings at or above \`${ctx.failOn}\``;
+    const extra = [`${plural(s.total, 'finding')} in total`];
+    if (s.exempted > 0) extra.push(`${s.exempted} exempted`);
+    extra.push(`${plural(result.stats.objects, 'object')} in ${plural(result.stats.files, 'file')} scanned`);
+    out.push(`${sentence} (${extra.join(', ')}).`, '');
+
+    out.push('| Severity | Findings |', '| --- | ---: |');
+    for (const sev of SEVERITIES) out.push(`| ${MARK[sev]} ${sev} | ${s.bySeverity[sev]} |`);
+    out.push('');
+
+    const budget = { findings: MAX_FINDINGS, chars: MAX_CHARS - out.join('\n').length };
+    let omitted = 0;
+    for (const sev of SEVERITIES) {
+      const group = result.findings.filter((f) => f.severity === sev);
+      if (group.length === 0) continue;
+      const title = `${capitalize(sev)} (${group.length})`;
+      const { lines, shown } = listFindings(group, budget);
+      omitted += group.length - shown;
+      if (shown === 0) continue;
+      if (group.length > FOLD_AFTER) {
+        // Groups that decide the verdict stay open; the rest fold away.
+        const open = s.failed && atLeast(sev, ctx.failOn) ? ' open' : '';
+        out.push(`<details${open}><summary><strong>${title}</strong></summary>`, '', ...lines, '', '</details>', '');
+      } else out.push(`### ${title}`, '', ...lines, '');
+    }
+    if (omitted > 0)
+      out.push(`…and ${plural(omitted, 'more finding')} not listed here; the JSON or SARIF output has them all.`, '');
+
+    if (ctx.showExempted && result.exempted.length > 0) {
+      const { lines, shown } = listFindings(result.exempted, budget);
+      const rest = result.exempted.length - shown;
+      if (rest > 0) lines.push('', `…and ${rest} more exempted.`);
+      out.push(`<details><summary>Exempted (${result.exempted.length})</summary>`, '', ...lines, '', '</details>', '');
+    }
+    return `${out.join('\n').trimEnd()}\n`;
+  },
+};
+
+function listFindings(
+  findings: readonly Finding[],
+  budget: { findings: number; chars: number },
+): { lines: string[]; shown: number } {
+  const lines: string[] = [];
+  let shown = 0;
+  for (const f of findings) {
+    const item = findingItem(f);
+    if (budget.findings <= 0 || item.length + 1 > budget.chars) break;
+    budget.findings -= 1;
+    budget.chars -= item.length + 1;
+    lines.push(item);
+    shown += 1;
+  }
+  return { lines, shown };
+}
+
+/** `- `rule-id` message — `file:line` · Deployment prod/web` (+ the exemption, if any). */
+function findingItem(f: Finding): string {
+  const where: string[] = [];
+  const loc = f.source?.line !== undefined ? `${f.source.file}:${f.source.line}` : locationText(f);
+  if (loc) where.push(code(loc));
+  if (f.object) where.push(escapeMarkdown(objectLabel(f.object)));
+  let item = `- ${code(f.ruleId)} ${escapeMarkdown(f.message)}`;
+  if (where.length > 0) item += ` — ${where.join(' · ')}`;
+  const e = f.exemption;
+  if (e) {
+    const parts = [`exempted via ${e.via}: ${e.reason}`];
+    if (e.owner) parts.push(`owner ${e.owner}`);
+    if (e.expires) parts.push(`expires ${e.expires}`);
+    item += `<br>_${escapeMarkdown(parts.join('; '))}_`;
+  }
+  return item;
+}
+
+/**
+ * Makes untrusted text render as itself: every ASCII punctuation character
+ * that Markdown or GitHub gives a meaning is backslash-escaped (tables, links,
+ * emphasis, HTML, code), `&` becomes an entity, control characters become
+ * visible, and an `@` that would start a mention gets a word joiner so that
+ * a manifest cannot ping people.
+ */
+export function escapeMarkdown(s: string): string {
+  return visible(s)
+    .replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/(^|[^A-Za-z0-9_])@/g, '$1@\u2060');
+}
+
+/** An inline code span that survives backticks in its content. */
+export function code(s: string): string {
+  const text = visible(s);
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import type { Finding, ScanResult } from '../model/finding.js';
+import { objectKey } from '../model/kube-object.js';
+import type { Category, Severity } from '../model/severity.js';
+import type { RuleMeta } from '../rules/rule.js';
+import type { ReportContext, Reporter } from './reporter.js';
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning.
+ *
+ * The rule table lists the rules that have results in this log (in the order
+ * of `ctx.rules`, then any rule id not in `ctx.rules`, such as a source's
+ * problem ids, in first-seen order): GitHub reads rule metadata only through
+ * results, and a log that repeats every rule on every run only grows.
+ */
+export const sarifReporter: Reporter = {
+  name: 'sarif',
+  render(result: ScanResult, ctx: ReportContext): string {
+    return `${JSON.stringify(toSarif(result, ctx), null, 2)}\n`;
+  },
+};
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The project's public page; GitHub links the tool name to it. */
+export const INFORMATION_URI = 'https://www.npmjs.com/package/kubeprint';
+/** Key of kubeprint's own entry in `partialFingerprints`; bump the suffix if the hashed inputs ever change. */
+export const FINGERPRINT_KEY = 'kubeprint/v1';
+
+/** GitHub maps these to its critical/high/medium/low bands (>= 9.0, 7.0-8.9, 4.0-6.9, 0.1-3.9). */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '7.5',
+  medium: '5.0',
+  low: '3.0',
+  info: '1.0',
+};
+
+type Level = 'error' | 'warning' | 'note';
+const LEVEL: Record<Severity, Level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/**
+ * GitHub applies `security-severity` only to rules tagged `security`. Resilience
+ * rules (replicas, probes, budgets) are reliability findings and keep plain
+ * error/warning/note levels.
+ */
+const NOT_SECURITY: ReadonlySet<Category> = new Set(['resilience']);
+
+// Only the SARIF properties kubeprint writes; enough to keep the builder honest.
+interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: SarifRun[];
+}
+interface SarifRun {
+  tool: { driver: SarifDriver };
+  columnKind: 'utf16CodeUnits';
+  results: SarifResult[];
+}
+interface SarifDriver {
+  name: string;
+  version: string;
+  informationUri: string;
+  rules: SarifRule[];
+}
+interface Text {
+  text: string;
+}
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: Text;
+  fullDescription?: Text;
+  help?: { text: string; markdown: string };
+  helpUri?: string;
+  defaultConfiguration: { level: Level };
+  properties: { tags: string[]; 'security-severity': string; precision: 'very-high' };
+}
+interface SarifLocation {
+  physicalLocation?: {
+    artifactLocation: { uri: string; uriBaseId?: string };
+    region?: { startLine: number; startColumn?: number };
+  };
+  logicalLocations?: { name: string; fullyQualifiedName: string; kind: string }[];
+}
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: Level;
+  message: Text;
+  locations?: SarifLocation[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string; properties: object }[];
+  properties: { severity: Severity; category: Category; path?: string };
+}
+
+/** The log as a value (for the library API and tests). */
+export function toSarif(result: ScanResult, ctx: ReportContext): SarifLog {
+  const findings = ctx.showExempted ? [...result.findings, ...result.exempted] : result.findings;
+  const rules = ruleTable(findings, ctx.rules);
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const seen = new Map<string, number>();
+  const results = findings.map((f) => sarifResult(f, index.get(f.ruleId) ?? 0, seen));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'kubeprint', version: ctx.toolVersion, informationUri: INFORMATION_URI, rules } },
+        // Columns come from JavaScript string offsets.
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}
+
+function ruleTable(findings: readonly Finding[], metas: readonly RuleMeta[]): SarifRule[] {
+  const used = new Map<string, Finding>();
+  for (const f of findings) if (!used.has(f.ruleId)) used.set(f.ruleId, f);
+  const out: SarifRule[] = [];
+  for (const meta of metas) {
+    if (used.has(meta.id)) {
+      out.push(describeRule(meta));
+      used.delete(meta.id);
+    }
+  }
+  // Ids without metadata (a source's `yaml-invalid`, a rule missing from ctx.rules): a minimal entry.
+  for (const [id, f] of used) {
+    out.push({
+      id,
+      name: pascalCase(id),
+      shortDescription: { text: id },
+      defaultConfiguration: { level: LEVEL[f.severity] },
+      properties: {
+        tags: tagsFor(f.category),
+        'security-severity': SECURITY_SEVERITY[f.severity],
+        precision: 'very-high',
+      },
+    });
+  }
+  return out;
+}
+
+function describeRule(meta: RuleMeta): SarifRule {
+  const refs = meta.references;
+  const helpUri = refs.find((r) => r.url)?.url;
+  const text = [meta.description, `Remediation: ${meta.remediation}`];
+  const markdown = [`**${meta.title}**`, meta.description, `**Remediation:** ${meta.remediation}`];
+  if (refs.length > 0) {
+    text.push(`References:\n${refs.map((r) => `- ${r.title}${r.url ? ` <${r.url}>` : ''}`).join('\n')}`);
+    markdown.push(
+      `**References:**\n${refs.map((r) => (r.url ? `- [${r.title}](${r.url})` : `- ${r.title}`)).join('\n')}`,
+    );
+  }
+  const rule: SarifRule = {
+    id: meta.id,
+    name: pascalCase(meta.id),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: meta.description },
+    help: { text: text.join('\n\n'), markdown: markdown.join('\n\n') },
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+    properties: {
+      tags: tagsFor(meta.category),
+      'security-severity': SECURITY_SEVERITY[meta.severity],
+      precision: 'very-high',
+    },
+  };
+  if (helpUri) rule.helpUri = helpUri;
+  return rule;
+}
+
+function tagsFor(category: Category): string[] {
+  return NOT_SECURITY.has(category) ? ['kubernetes', category] : ['security', 'kubernetes', category];
+}
+
+function sarifResult(f: Finding, ruleIndex: number, seen: Map<string, number>): SarifResult {
+  const r: SarifResult = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, seen) },
+    properties: { severity: f.severity, category: f.category },
+  };
+  if (f.path !== undefined) r.properties.path = f.path;
+  const location = locationOf(f);
+  if (location) r.locations = [location];
+  if (f.exemption) {
+    const e = f.exemption;
+    const who = [e.owner && `owner ${e.owner}`, e.expires && `expires ${e.expires}`].filter(Boolean);
+    r.suppressions = [
+      {
+        // An annotation lives in the manifest itself; a config exemption lives beside it.
+        kind: e.via === 'annotation' ? 'inSource' : 'external',
+        status: 'accepted',
+        justification: who.length > 0 ? `${e.reason} (${who.join(', ')})` : e.reason,
+        properties: {
+          via: e.via,
+          ...(e.owner ? { owner: e.owner } : {}),
+          ...(e.expires ? { expires: e.expires } : {}),
+        },
+      },
+    ];
+  }
+  return r;
+}
+
+/**
+ * A physical location for findings from a file (no region without a line),
+ * a logical one naming the object. A finding with neither has no location:
+ * GitHub cannot place such a result, but other SARIF viewers still list it.
+ */
+function locationOf(f: Finding): SarifLocation | undefined {
+  const loc: SarifLocation = {};
+  const artifact = f.source ? artifactLocation(f.source.file) : undefined;
+  if (artifact && f.source) {
+    loc.physicalLocation = { artifactLocation: artifact };
+    if (f.source.line !== undefined) {
+      loc.physicalLocation.region = { startLine: f.source.line };
+      if (f.source.column !== undefined) loc.physicalLocation.region.startColumn = f.source.column;
+    }
+  }
+  if (f.object) {
+    const key = objectKey(f.object);
+    loc.logicalLocations = [{ name: key, fullyQualifiedName: `${f.object.apiVersion}/${key}`, kind: 'resource' }];
+  }
+  return loc.physicalLocation || loc.logicalLocations ? loc : undefined;
+}
+
+/**
+ * The path as given, with forward slashes and percent-encoded segments.
+ * Relative paths resolve against `%SRCROOT%` (the repository checkout in
+ * GitHub); absolute ones become `file://` URIs; stdin (`-`) has no artifact.
+ */
+export function artifactLocation(file: string): { uri: string; uriBaseId?: string } | undefined {
+  if (file === '' || file === '-') return undefined;
+  const slashed = file.replace(/\\/g, '/');
+  const drive = /^[A-Za-z]:\//.test(slashed);
+  if (drive || slashed.startsWith('/')) {
+    const [first = '', ...rest] = (drive ? slashed : slashed.slice(1)).split('/');
+    const head = drive ? first : encodeURIComponent(first);
+    return { uri: `file:///${[head, ...rest.map(encodeURIComponent)].join('/')}` };
+  }
+  const relative = slashed.replace(/^(\.\/)+/, '');
+  return { uri: relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/**
+ * Stable across runs while the finding stays the same: rule id, the object
+ * (kind/namespace/name, not apiVersion, which migrations change), the JSON
+ * path, and the file (the same object rendered by two overlays is two
+ * alerts; GitHub keys alerts by file anyway). Lines are left out so that
+ * edits above a finding do not make it a new alert. Identical inputs within
+ * one log get an occurrence number.
+ */
+function fingerprint(f: Finding, seen: Map<string, number>): string {
+  const subject = f.object ? objectKey(f.object) : '';
+  const base = [f.ruleId, subject, f.path ?? '', f.source?.file ?? ''].join('\u0000');
+  const n = (seen.get(base) ?? 0) + 1;
+  seen.set(base, n);
+  const input = n === 1 ? base : `${base}\u0000${n}`;
+  return createHash('sha256').update(input).digest('hex').slice(0, 32);
+}
+
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]?.toUpperCase() + w.slice(1))
+    .join('');
+}

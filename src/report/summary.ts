@@ -1,0 +1,94 @@
+import type { Finding, ScanResult } from '../model/finding.js';
+import { objectKey } from '../model/kube-object.js';
+import { atLeast, CATEGORIES, type Category, SEVERITIES, type Severity } from '../model/severity.js';
+
+/** Counts every reporter shows; computed once here so that all formats agree. */
+export interface ResultSummary {
+  total: number;
+  bySeverity: Record<Severity, number>;
+  byCategory: Record<Category, number>;
+  /** Findings at or above `failOn` (exempted findings never count). */
+  failing: number;
+  failed: boolean;
+  exempted: number;
+}
+
+export function summarize(result: ScanResult, failOn: Severity): ResultSummary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  let failing = 0;
+  for (const f of result.findings) {
+    bySeverity[f.severity] += 1;
+    byCategory[f.category] = (byCategory[f.category] ?? 0) + 1;
+    if (atLeast(f.severity, failOn)) failing += 1;
+  }
+  return {
+    total: result.findings.length,
+    bySeverity,
+    byCategory,
+    failing,
+    failed: failing > 0,
+    exempted: result.exempted.length,
+  };
+}
+
+/** `file:line:column`, `file:line` or `file`; undefined without a source. */
+export function locationText(f: Finding): string | undefined {
+  const s = f.source;
+  if (!s) return undefined;
+  if (s.line === undefined) return s.file;
+  return s.column === undefined ? `${s.file}:${s.line}` : `${s.file}:${s.line}:${s.column}`;
+}
+
+/** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
+export function objectLabel(o: { kind: string; namespace?: string | undefined; name: string }): string {
+  return o.namespace ? `${o.kind} ${o.namespace}/${o.name}` : `${o.kind} ${o.name}`;
+}
+
+/** A group of findings about one object (or, without an object, one file), in first-seen order. */
+export interface FindingGroup {
+  /** The object of the group's findings, when they have one. */
+  object: Finding['object'];
+  /** The file, when known. */
+  file: string | undefined;
+  findings: Finding[];
+}
+
+/**
+ * Groups findings by object and file (the same object rendered from two
+ * overlays is two groups), keeping the order in which groups first appear,
+ * so that an engine's file/line order carries through.
+ */
+export function groupByObject(findings: readonly Finding[]): FindingGroup[] {
+  const groups = new Map<string, FindingGroup>();
+  for (const f of findings) {
+    const file = f.source?.file;
+    const key = `${file ?? ''}\u0000${f.object ? `${f.object.apiVersion}\u0000${objectKey(f.object)}` : ''}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { object: f.object, file, findings: [] };
+      groups.set(key, g);
+    }
+    g.findings.push(f);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Replaces control characters (C0, DEL, C1) and bidirectional overrides with
+ * visible escapes. Messages quote manifest content, which an attacker may
+ * control: raw escape sequences would drive the reader's terminal, and bidi
+ * controls can make text read differently than it is.
+ */
+export function visible(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\n' || c === '\r' || c === '\t') return ' ';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** `1 finding`, `2 findings`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

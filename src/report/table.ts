@@ -1,0 +1,146 @@
+import type { Finding, ScanResult } from '../model/finding.js';
+import { CATEGORIES, SEVERITIES, type Severity } from '../model/severity.js';
+import type { ReportContext, Reporter } from './reporter.js';
+import { groupByObject, locationText, objectLabel, plural, summarize, visible } from './summary.js';
+
+/** Lines are wrapped to this width; paths and ids longer than a line are left whole. */
+const WIDTH = 100;
+/** Column where a finding's message and location start (2 indent + severity 8 + 2). */
+const INDENT = 12;
+
+const SGR = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+  gray: '\u001b[90m',
+} as const;
+
+const SEVERITY_STYLE: Record<Severity, string> = {
+  critical: SGR.bold + SGR.red,
+  high: SGR.red,
+  medium: SGR.yellow,
+  low: SGR.cyan,
+  info: SGR.gray,
+};
+
+type Paint = (style: string, text: string) => string;
+
+/**
+ * The human table. Each finding takes one entry of two lines: severity, rule
+ * id and message on the first; `file:line:column` and the JSON path on the
+ * second. One line would not fit 100 columns once a message and a deep path
+ * meet, and a location on its own line stays clickable in terminals and editors.
+ */
+export const tableReporter: Reporter = {
+  name: 'table',
+  render(result: ScanResult, ctx: ReportContext): string {
+    const paint: Paint = ctx.color ? (style, text) => `${style}${text}${SGR.reset}` : (_style, text) => text;
+    const out: string[] = [];
+
+    if (result.findings.length === 0) out.push('No findings.');
+    else out.push(...renderGroups(result.findings, paint));
+
+    if (ctx.showExempted && result.exempted.length > 0) {
+      out.push('', paint(SGR.bold, `Exempted findings (${result.exempted.length})`), '');
+      out.push(...renderGroups(result.exempted, paint));
+    }
+
+    out.push('', ...renderSummary(result, ctx, paint));
+    return `${out.join('\n')}\n`;
+  },
+};
+
+function renderGroups(findings: readonly Finding[], paint: Paint): string[] {
+  const out: string[] = [];
+  for (const group of groupByObject(findings)) {
+    if (out.length > 0) out.push('');
+    const first = group.findings.find((f) => f.source?.line !== undefined) ?? group.findings[0];
+    // The model carries no document start; the group's first located finding is where to start reading.
+    const where = first?.source?.line !== undefined ? `${first.source.file}:${first.source.line}` : group.file;
+    if (group.object) {
+      const label = paint(SGR.bold, visible(objectLabel(group.object)));
+      out.push(where ? `${label}  ${paint(SGR.dim, `(${visible(where)})`)}` : label);
+    } else {
+      out.push(paint(SGR.bold, visible(group.file ?? '(no source)')));
+    }
+    for (const f of group.findings) out.push(...renderFinding(f, paint));
+  }
+  return out;
+}
+
+function renderFinding(f: Finding, paint: Paint): string[] {
+  const sev = paint(SEVERITY_STYLE[f.severity], f.severity.toUpperCase().padEnd(8));
+  const head = `${visible(f.ruleId)}  ${visible(f.message)}`;
+  const [firstLine = '', ...rest] = wrap(head, WIDTH - INDENT);
+  const pad = ' '.repeat(INDENT);
+  const lines = [`  ${sev}  ${firstLine}`, ...rest.map((l) => pad + l)];
+  const where = [locationText(f), f.path].filter((s): s is string => !!s).map(visible);
+  if (where.length > 0) lines.push(pad + paint(SGR.dim, where.join('  ')));
+  if (f.exemption) {
+    const e = f.exemption;
+    const parts = [`exempted via ${e.via}: ${e.reason}`];
+    if (e.owner) parts.push(`owner ${e.owner}`);
+    if (e.expires) parts.push(`expires ${e.expires}`);
+    for (const l of wrap(visible(parts.join('; ')), WIDTH - INDENT)) lines.push(pad + paint(SGR.green, l));
+  }
+  return lines;
+}
+
+function renderSummary(result: ScanResult, ctx: ReportContext, paint: Paint): string[] {
+  const s = summarize(result, ctx.failOn);
+  const objects = groupByObject(result.findings).filter((g) => g.object).length;
+  const head = [plural(s.total, 'finding')];
+  if (objects > 0) head.push(`in ${plural(objects, 'object')}`);
+  const out = [paint(SGR.bold, `Summary: ${head.join(' ')}`)];
+
+  const bySeverity = SEVERITIES.map((sev) => {
+    const text = `${sev} ${s.bySeverity[sev]}`;
+    return s.bySeverity[sev] > 0 ? paint(SEVERITY_STYLE[sev], text) : text;
+  });
+  out.push(`  by severity  ${bySeverity.join('  ')}`);
+  const pillars = CATEGORIES.filter((c) => s.byCategory[c] > 0).map((c) => `${c} ${s.byCategory[c]}`);
+  if (pillars.length > 0)
+    out.push(...wrap(pillars.join('  '), WIDTH - 15).map((l, i) => (i === 0 ? '  by pillar    ' : ' '.repeat(15)) + l));
+
+  const st = result.stats;
+  const skipped: string[] = [];
+  if (st.skippedDocuments > 0)
+    skipped.push(`${plural(st.skippedDocuments, 'document')} without apiVersion/kind skipped`);
+  if (st.skippedFiles > 0) skipped.push(`${plural(st.skippedFiles, 'file')} skipped`);
+  out.push(
+    `  scanned      ${plural(st.files, 'file')}, ${plural(st.objects, 'object')}` +
+      (skipped.length > 0 ? ` (${skipped.join(', ')})` : ''),
+  );
+  if (s.exempted > 0)
+    out.push(`  exempted     ${s.exempted}${ctx.showExempted ? ' (listed above)' : ' (--show-exempted lists them)'}`);
+
+  out.push(
+    s.failed
+      ? paint(
+          SGR.bold + SGR.red,
+          `FAIL: ${plural(s.failing, 'finding')} at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`,
+        )
+      : paint(SGR.bold + SGR.green, `PASS: no findings at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`),
+  );
+  return out;
+}
+
+/** Greedy word wrap; a word longer than the width stays whole on its own line. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
