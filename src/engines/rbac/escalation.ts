@@ -114,6 +114,12 @@ export class EscalationGraph {
         .filter((sa) => names === 'all' || names.has(sa.name))
         .map((sa): Subject => ({ kind: 'ServiceAccount', namespace: sa.namespace, name: sa.name }));
 
+    // `*` on `*` cluster-wide is cluster-admin: every other technique is already in it.
+    const superGrant = grants.find((g) => g.scope === '*' && isFullWildcard(g.rule));
+    if (superGrant) {
+      step('wildcard-all', '*', superGrant, { type: 'cluster-admin' }, '* on * cluster-wide');
+      return out;
+    }
     for (const g of grants) {
       if (isFullWildcard(g.rule))
         step(
