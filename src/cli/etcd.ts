@@ -171,4 +171,3 @@ async function defrag(args: string[], io: CliIO): Promise<number> {
   );
   return 0;
 }
-

@@ -18,7 +18,8 @@ function onPath(bin: string): boolean {
 
 /** Why etcd tests cannot run here, or undefined when they can. */
 export function etcdMissing(): string | undefined {
-  if (!onPath('etcd')) return 'etcd not found on PATH: install the Debian package etcd-server (scripts/ci/install-etcd.sh)';
+  if (!onPath('etcd'))
+    return 'etcd not found on PATH: install the Debian package etcd-server (scripts/ci/install-etcd.sh)';
   if (!onPath('etcdctl'))
     return 'etcdctl not found on PATH: install the Debian package etcd-client (scripts/ci/install-etcd.sh)';
   if (!onPath('openssl')) return 'openssl not found on PATH: install the Debian package openssl';
@@ -91,9 +92,39 @@ function makeCerts(dir: string): ClusterTls {
     join(dir, 'ext.cnf'),
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n',
   );
-  ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=kubeprint-test-ca', '-keyout', 'ca.key', '-out', 'ca.crt']);
+  ossl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=kubeprint-test-ca',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+  ]);
   ossl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=etcd', '-keyout', 'etcd.key', '-out', 'etcd.csr']);
-  ossl(['x509', '-req', '-in', 'etcd.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext.cnf', '-out', 'etcd.crt']);
+  ossl([
+    'x509',
+    '-req',
+    '-in',
+    'etcd.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+    '-out',
+    'etcd.crt',
+  ]);
   return { cacert: join(dir, 'ca.crt'), cert: join(dir, 'etcd.crt'), key: join(dir, 'etcd.key') };
 }
 
@@ -160,7 +191,12 @@ export async function startEtcdCluster(opts: StartOptions = {}): Promise<EtcdClu
     ];
     if (opts.quotaBackendBytes !== undefined) args.push(`--quota-backend-bytes=${opts.quotaBackendBytes}`);
     if (tls)
-      args.push(`--cert-file=${tls.cert}`, `--key-file=${tls.key}`, `--trusted-ca-file=${tls.cacert}`, '--client-cert-auth');
+      args.push(
+        `--cert-file=${tls.cert}`,
+        `--key-file=${tls.key}`,
+        `--trusted-ca-file=${tls.cacert}`,
+        '--client-cert-auth',
+      );
     const log = openSync(join(root, `${m.name}.log`), 'a');
     const proc = spawn('etcd', args, { stdio: ['ignore', log, log] });
     live.add(proc);
@@ -205,4 +241,31 @@ export async function startEtcdCluster(opts: StartOptions = {}): Promise<EtcdClu
     throw err;
   }
   return cluster;
+}
+
+/** Run the CLI in-process and capture its output. */
+export async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readStdin: async () => '',
+    isTTY: false,
+    cwd: process.cwd(),
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+/** `--endpoints ... [--cacert --cert --key]` for this cluster. */
+export function connectionArgs(c: EtcdCluster, endpoints: string[] = c.endpoints): string[] {
+  const args = ['--endpoints', endpoints.join(',')];
+  if (c.tls) args.push('--cacert', c.tls.cacert, '--cert', c.tls.cert, '--key', c.tls.key);
+  return args;
 }

@@ -246,9 +246,19 @@ export function analyzeCluster(observations: readonly EndpointObservation[], opt
       );
     } else if (!m.reachable) {
       const note = m.id === null ? ' (no member list names this endpoint)' : '';
-      add('etcd-member-unreachable', 'high', `${label(m)} is unreachable${note}: ${m.error ?? 'not probed'}`, m.endpoint);
+      add(
+        'etcd-member-unreachable',
+        'high',
+        `${label(m)} is unreachable${note}: ${m.error ?? 'not probed'}`,
+        m.endpoint,
+      );
     } else if (!m.healthy) {
-      add('etcd-member-unhealthy', 'high', `${label(m)} failed a linearizable read: ${m.error ?? 'unknown'}`, m.endpoint);
+      add(
+        'etcd-member-unhealthy',
+        'high',
+        `${label(m)} failed a linearizable read: ${m.error ?? 'unknown'}`,
+        m.endpoint,
+      );
     }
   }
   for (const a of alarms) {
@@ -357,8 +367,7 @@ export function analyzeCluster(observations: readonly EndpointObservation[], opt
     lost: h < q,
     atRisk: h >= q && h - q === 0,
   };
-  if (quorum.lost)
-    add('etcd-quorum-lost', 'critical', `quorum lost: ${h} of ${n} voting members healthy, ${q} needed`);
+  if (quorum.lost) add('etcd-quorum-lost', 'critical', `quorum lost: ${h} of ${n} voting members healthy, ${q} needed`);
   else if (quorum.atRisk)
     add(
       'etcd-quorum-at-risk',

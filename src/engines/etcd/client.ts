@@ -187,7 +187,10 @@ export class MemberConnection {
 
   async alarms(): Promise<AlarmInfo[]> {
     const r = await this.call('alarm list', (o) =>
-      this.client.maintenance.alarm({ action: this.mod.AlarmAction.Get, memberID: 0, alarm: this.mod.AlarmType.None }, o),
+      this.client.maintenance.alarm(
+        { action: this.mod.AlarmAction.Get, memberID: 0, alarm: this.mod.AlarmType.None },
+        o,
+      ),
     );
     const out: AlarmInfo[] = [];
     for (const a of r.alarms ?? []) {

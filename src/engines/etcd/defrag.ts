@@ -115,7 +115,9 @@ export async function defragCluster(
     const m = byId.get(planned.id) ?? planned;
     const who = `${m.name || m.id} (${m.endpoint}${m.id === leader.id ? ', leader' : ''})`;
     if (opts.rule && !opts.rule(ruleVarsOf(m))) {
-      say(`skip ${who}: rule \`${opts.rule.source}\` does not hold (db ${mib(m.dbSize)}, in use ${mib(m.dbSizeInUse)})`);
+      say(
+        `skip ${who}: rule \`${opts.rule.source}\` does not hold (db ${mib(m.dbSize)}, in use ${mib(m.dbSizeInUse)})`,
+      );
       continue;
     }
     result.defragmented.push(m.id!);

@@ -80,7 +80,10 @@ export function compileRule(src: string, variables: readonly string[] = RULE_VAR
     const t = peek();
     return !!t && t.t === 'op' && t.v === v;
   };
-  const binary = (next: () => Node, ops: Record<string, (a: number | boolean, b: number | boolean) => number | boolean>) => {
+  const binary = (
+    next: () => Node,
+    ops: Record<string, (a: number | boolean, b: number | boolean) => number | boolean>,
+  ) => {
     return (): Node => {
       let left = next();
       for (;;) {

@@ -49,7 +49,8 @@ export const KNOWN_BAD_VERSIONS: readonly KnownBadVersionRange[] = [
     severity: 'critical',
     reason:
       'a member killed under load may lose applied writes and diverge from the others (data inconsistency); not recommended for production',
-    source: 'https://github.com/etcd-io/etcd/blob/main/CHANGELOG/README.md (v3.5.0-v3.5.2 not recommended for production)',
+    source:
+      'https://github.com/etcd-io/etcd/blob/main/CHANGELOG/README.md (v3.5.0-v3.5.2 not recommended for production)',
   },
   {
     id: 'v35-learner-promotion-lost',
