@@ -1,6 +1,7 @@
 import { type Connection, endpointName, type Reachability } from './analyze.js';
 import { ConnSet } from './conn.js';
 import { csvField } from './format.js';
+import { formatRange, parseIPv4 } from './ip.js';
 
 export type DiffType = 'added' | 'removed' | 'changed';
 
@@ -57,6 +58,7 @@ export function connectivityDiff(ref1: Reachability, ref2: Reachability): ConnDi
       workloadsRemoved: ends.filter((n) => wa.has(n) && !wb.has(n)),
     });
   }
+  const merged = mergeIpRanges(out);
   const rank: Record<DiffType, number> = { changed: 0, added: 1, removed: 2 };
   return out.sort(
     (p, q) => rank[p.type] - rank[q.type] || (p.src < q.src ? -1 : p.src > q.src ? 1 : p.dst < q.dst ? -1 : 1),
@@ -74,7 +76,7 @@ export function formatDiffTxt(diffs: readonly ConnDiff[]): string {
     const wi = info(d);
     return `diff-type: ${d.type}, source: ${d.src}, destination: ${d.dst}, ref1: ${d.ref1}, ref2: ${d.ref2}${wi ? `, workloads-diff-info: ${wi}` : ''}`;
   });
-  return ['Connectivity diff:', ...lines].join('\n');
+  return lines.length === 0 ? '' : ['Connectivity diff:', ...lines].join('\n');
 }
 
 /** Diff as CSV, markdown or JSON. */
@@ -104,4 +106,46 @@ export function formatDiff(diffs: readonly ConnDiff[], format: 'txt' | 'csv' | '
     '|-----------|--------|-------------|------|------|---------------------|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
+}
+
+const IP_RE = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)\[External\]$/;
+
+/** Adjacent IP ranges whose change is the same (same other end, same before and after) read as one range. */
+function mergeIpRanges(diffs: ConnDiff[]): ConnDiff[] {
+  const groups = new Map<string, Array<{ d: ConnDiff; lo: number; hi: number; srcSide: boolean }>>();
+  const out: ConnDiff[] = [];
+  for (const d of diffs) {
+    const ms = IP_RE.exec(d.src);
+    const md = IP_RE.exec(d.dst);
+    const m = ms ?? md;
+    if (!m) {
+      out.push(d);
+      continue;
+    }
+    const lo = parseIPv4(m[1] as string) ?? 0;
+    const hi = parseIPv4(m[2] as string) ?? 0;
+    const key = [ms ? 'src' : 'dst', ms ? d.dst : d.src, d.type, d.ref1.toString(), d.ref2.toString(), info(d)].join(
+      '\u0000',
+    );
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push({ d, lo, hi, srcSide: !!ms });
+  }
+  for (const g of groups.values()) {
+    g.sort((a, b) => a.lo - b.lo);
+    let cur = g[0];
+    const flush = (c: NonNullable<typeof cur>) => {
+      const name = `${formatRange(c.lo, c.hi)}[External]`;
+      out.push(c.srcSide ? { ...c.d, src: name } : { ...c.d, dst: name });
+    };
+    for (const x of g.slice(1)) {
+      if (cur && x.lo === cur.hi + 1) cur = { ...cur, hi: x.hi };
+      else {
+        if (cur) flush(cur);
+        cur = x;
+      }
+    }
+    if (cur) flush(cur);
+  }
+  return out;
 }
