@@ -60,7 +60,7 @@ export function connectivityDiff(ref1: Reachability, ref2: Reachability): ConnDi
   }
   const merged = mergeIpRanges(out);
   const rank: Record<DiffType, number> = { changed: 0, added: 1, removed: 2 };
-  return out.sort(
+  return merged.sort(
     (p, q) => rank[p.type] - rank[q.type] || (p.src < q.src ? -1 : p.src > q.src ? 1 : p.dst < q.dst ? -1 : 1),
   );
 }
