@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { describeError, exitCodeFor, KubeprintError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { type CliIO, type CommandModule, processIO } from './io.js';
 
 /** Commands load lazily so that start-up stays small. */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  scan: () => import('./scan.js'),
   rules: () => import('./rules.js'),
   explain: () => import('./explain.js'),
   etcd: () => import('./etcd.js'),
@@ -15,7 +17,6 @@ export function commandNames(): string[] {
   return Object.keys(COMMANDS);
 }
 
-const VERSION = '0.1.0';
 
 async function usage(io: CliIO): Promise<void> {
   const lines = ['Usage: kubeprint <command> [options]', '', 'Commands:'];

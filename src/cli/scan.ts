@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/config.js';
+import { KubeprintError } from '../errors.js';
+import { atLeast, isSeverity, type Severity } from '../model/severity.js';
+import { reporterFor } from '../report/index.js';
+import { RULES } from '../rules/registry.js';
+import { scanPaths } from '../scan.js';
+import { VERSION } from '../version.js';
+import { parseCommandArgs } from './args.js';
+import type { CliIO } from './io.js';
+
+export const summary = 'Scan manifests, Kustomize overlays and Helm charts for problems';
+
+const HELP = `Usage: kubeprint scan PATH... [options]
+
+PATH is a file, a directory (recursive: .yaml, .yml, .json; root kustomizations
+and Helm charts are rendered), or - for stdin.
+
+Options:
+  -o, --output FORMAT     table (default), json, sarif, junit, markdown
+      --output-file FILE  write the report to FILE instead of stdout
+      --fail-on SEVERITY  exit 1 when a finding is at or above it: critical, high
+                          (default), medium, low, info, or none
+  -c, --config FILE       configuration (default: ./.kubeprint.yaml when present)
+      --show-exempted     also list exempted findings and why
+      --raw               scan every file as it is (no Kustomize/Helm rendering)
+  -f, --values FILE       Helm values file (repeatable)
+      --set KEY=VALUE     Helm value (repeatable)
+      --release-name NAME Helm release name (default: release)
+      --namespace NS      Helm release namespace
+      --no-color          no colour even on a terminal
+
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage, input or operational error.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    output: { type: 'string', short: 'o' },
+    'output-file': { type: 'string' },
+    'fail-on': { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    'show-exempted': { type: 'boolean' },
+    raw: { type: 'boolean' },
+    values: { type: 'string', short: 'f', multiple: true },
+    set: { type: 'string', multiple: true },
+    'release-name': { type: 'string' },
+    namespace: { type: 'string' },
+    'no-color': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new KubeprintError('USAGE', 'no PATH given (kubeprint scan --help)');
+  const reporter = reporterFor(values.output ?? 'table');
+  const loaded = loadConfig(io.cwd, values.config);
+  const failOnText = values['fail-on'] ?? loaded.config.failOn ?? 'high';
+  if (failOnText !== 'none' && !isSeverity(failOnText))
+    throw new KubeprintError('USAGE', `--fail-on must be critical, high, medium, low, info or none (got "${failOnText}")`);
+  const failOn: Severity | 'none' = failOnText;
+
+  const result = await scanPaths(positionals, {
+    cwd: io.cwd,
+    stdin: io.readStdin,
+    config: loaded,
+    raw: values.raw ?? false,
+    helm: {
+      ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
+      ...(values.namespace ? { namespace: values.namespace } : {}),
+      valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
+      set: values.set ?? [],
+    },
+    notice: (line) => io.stderr(`kubeprint: ${line}\n`),
+  });
+  const color = io.isTTY && !values['no-color'] && !values['output-file'] && io.env.NO_COLOR === undefined;
+  const text = reporter.render(result, {
+    rules: RULES,
+    color,
+    failOn: failOn === 'none' ? 'critical' : failOn,
+    showExempted: values['show-exempted'] ?? false,
+    toolVersion: VERSION,
+  });
+  if (values['output-file']) {
+    try {
+      writeFileSync(resolve(io.cwd, values['output-file']), text);
+    } catch (err) {
+      throw new KubeprintError('USAGE', `cannot write ${values['output-file']}`, { cause: err });
+    }
+  } else {
+    io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  }
+  if (failOn === 'none') return 0;
+  return result.findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
+}
