@@ -1,0 +1,11 @@
+import { pssCheckRule } from './pss-check-rule.js';
+
+export const rule = pssCheckRule({
+  id: 'pss-capabilities-baseline',
+  check: 'capabilities_baseline',
+  title: 'Container adds capabilities beyond the default set',
+  description:
+    "A container adds Linux capabilities outside the container runtime's default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT).",
+  remediation:
+    'Remove the extra entries from securityContext.capabilities.add; if the workload truly needs one, run it in a namespace with a documented exemption.',
+});

@@ -1,0 +1,23 @@
+import type { KubeObject } from '../../model/kube-object.js';
+import type { Workload } from '../../model/workload.js';
+import type { RuleContext } from '../rule.js';
+
+/** The service account a pod runs as: serviceAccountName, the deprecated serviceAccount, or `default`. */
+export function serviceAccountNameOf(w: Workload): string {
+  for (const key of ['serviceAccountName', 'serviceAccount']) {
+    const v = w.podSpec[key];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return 'default';
+}
+
+/**
+ * The ServiceAccount objects of the scan's scope that a workload runs as. An
+ * unset namespace counts as `default` on both sides, as it does when applied
+ * to the default namespace.
+ */
+export function serviceAccountsOf(w: Workload, ctx: RuleContext): KubeObject[] {
+  const name = serviceAccountNameOf(w);
+  const ns = w.object.namespace ?? 'default';
+  return ctx.scope.ofKind('ServiceAccount').filter((sa) => sa.name === name && (sa.namespace ?? 'default') === ns);
+}
