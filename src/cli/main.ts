@@ -10,6 +10,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   explain: () => import('./explain.js'),
   etcd: () => import('./etcd.js'),
   pss: () => import('./pss.js'),
+  rbac: () => import('./rbac.js'),
+  netpol: () => import('./netpol.js'),
 };
 
 /** Register a command (used by command files added later; keeps main.ts a plain table). */

@@ -1,4 +1,6 @@
 /** RBAC engine: effective permissions, who-can, escalation paths, identity inventory, audit-based least privilege. */
+
+export { type AuditParse, type AuditRequest, type GenerateOptions, generateFromAudit, parseAuditLog } from './audit.js';
 export {
   BOOTSTRAP_CLUSTER_ROLE_BINDINGS,
   BOOTSTRAP_CLUSTER_ROLE_NAMES,
