@@ -88,7 +88,7 @@ export function compileRule(src: string, variables: readonly string[] = RULE_VAR
       let left = next();
       for (;;) {
         const t = peek();
-        if (!t || t.t !== 'op' || !(t.v in ops)) return left;
+        if (t?.t !== 'op' || !(t.v in ops)) return left;
         pos++;
         const f = ops[t.v]!;
         const l = left;
