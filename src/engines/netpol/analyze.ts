@@ -154,6 +154,16 @@ export class Reachability {
     return hit;
   }
 
+  /** True when a NetworkPolicy rule peer selects the pod. */
+  npPeerMatches(policy: NetworkPolicy, peer: NpPeer, pod: WorkloadPod): boolean {
+    if (peer.type === 'ip') return false;
+    const nsOk =
+      peer.nsSel === undefined
+        ? pod.namespace === policy.namespace
+        : matchesSelector(peer.nsSel, this.nsLabels(pod.namespace));
+    return nsOk && (peer.podSel === undefined || matchesSelector(peer.podSel, pod.labels));
+  }
+
   private npPeerPods(policy: NetworkPolicy, peer: NpPeer & { type: 'pods' }): WorkloadPod[] {
     return this.podsMatching(peer.nsSel, peer.podSel, policy.namespace);
   }

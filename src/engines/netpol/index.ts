@@ -41,3 +41,5 @@ export function connectivity(objects: readonly KubeObject[]): Connectivity {
   const connections = engine.connections();
   return { connections, problems: engine.problems, engine };
 }
+export { type ExplainStep, type Explanation, explainPair, formatExplanation } from './explain.js';
+export { parseIPv4 } from './ip.js';

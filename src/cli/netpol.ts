@@ -1,0 +1,127 @@
+import { KubeprintError } from '../errors.js';
+import type { KubeObject } from '../model/kube-object.js';
+import { choice, parseCommandArgs } from './args.js';
+import type { CliIO } from './io.js';
+
+export const summary = 'NetworkPolicy reachability: list, diff and explain allowed connections';
+
+const USAGE = `Usage:
+  kubeprint netpol list PATH... [-o txt|json|csv|md|dot] [--focus-workload NAME]... [--focus-workload-peer NAME]...
+                                [--focus-direction ingress|egress] [--focus-conn tcp-8080]
+  kubeprint netpol diff A B [-o txt|json|csv|md]
+  kubeprint netpol explain SRC DST PATH...
+
+Workload names are NAME or NAMESPACE/NAME; \`ingress-controller\` is the ingress controller.
+Only the result goes to stdout; warnings go to stderr.
+`;
+
+async function load(paths: string[], io: CliIO): Promise<KubeObject[]> {
+  if (paths.length === 0) throw new KubeprintError('USAGE', 'no input paths (see `kubeprint netpol --help`)');
+  const { loadInputs } = await import('../sources/index.js');
+  const res = await loadInputs(paths, { cwd: io.cwd, stdin: io.readStdin, notice: (l) => io.stderr(`${l}\n`) });
+  for (const p of res.problems)
+    io.stderr(
+      `warning: ${p.source ? `${p.source.file}${p.source.line ? `:${p.source.line}` : ''}: ` : ''}${p.message}\n`,
+    );
+  return res.objects;
+}
+
+/** Print problems; true when one of them makes the result unsound. */
+function report(problems: Array<{ level: string; message: string }>, io: CliIO): boolean {
+  for (const p of problems) io.stderr(`${p.level}: ${p.message}\n`);
+  return problems.some((p) => p.level === 'error');
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    io.stdout(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  const { values, positionals } = parseCommandArgs(rest, {
+    output: { type: 'string', short: 'o' },
+    'focus-workload': { type: 'string', multiple: true },
+    'focus-workload-peer': { type: 'string', multiple: true },
+    'focus-direction': { type: 'string' },
+    'focus-conn': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const np = await import('../engines/netpol/index.js');
+  switch (sub) {
+    case 'list': {
+      const format = choice('-o', values.output, np.CONNLIST_FORMATS, 'txt');
+      const direction = values['focus-direction'];
+      if (direction !== undefined && direction !== 'ingress' && direction !== 'egress')
+        throw new KubeprintError('USAGE', `--focus-direction must be ingress or egress (got "${direction}")`);
+      const { connections, problems, engine } = np.connectivity(await load(positionals, io));
+      if (report(problems, io)) return 2;
+      const workloads = values['focus-workload'] ?? [];
+      const peers = values['focus-workload-peer'] ?? [];
+      if ((direction || peers.length > 0) && workloads.length === 0)
+        io.stderr('warning: --focus-direction and --focus-workload-peer are ignored without --focus-workload\n');
+      const endpoints = engine.pods.map((pod) => ({ type: 'pod' as const, pod }));
+      for (const n of np.unknownFocusNames([...workloads, ...peers], endpoints))
+        io.stderr(`warning: workload "${n}" does not exist in the input resources\n`);
+      let conns = np.focusConnections(connections, {
+        workloads,
+        peers,
+        ...(direction ? { direction: direction as 'ingress' | 'egress' } : {}),
+      });
+      if (values['focus-conn'] !== undefined) {
+        const fc = np.parseFocusConn(values['focus-conn']);
+        if (!fc)
+          throw new KubeprintError('USAGE', `--focus-conn must look like tcp-8080 (got "${values['focus-conn']}")`);
+        conns = np.focusOnConnection(conns, fc.protocol, fc.port);
+        if (format === 'txt') {
+          io.stdout(`${np.formatFocusedOnConnection(conns, fc.conn.toString())}\n`);
+          return 0;
+        }
+      }
+      const out = np.formatConnlist(conns, format);
+      if (out) io.stdout(`${out}\n`);
+      return 0;
+    }
+    case 'diff': {
+      if (positionals.length !== 2) throw new KubeprintError('USAGE', 'netpol diff needs exactly two paths: A B');
+      const format = choice('-o', values.output, ['txt', 'json', 'csv', 'md'] as const, 'txt');
+      const a = np.connectivity(await load([positionals[0] as string], io));
+      const b = np.connectivity(await load([positionals[1] as string], io));
+      if (report([...a.problems, ...b.problems], io)) return 2;
+      const out = np.formatDiff(np.connectivityDiff(a.engine, b.engine), format);
+      if (out) io.stdout(`${out}\n`);
+      return 0;
+    }
+    case 'explain': {
+      if (positionals.length < 3) throw new KubeprintError('USAGE', 'netpol explain needs SRC DST PATH...');
+      const [srcName, dstName, ...paths] = positionals as [string, string, ...string[]];
+      const { problems, engine } = np.connectivity(await load(paths, io));
+      if (report(problems, io)) return 2;
+      const find = (name: string) => {
+        const ip = /^\d+\.\d+\.\d+\.\d+$/.test(name) ? np.parseIPv4(name) : undefined;
+        if (ip !== undefined) return [{ type: 'ip' as const, lo: ip, hi: ip }];
+        return engine.pods
+          .filter((p) => !p.synthetic || name === 'ingress-controller')
+          .filter((p) =>
+            p.synthetic ? name === 'ingress-controller' : p.name === name || `${p.namespace}/${p.name}` === name,
+          )
+          .map((pod) => ({ type: 'pod' as const, pod }));
+      };
+      const srcs = find(srcName);
+      const dsts = find(dstName);
+      if (srcs.length === 0) throw new KubeprintError('INPUT_INVALID', `no workload or IP "${srcName}" in the input`);
+      if (dsts.length === 0) throw new KubeprintError('INPUT_INVALID', `no workload or IP "${dstName}" in the input`);
+      const blocks: string[] = [];
+      for (const s of srcs)
+        for (const d of dsts)
+          blocks.push(np.formatExplanation(np.endpointName(s), np.endpointName(d), np.explainPair(engine, s, d)));
+      io.stdout(`${blocks.join('\n\n')}\n`);
+      return 0;
+    }
+    default:
+      throw new KubeprintError('USAGE', `unknown netpol subcommand "${sub}" (list, diff, explain)`);
+  }
+}
