@@ -11,7 +11,7 @@ export const rule = defineRule({
   appliesTo: 'workloads',
   needs: 'scope',
   description:
-    'The pod gets an API token for its service account mounted into every container, because neither the pod (`automountServiceAccountToken: false`) nor its ServiceAccount in the scanned manifests turns automounting off. Most applications never call the Kubernetes API; for them the token only helps an attacker who gets code execution to query and act on the cluster with the account\'s permissions.',
+    "The pod gets an API token for its service account mounted into every container, because neither the pod (`automountServiceAccountToken: false`) nor its ServiceAccount in the scanned manifests turns automounting off. Most applications never call the Kubernetes API; for them the token only helps an attacker who gets code execution to query and act on the cluster with the account's permissions.",
   remediation:
     'Set `automountServiceAccountToken: false` in the pod spec, or on the ServiceAccount (the pod setting wins when both are set). Workloads that do call the API can keep it, or mount a projected token with a short expiry and a specific audience.',
   references: [
@@ -28,11 +28,17 @@ export const rule = defineRule({
     if (own === false) return undefined;
     const sa = serviceAccountNameOf(w);
     if (own === true) {
-      return [{ path, message: `pod sets automountServiceAccountToken: true, so every container gets a token for service account "${sa}"` }];
+      return [
+        {
+          path,
+          message: `pod sets automountServiceAccountToken: true, so every container gets a token for service account "${sa}"`,
+        },
+      ];
     }
     const accounts = serviceAccountsOf(w, ctx);
     if (accounts.length > 0 && accounts.every((a) => a.raw.automountServiceAccountToken === false)) return undefined;
-    const where = accounts.length > 0 ? 'nor its ServiceAccount' : 'and its ServiceAccount is not in the scanned manifests';
+    const where =
+      accounts.length > 0 ? 'nor its ServiceAccount' : 'and its ServiceAccount is not in the scanned manifests';
     return [
       {
         path,

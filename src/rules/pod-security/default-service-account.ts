@@ -11,7 +11,7 @@ export const rule = defineRule({
   appliesTo: 'workloads',
   needs: 'object',
   description:
-    'The pod does not name a service account (or names `default`), so it shares the namespace\'s default service account with every other pod that does the same. Any permission, image pull secret or cloud identity bound to that account is then held by all of them, and RBAC cannot tell them apart.',
+    "The pod does not name a service account (or names `default`), so it shares the namespace's default service account with every other pod that does the same. Any permission, image pull secret or cloud identity bound to that account is then held by all of them, and RBAC cannot tell them apart.",
   remediation:
     'Create a ServiceAccount per workload, bind only the permissions it needs, and set `serviceAccountName` in the pod spec. Leave the default account without role bindings and with `automountServiceAccountToken: false`.',
   references: [
@@ -30,8 +30,8 @@ export const rule = defineRule({
       {
         path: join(w.podSpecPath, 'serviceAccountName'),
         message: set
-          ? 'pod sets serviceAccountName: default, the namespace\'s shared default service account'
-          : 'pod sets no serviceAccountName, so it runs as the namespace\'s shared default service account',
+          ? "pod sets serviceAccountName: default, the namespace's shared default service account"
+          : "pod sets no serviceAccountName, so it runs as the namespace's shared default service account",
       },
     ];
   },

@@ -1,6 +1,6 @@
 import { join } from '../../model/pointer.js';
-import { describeContainer } from '../supply-chain/container-images.js';
 import { defineRule, type RuleHit } from '../rule.js';
+import { describeContainer } from '../supply-chain/container-images.js';
 import { NSA_CISA } from './hardening-refs.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {

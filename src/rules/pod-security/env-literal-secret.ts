@@ -1,0 +1,158 @@
+import { join } from '../../model/pointer.js';
+import { defineRule, type RuleHit } from '../rule.js';
+import { describeContainer } from '../supply-chain/container-images.js';
+import { MITRE_T1552, NSA_CISA } from './hardening-refs.js';
+
+/** Name parts that mark a secret wherever they appear. */
+const SECRET_WORDS = new Set([
+  'PASSWORD',
+  'PASSWD',
+  'PASSPHRASE',
+  'SECRET',
+  'TOKEN',
+  'APIKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+]);
+/** Two-part names that mark a secret (`API_KEY`, `apiKey`). */
+const SECRET_PAIRS = new Set([
+  'API_KEY',
+  'PRIVATE_KEY',
+  'ACCESS_KEY',
+  'SECRET_KEY',
+  'AUTH_KEY',
+  'SIGNING_KEY',
+  'ENCRYPTION_KEY',
+  'MASTER_KEY',
+  'ACCOUNT_KEY',
+]);
+/** Parts that mark a secret only as the last of several (`DB_PASS`, but not `PASS_THROUGH` or the shell's `PWD`). */
+const SECRET_LAST = new Set(['PASS', 'PWD']);
+/**
+ * Last parts that make the variable about a secret rather than the secret
+ * itself: `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`, `ACCESS_KEY_ID`.
+ */
+const NOT_SECRET_SUFFIX = new Set([
+  'FILE',
+  'FILES',
+  'PATH',
+  'DIR',
+  'URL',
+  'URI',
+  'ENDPOINT',
+  'HOST',
+  'PORT',
+  'NAME',
+  'REF',
+  'ID',
+  'KEYID',
+  'TTL',
+  'EXPIRY',
+  'EXPIRATION',
+  'EXPIRES',
+  'LIFETIME',
+  'DURATION',
+  'TIMEOUT',
+  'INTERVAL',
+  'LENGTH',
+  'LEN',
+  'SIZE',
+  'MIN',
+  'MAX',
+  'COUNT',
+  'TYPE',
+  'KIND',
+  'MODE',
+  'FORMAT',
+  'ENABLED',
+  'ENABLE',
+  'DISABLED',
+  'DISABLE',
+  'REQUIRED',
+  'HEADER',
+  'FIELD',
+  'PARAM',
+  'POLICY',
+  'PROVIDER',
+  'ISSUER',
+  'AUDIENCE',
+  'ALGORITHM',
+  'ALG',
+  'VERSION',
+  'PREFIX',
+  'STORE',
+  'MOUNT',
+]);
+
+/** Upper-case name parts: `dbPassword` → DB, PASSWORD; `X-API-Key` → X, API, KEY. */
+function nameParts(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p !== '')
+    .map((p) => p.toUpperCase());
+}
+
+/** True when an environment variable name looks like it holds a secret. */
+export function isSecretName(name: string): boolean {
+  const parts = nameParts(name);
+  const last = parts[parts.length - 1];
+  if (last === undefined || NOT_SECRET_SUFFIX.has(last)) return false;
+  if (parts.length > 1 && SECRET_LAST.has(last)) return true;
+  return parts.some((p, i) => SECRET_WORDS.has(p) || (i > 0 && SECRET_PAIRS.has(`${parts[i - 1]}_${p}`)));
+}
+
+/** Values that cannot be a secret: references to other variables (`$(DB_PASSWORD)`) and switches. */
+function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  return (
+    v === '' ||
+    /^(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)\s*)+$/.test(v) ||
+    /^(?:true|false|yes|no|on|off|none|null)$/i.test(v)
+  );
+}
+
+export const rule = defineRule({
+  id: 'env-literal-secret',
+  title: 'Secret-looking environment variable has a literal value',
+  category: 'pod-security',
+  severity: 'high',
+  appliesTo: 'workloads',
+  needs: 'object',
+  description:
+    'An environment variable whose name says it holds a secret (PASSWORD, TOKEN, SECRET, API_KEY, PRIVATE_KEY, ACCESS_KEY and the like, as a whole word or name part) has a literal `value`. The secret is then in the Git repository, in every rendered manifest, and readable by anyone who can read the workload object. Names of secret files, URLs and ids (PASSWORD_FILE, TOKEN_URL, ACCESS_KEY_ID) and references to other variables (`$(VAR)`) are not reported.',
+  remediation:
+    'Move the value into a Secret (created by an external secret store, Sealed Secrets or SOPS rather than committed in plain text) and use `valueFrom.secretKeyRef`, or better mount it as a file; rotate the exposed value, since it is already in history.',
+  references: [
+    { title: 'CIS Kubernetes Benchmark 5.4.1 (prefer secrets as files over secrets as environment variables)' },
+    NSA_CISA,
+    MITRE_T1552,
+    {
+      title: 'Kubernetes: good practices for Secrets',
+      url: 'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
+    },
+  ],
+  check(_obj, ctx) {
+    const w = ctx.workload;
+    if (!w) return undefined;
+    const hits: RuleHit[] = [];
+    for (const c of w.containers) {
+      const env = c.spec.env;
+      if (!Array.isArray(env)) continue;
+      env.forEach((e: unknown, i) => {
+        if (!e || typeof e !== 'object') return;
+        const { name, value } = e as Record<string, unknown>;
+        if (typeof name !== 'string' || value === undefined || value === null) return;
+        const text = typeof value === 'string' ? value : String(value);
+        if (isPlaceholder(text) || !isSecretName(name)) return;
+        hits.push({
+          path: join(c.path, 'env', i, 'value'),
+          // never the value itself
+          message: `${describeContainer(c)} sets ${name} to a literal value instead of a Secret reference`,
+        });
+      });
+    }
+    return hits;
+  },
+});

@@ -1,0 +1,19 @@
+import { rule as staticCloudCredentials } from '../identity/static-cloud-credentials.js';
+import type { Rule } from '../rule.js';
+import { rule as automountServiceAccountToken } from './automount-service-account-token.js';
+import { rule as defaultServiceAccount } from './default-service-account.js';
+import { rule as envLiteralSecret } from './env-literal-secret.js';
+import { rule as readonlyRootFilesystem } from './readonly-root-filesystem.js';
+
+/**
+ * Pod hardening beyond the Pod Security Standards. The image tag, digest and
+ * pull-policy rules live in the supply-chain pack; static cloud credentials
+ * belong to the identity pillar but ship with this pack.
+ */
+export const hardeningRules: readonly Rule[] = [
+  readonlyRootFilesystem,
+  automountServiceAccountToken,
+  defaultServiceAccount,
+  envLiteralSecret,
+  staticCloudCredentials,
+];

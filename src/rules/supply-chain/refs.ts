@@ -1,0 +1,27 @@
+import type { Reference } from '../rule.js';
+
+/** References shared by the image rules. */
+export const K8S_IMAGE_NAMES: Reference = {
+  title: 'Kubernetes: Images, image names',
+  url: 'https://kubernetes.io/docs/concepts/containers/images/#image-names',
+};
+export const K8S_PULL_POLICY: Reference = {
+  title: 'Kubernetes: Images, image pull policy',
+  url: 'https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy',
+};
+export const MITRE_T1525: Reference = {
+  title: 'MITRE ATT&CK T1525 Implant Internal Image',
+  url: 'https://attack.mitre.org/techniques/T1525/',
+};
+export const MITRE_T1204_003: Reference = {
+  title: 'MITRE ATT&CK T1204.003 User Execution: Malicious Image',
+  url: 'https://attack.mitre.org/techniques/T1204/003/',
+};
+export const SLSA: Reference = {
+  title: 'SLSA: verifying artifacts',
+  url: 'https://slsa.dev/spec/v1.0/verifying-artifacts',
+};
+export const NSA_CISA: Reference = {
+  title: 'NSA-CISA Kubernetes Hardening Guide v1.2',
+  url: 'https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF',
+};
