@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   rules: () => import('./rules.js'),
   explain: () => import('./explain.js'),
   etcd: () => import('./etcd.js'),
+  etcd: () => import('./etcd.js'),
   pss: () => import('./pss.js'),
   rbac: () => import('./rbac.js'),
   netpol: () => import('./netpol.js'),
