@@ -44,10 +44,23 @@ export function podInputOfWorkload(w: Workload): PodInput {
   return p;
 }
 
-/** The check revisions that run at a level and policy minor, overridden baseline checks left out. */
-export function checksInForce(level: PssLevel, minor: number): Array<{ check: PssCheck; revision: VersionedCheck }> {
+type ActiveCheck = { check: PssCheck; revision: VersionedCheck };
+const inForce = new Map<string, readonly ActiveCheck[]>();
+
+/** The check revisions that run at a level and policy minor, overridden baseline checks left out (computed once). */
+export function checksInForce(level: PssLevel, minor: number): readonly ActiveCheck[] {
+  const key = `${level}:${minor}`;
+  let active = inForce.get(key);
+  if (!active) {
+    active = computeChecksInForce(level, minor);
+    inForce.set(key, active);
+  }
+  return active;
+}
+
+function computeChecksInForce(level: PssLevel, minor: number): ActiveCheck[] {
   if (level === 'privileged') return [];
-  const active: Array<{ check: PssCheck; revision: VersionedCheck }> = [];
+  const active: ActiveCheck[] = [];
   for (const check of PSS_CHECKS) {
     if (check.level === 'restricted' && level !== 'restricted') continue;
     const revision = revisionAt(check, minor);
