@@ -1,0 +1,37 @@
+import { defineRule } from '../rule.js';
+import { isControlled, isLongRunning, servingContainers } from './shared.js';
+
+export const rule = defineRule({
+  id: 'readiness-probe-missing',
+  title: 'Container has no readiness probe',
+  category: 'resilience',
+  severity: 'medium',
+  appliesTo: 'workloads',
+  needs: 'object',
+  description:
+    'Without a readinessProbe a pod counts as ready as soon as its containers start: Services send it traffic before the application listens or while it cannot serve, and a rolling update moves on to the next pod before the new one works, so a broken release replaces every replica. Checked on app containers and native sidecars (init containers with restartPolicy Always) of long-running workloads; Jobs, CronJobs and bare Pods with restartPolicy Never or OnFailure run to completion and are skipped, and so are objects controlled by another (their owner is checked).',
+  remediation:
+    'Add a readinessProbe that answers only when the container can serve, e.g. `readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: 5, failureThreshold: 3}` (or tcpSocket / grpc / exec for non-HTTP servers).',
+  references: [
+    {
+      title: 'Kubernetes: Configure Liveness, Readiness and Startup Probes',
+      url: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-readiness-probes',
+    },
+    {
+      title: 'Kubernetes: Container probes',
+      url: 'https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes',
+    },
+  ],
+  check(obj, ctx) {
+    const w = ctx.workload;
+    // Pods created by a controller (a Deployment's ReplicaSet's pods in a live
+    // cluster) would repeat the owner's finding once per replica.
+    if (!w || isControlled(obj) || !isLongRunning(w)) return undefined;
+    return servingContainers(w)
+      .filter((c) => c.spec.readinessProbe === undefined || c.spec.readinessProbe === null)
+      .map((c) => ({
+        message: `${c.sidecar ? 'sidecar container' : 'container'} "${c.name}" has no readinessProbe`,
+        path: c.path,
+      }));
+  },
+});
