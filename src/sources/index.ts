@@ -148,7 +148,7 @@ class Loader {
     );
     const referenced = new Set<string>();
     for (const info of infos) for (const r of info.references) referenced.add(r);
-    const roots = infos.filter((i) => !referenced.has(i.dir));
+    const roots = infos.filter((i) => !referenced.has(i.dir) && !i.isComponent);
     const covered = (f: string) =>
       referenced.has(f) || kdirs.some((d) => isUnder(f, d)) || charts.some((c) => isUnder(f, c));
     for (const f of files) if (!covered(f)) this.addFile(f, show(f));

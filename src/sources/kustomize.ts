@@ -14,11 +14,13 @@ export interface KustomizationInfo {
   /** Absolute paths this kustomization references (resources, bases, components, patches, generators' files). */
   references: string[];
   usesHelmCharts: boolean;
+  /** `kind: Component`: only ever included by another kustomization, never rendered alone. */
+  isComponent: boolean;
 }
 
 /** Read a kustomization file's references (for finding root kustomizations and the files they cover). */
 export async function readKustomization(dir: string, file: string): Promise<KustomizationInfo> {
-  const info: KustomizationInfo = { dir, file, references: [], usesHelmCharts: false };
+  const info: KustomizationInfo = { dir, file, references: [], usesHelmCharts: false, isComponent: false };
   let doc: unknown;
   try {
     doc = jsYaml.load(await readFile(file, 'utf8'), { schema: jsYaml.CORE_SCHEMA });
@@ -42,6 +44,7 @@ export async function readKustomization(dir: string, file: string): Promise<Kust
     }
   }
   info.usesHelmCharts = Array.isArray(k.helmCharts) && k.helmCharts.length > 0;
+  info.isComponent = k.kind === 'Component';
   return info;
 }
 
@@ -77,7 +80,8 @@ export async function renderKustomization(dir: string, timeoutMs = 120_000): Pro
     const res = await runTool(file, args, { timeoutMs });
     const tool = kustomize ? 'kustomize build' : 'kubectl kustomize';
     if (!res.ok) {
-      const why = lastErrorLine(res.stderr) || res.failure || 'failed';
+      // drop the layer our wrapper adds to kustomize's message
+      const why = (lastErrorLine(res.stderr) || res.failure || 'failed').replace(/^.*?recursed accumulation of path '[^']*': /, '');
       return { ok: false, error: `${tool} failed: ${why.replace(wrapper, dir)}` };
     }
     // origin paths are relative to the wrapper; make them absolute

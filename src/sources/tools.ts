@@ -59,6 +59,10 @@ export function lastErrorLine(stderr: string): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^(Usage|Flags|Use ")/.test(l));
-  const errLine = lines.find((l) => /^Error:|err=|error:/i.test(l)) ?? lines[lines.length - 1] ?? '';
+  let errLine = lines.find((l) => /^Error:|err=|error:/i.test(l)) ?? lines[lines.length - 1] ?? '';
+  // klog lines: E1129 06:41:52.085122 25682 run.go:72] "command failed" err="..."
+  const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(errLine);
+  if (klog) errLine = (klog[1] as string).replace(/\\"/g, '"');
+  errLine = errLine.replace(/^Error:\s*/, '');
   return errLine.length > 400 ? `${errLine.slice(0, 400)}…` : errLine;
 }
