@@ -320,6 +320,52 @@ export class Reachability {
     return res;
   }
 
+  /** The workload endpoint built from an object, if any. */
+  podOf(obj: object): WorkloadPod | undefined {
+    return this.pods.find((p) => p.object === obj);
+  }
+
+  /** Whether a NetworkPolicy isolates the pod for ingress / egress. */
+  isolation(pod: WorkloadPod): { ingress: boolean; egress: boolean } {
+    return { ingress: !!this.inIso[pod.id], egress: !!this.egIso[pod.id] };
+  }
+
+  /** Connections NetworkPolicies allow into an isolated pod from anyone at all (any pod or address), per rule kind. */
+  ingressOpenings(pod: WorkloadPod): { anySource: ConnSet; someSource: ConnSet } {
+    let some = this.inAll[pod.id] as ConnSet;
+    for (const c of this.inFrom[pod.id]?.values() ?? []) some = some.union(c);
+    for (const e of this.inIp[pod.id] ?? []) some = some.union(e.conn);
+    return { anySource: this.inAll[pod.id] as ConnSet, someSource: some };
+  }
+
+  /**
+   * Ports that the egress rules of the policies selecting the pod name, whether or
+   * not their peers are among the analysed pods (DNS servers usually are not).
+   */
+  egressOpenings(pod: WorkloadPod): ConnSet {
+    let some = ConnSet.NONE;
+    for (const p of this.model.policies) {
+      if (!p.egress || p.namespace !== pod.namespace || !matchesSelector(p.podSel, pod.labels)) continue;
+      for (const rule of p.egress) {
+        const dst: Endpoint = rule.ports.some((x) => typeof x.port === 'string')
+          ? { type: 'pod', pod }
+          : { type: 'ip', lo: 0, hi: 0 };
+        some = some.union(this.npRuleConns(rule, p, dst));
+      }
+    }
+    return some;
+  }
+
+  /** Pods a NetworkPolicy selects. */
+  selectedBy(policy: NetworkPolicy): WorkloadPod[] {
+    return this.podsMatching(undefined, policy.podSel, policy.namespace).filter((p) => !p.synthetic);
+  }
+
+  /** Pods a rule peer selects. */
+  peerPods(policy: NetworkPolicy, peer: NpPeer & { type: 'pods' }): WorkloadPod[] {
+    return this.npPeerPods(policy, peer).filter((p) => !p.synthetic);
+  }
+
   anpPeerMatches(peer: AnpPeer, e: Endpoint): boolean {
     if (peer.type === 'ip') return e.type === 'ip' && iv.contains(peer.block, e.lo);
     if (e.type === 'ip') return false;
