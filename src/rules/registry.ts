@@ -1,5 +1,7 @@
 import { governanceRules } from './governance/pack.js';
 import { hardeningRules } from './pod-security/hardening-pack.js';
+import { pssRules } from './pod-security/pss-pack.js';
+import { resilienceRules } from './resilience/pack.js';
 import type { Rule } from './rule.js';
 import { supplyChainRules } from './supply-chain/pack.js';
 
@@ -7,7 +9,13 @@ import { supplyChainRules } from './supply-chain/pack.js';
  * Every rule, in one explicit, ordered list. Rule packs contribute arrays;
  * order here is the order of `kubeprint rules` and of SARIF's rule table.
  */
-export const RULES: readonly Rule[] = [...governanceRules, ...hardeningRules, ...supplyChainRules];
+export const RULES: readonly Rule[] = [
+  ...governanceRules,
+  ...resilienceRules,
+  ...pssRules,
+  ...hardeningRules,
+  ...supplyChainRules,
+];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 
