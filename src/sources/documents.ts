@@ -133,9 +133,11 @@ function collectDuplicates(doc: RawDocument): Problem[] {
   for (const e of d.errors) {
     if (e.code !== 'DUPLICATE_KEY') continue;
     const lp = e.linePos?.[0];
+    const lineText = doc.text.split('\n')[(lp?.line ?? 1) - 1] ?? '';
+    const key = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^:#]+?)\s*:/.exec(lineText.slice(Math.max(0, (lp?.col ?? 1) - 1)))?.[1];
     out.push({
       code: 'duplicate-key',
-      message: firstLine(e.message),
+      message: key ? `duplicate key "${key.replace(/^["']|["']$/g, '')}"; the last value wins` : firstLine(e.message),
       line: (lp?.line ?? 1) + doc.lineOffset,
       column: lp?.col ?? 1,
     });
