@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import {
+  hpasFor,
   isControlled,
   kindName,
   parseIntOrPercent,
@@ -66,7 +67,11 @@ export const rule = defineRule({
         if (!range) return undefined;
         total += range.min;
       }
-      names.push(kindName(w.object));
+      names.push(
+        w.kind !== 'Pod' && hpasFor(w.object, ctx).length > 0
+          ? `${kindName(w.object)} at its HPA minimum`
+          : kindName(w.object),
+      );
     }
     if (total === 0) return undefined;
     const need = scaled(minA, total, true);

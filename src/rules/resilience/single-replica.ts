@@ -1,6 +1,6 @@
 import { getAt } from '../../model/pointer.js';
 import { defineRule } from '../rule.js';
-import { hpasFor, kindName } from './shared.js';
+import { hpasFor, isRecord, kindName } from './shared.js';
 
 export const rule = defineRule({
   id: 'single-replica',
@@ -22,15 +22,25 @@ export const rule = defineRule({
   ],
   check(obj, ctx) {
     const w = ctx.workload;
-    if (w?.replicas !== 1) return undefined;
+    // A spec that is not a mapping is broken, not single-replica.
+    if (w?.replicas !== 1 || !isRecord(obj.raw.spec)) return undefined;
     // An HPA with minReplicas >= 2 overrides spec.replicas; an HPA that may go
     // down to one replica is reported by hpa-min-replicas-low as well.
-    if (hpasFor(obj, ctx).some((h) => (h.min ?? 0) >= 2)) return undefined;
+    const hpas = hpasFor(obj, ctx);
+    if (hpas.some((h) => (h.min ?? 0) >= 2)) return undefined;
+    const low = hpas[0];
+    const hpaNote = low ? `; ${kindName(low.hpa)} has minReplicas ${low.min ?? 'that is not a number'}` : '';
     const written = getAt(obj.raw, '/spec/replicas');
     return [
       written === undefined || written === null
-        ? { message: `${kindName(obj)} runs 1 replica (spec.replicas is not set and defaults to 1)`, path: '/spec' }
-        : { message: `${kindName(obj)} runs 1 replica (spec.replicas: ${String(written)})`, path: '/spec/replicas' },
+        ? {
+            message: `${kindName(obj)} runs 1 replica (spec.replicas is not set and defaults to 1${hpaNote})`,
+            path: '/spec',
+          }
+        : {
+            message: `${kindName(obj)} runs 1 replica (spec.replicas: ${String(written)}${hpaNote})`,
+            path: '/spec/replicas',
+          },
     ];
   },
 });
