@@ -259,3 +259,30 @@ describe.skipIf(!present)('netpol diff txt', () => {
     });
   }
 });
+
+describe.skipIf(!present)('netpol connlist json, csv, md', () => {
+  for (const fmt of ['json', 'csv', 'md'] as const) {
+    for (const c of cases.filter((x) => !outOfScope(x) && existsSync(join(OUT, `${x}_connlist_output.${fmt}`)))) {
+      it(`${c} (${fmt})`, () => {
+        const { connections } = connectivity(loadCase(join(TESTS, c)));
+        const actual = formatConnlist(connections, fmt);
+        const expected = readFileSync(join(OUT, `${c}_connlist_output.${fmt}`), 'utf8');
+        if (fmt === 'json') {
+          const key = (x: { src: string; dst: string; conn: string }) => `${x.src}|${x.dst}|${x.conn}`;
+          expect(new Set((JSON.parse(actual) as Array<{ src: string; dst: string; conn: string }>).map(key))).toEqual(
+            new Set((JSON.parse(expected) as Array<{ src: string; dst: string; conn: string }>).map(key)),
+          );
+        } else {
+          expect(new Set(actual.split('\n').filter(Boolean))).toEqual(
+            new Set(
+              expected
+                .split('\n')
+                .map((l) => l.trimEnd())
+                .filter(Boolean),
+            ),
+          );
+        }
+      });
+    }
+  }
+});
