@@ -1,6 +1,7 @@
 import { join, pointer } from '../../model/pointer.js';
 import { WORKLOAD_KINDS } from '../../model/workload.js';
 import { defineRule, type RuleHit } from '../rule.js';
+import { describeContainer } from '../supply-chain/container-images.js';
 
 type Provider = 'aws' | 'gcp' | 'azure';
 
@@ -147,7 +148,7 @@ export const rule = defineRule({
           if (found.length > 0) {
             hits.push({
               path: join(c.path, 'env', i, 'value'),
-              message: `container "${c.name}" environment variable ${e.name} holds ${describe(found)}`,
+              message: `${describeContainer(c)} environment variable ${e.name} holds ${describe(found)}`,
             });
           }
         });
