@@ -1,0 +1,20 @@
+import { defineRule } from '../rule.js';
+import { cis, flagDoc, forComponents, requireInList } from './flags.js';
+
+export const rule = defineRule({
+  id: 'apiserver-authorization-rbac-missing',
+  title: 'RBAC authorizer is off',
+  category: 'control-plane',
+  severity: 'high',
+  appliesTo: ['Pod'],
+  needs: 'object',
+  description:
+    'Without RBAC, Roles and RoleBindings have no effect and authorization falls to the other modes (ABAC files, webhooks or AlwaysAllow).',
+  remediation: 'Include `RBAC` in `--authorization-mode`.',
+  references: [cis('1.2.8', 'Ensure that the --authorization-mode argument includes RBAC'), flagDoc('kube-apiserver')],
+  check(obj) {
+    return forComponents(obj, ['kube-apiserver'], (c) => {
+      return requireInList(c, 'authorization-mode', 'RBAC', 'Roles and RoleBindings are not enforced');
+    });
+  },
+});
