@@ -38,11 +38,12 @@ function deployment(obj: KubeObject, w: Workload, ctx: RuleContext): RuleHit[] |
   // rounds down, and when both come to 0 unavailable becomes 1.
   const surge = scaled(surgeSpec, replicas, true);
   let unavailable = scaled(unavailSpec, replicas, false);
-  let why = `maxUnavailable ${shown(unavailRaw)}`;
+  const given = (v: unknown) => (v === undefined || v === null ? `${DEFAULT_PERCENT} (default)` : shown(v));
+  let why = `maxUnavailable ${given(ru.maxUnavailable)}`;
   const fencepost = surge === 0 && unavailable === 0;
   if (fencepost) {
     unavailable = 1;
-    why = `maxSurge ${shown(surgeRaw)} and maxUnavailable ${shown(unavailRaw)} (Kubernetes then allows 1 unavailable)`;
+    why = `maxSurge ${given(ru.maxSurge)} and maxUnavailable ${given(ru.maxUnavailable)} (Kubernetes then allows 1 unavailable)`;
   }
   if (unavailable < replicas) return undefined;
   const path =

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { intOf, isControlled, shown } from './shared.js';
+import { intOf, isControlled, kindName, shown } from './shared.js';
 
 export const rule = defineRule({
   id: 'termination-grace-zero',
@@ -29,7 +29,7 @@ export const rule = defineRule({
     if (intOf(raw) !== 0) return undefined;
     return [
       {
-        message: `${obj.kind} "${obj.name}" has terminationGracePeriodSeconds ${shown(raw)}: its pods are killed without a chance to shut down`,
+        message: `${kindName(obj)} has terminationGracePeriodSeconds ${shown(raw)}: ${obj.kind === 'Pod' ? 'the pod is' : 'its pods are'} killed without a chance to shut down`,
         path: `${w.podSpecPath}/terminationGracePeriodSeconds`,
       },
     ];
