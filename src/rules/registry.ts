@@ -1,4 +1,5 @@
 import { governanceRules } from './governance/pack.js';
+import { networkRules } from './network/pack.js';
 import { hardeningRules } from './pod-security/hardening-pack.js';
 import { pssRules } from './pod-security/pss-pack.js';
 import { resilienceRules } from './resilience/pack.js';
@@ -15,6 +16,7 @@ export const RULES: readonly Rule[] = [
   ...pssRules,
   ...hardeningRules,
   ...supplyChainRules,
+  ...networkRules,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

@@ -17,7 +17,15 @@ export function serviceAccountNameOf(w: Workload): string {
  * to the default namespace.
  */
 export function serviceAccountsOf(w: Workload, ctx: RuleContext): KubeObject[] {
-  const name = serviceAccountNameOf(w);
-  const ns = w.object.namespace ?? 'default';
-  return ctx.scope.ofKind('ServiceAccount').filter((sa) => sa.name === name && (sa.namespace ?? 'default') === ns);
+  const byKey = ctx.memo('service-accounts-by-key', () => {
+    const index = new Map<string, KubeObject[]>();
+    for (const sa of ctx.scope.ofKind('ServiceAccount')) {
+      const key = `${sa.namespace ?? 'default'}/${sa.name}`;
+      const list = index.get(key);
+      if (list) list.push(sa);
+      else index.set(key, [sa]);
+    }
+    return index;
+  });
+  return byKey.get(`${w.object.namespace ?? 'default'}/${serviceAccountNameOf(w)}`) ?? [];
 }
