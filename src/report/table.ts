@@ -58,9 +58,9 @@ function renderGroups(findings: readonly Finding[], paint: Paint): string[] {
   const out: string[] = [];
   for (const group of groupByObject(findings)) {
     if (out.length > 0) out.push('');
-    const first = group.findings.find((f) => f.source?.line !== undefined) ?? group.findings[0];
-    // The model carries no document start; the group's first located finding is where to start reading.
-    const where = first?.source?.line !== undefined ? `${first.source.file}:${first.source.line}` : group.file;
+    // The model carries no document start; the group's topmost finding is where to start reading.
+    const lines = group.findings.flatMap((f) => (f.source?.line !== undefined ? [f.source.line] : []));
+    const where = group.file && lines.length > 0 ? `${group.file}:${Math.min(...lines)}` : group.file;
     if (group.object) {
       const label = paint(SGR.bold, visible(objectLabel(group.object)));
       out.push(where ? `${label}  ${paint(SGR.dim, `(${visible(where)})`)}` : label);

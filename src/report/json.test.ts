@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { HOSTILE_MESSAGE, sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
+import { CATEGORIES, SEVERITIES } from '../model/severity.js';
+import { jsonReporter } from './json.js';
+
+const FINDING_KEYS = ['ruleId', 'severity', 'category', 'message', 'object', 'path', 'source'];
+const SUMMARY_KEYS = [
+  'total',
+  'bySeverity',
+  'byCategory',
+  'failOn',
+  'failed',
+  'exempted',
+  'files',
+  'objects',
+  'skippedDocuments',
+  'skippedFiles',
+];
+
+function parse(out: string): Record<string, unknown> {
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+describe('json reporter', () => {
+  it('is valid JSON with findings then summary, in a stable key order', () => {
+    const out = jsonReporter.render(sampleResult(), sampleContext());
+    expect(out.endsWith('}\n')).toBe(true);
+    const doc = parse(out);
+    expect(Object.keys(doc)).toEqual(['findings', 'summary']);
+    const findings = doc.findings as Record<string, unknown>[];
+    expect(findings).toHaveLength(6);
+    for (const f of findings) expect(Object.keys(f)).toEqual(FINDING_KEYS);
+    const summary = doc.summary as Record<string, unknown>;
+    expect(Object.keys(summary)).toEqual(SUMMARY_KEYS);
+    expect(Object.keys(summary.bySeverity as object)).toEqual([...SEVERITIES]);
+    expect(Object.keys(summary.byCategory as object)).toEqual([...CATEGORIES]);
+    // Same input, same bytes.
+    expect(jsonReporter.render(sampleResult(), sampleContext())).toBe(out);
+  });
+
+  it('writes every field, with null for what is unknown', () => {
+    const [web, , role, api, broken, ns] = parse(jsonReporter.render(sampleResult(), sampleContext()))
+      .findings as Record<string, unknown>[];
+    expect(web).toEqual({
+      ruleId: 'privileged-container',
+      severity: 'critical',
+      category: 'pod-security',
+      message: 'Container "web" runs privileged',
+      object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'prod', name: 'web' },
+      path: '/spec/template/spec/containers/0/securityContext/privileged',
+      source: { file: 'deploy/web.yaml', line: 30, column: 13 },
+    });
+    expect(role?.object).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      namespace: null,
+      name: 'admin-all',
+    });
+    expect(role?.source).toEqual({ file: 'rbac.yaml', line: 7, column: null });
+    expect(api?.source).toEqual({ file: 'deploy/api.yaml', line: null, column: null });
+    expect(broken?.object).toBeNull();
+    expect(broken?.path).toBeNull();
+    expect(ns?.source).toBeNull();
+    expect(ns?.path).toBe('');
+  });
+
+  it('keeps messages exactly, escaped only as JSON requires', () => {
+    const out = jsonReporter.render(sampleResult(), sampleContext());
+    const findings = parse(out).findings as Record<string, unknown>[];
+    expect(findings[1]?.message).toBe(HOSTILE_MESSAGE);
+    expect(out).not.toContain('\u001b');
+    expect(out).toContain('\\u001b[31mred');
+  });
+
+  it('summarises counts, the threshold and the verdict', () => {
+    const summary = parse(jsonReporter.render(sampleResult(), sampleContext({ failOn: 'critical' })))
+      .summary as Record<string, unknown>;
+    expect(summary).toEqual({
+      total: 6,
+      bySeverity: { critical: 1, high: 2, medium: 1, low: 1, info: 1 },
+      byCategory: {
+        'supply-chain': 1,
+        identity: 1,
+        'pod-security': 1,
+        network: 1,
+        resilience: 1,
+        'control-plane': 0,
+        gitops: 0,
+        governance: 1,
+      },
+      failOn: 'critical',
+      failed: true,
+      exempted: 2,
+      files: 4,
+      objects: 9,
+      skippedDocuments: 1,
+      skippedFiles: 0,
+    });
+    const r = sampleResult();
+    r.findings = r.findings.filter((f) => f.severity !== 'critical');
+    const passing = parse(jsonReporter.render(r, sampleContext({ failOn: 'critical' }))).summary as Record<
+      string,
+      unknown
+    >;
+    expect(passing.failed).toBe(false);
+    expect(passing.total).toBe(5);
+  });
+
+  it('lists exempted findings with their exemption only with showExempted', () => {
+    const doc = parse(jsonReporter.render(sampleResult(), sampleContext({ showExempted: true })));
+    expect(Object.keys(doc)).toEqual(['findings', 'summary', 'exempted']);
+    const exempted = doc.exempted as Record<string, unknown>[];
+    expect(exempted).toHaveLength(2);
+    expect(Object.keys(exempted[0] ?? {})).toEqual([...FINDING_KEYS, 'exemption']);
+    expect(exempted[0]?.exemption).toEqual({
+      via: 'config',
+      reason: 'legacy image, migration tracked in PLAT-12',
+      owner: 'team-web',
+      expires: '2030-01-31',
+    });
+    expect(exempted[1]?.exemption).toEqual({ via: 'annotation', reason: 'dev runs one replica', owner: null, expires: null });
+    // Exempted findings never count in the totals or the verdict.
+    expect((doc.summary as Record<string, unknown>).total).toBe(6);
+  });
+});

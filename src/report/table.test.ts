@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
+import { tableReporter, wrap } from './table.js';
+
+const ESC = '\u001b';
+
+describe('table reporter', () => {
+  it('has no escape codes at all without colour, even when a message carries one', () => {
+    const out = tableReporter.render(sampleResult(), sampleContext({ color: false, showExempted: true }));
+    expect(out).not.toContain(ESC);
+    // The message's own ESC is shown, not sent to the terminal.
+    expect(out).toContain('\\u001b[31mred');
+  });
+
+  it('colours severities and the verdict with colour on', () => {
+    const out = tableReporter.render(sampleResult(), sampleContext({ color: true }));
+    expect(out).toContain(`${ESC}[1m${ESC}[31mCRITICAL`);
+    expect(out).toContain(`${ESC}[33mMEDIUM`);
+    expect(out).toMatch(new RegExp(`${ESC}\\[1m${ESC}\\[31mFAIL:`));
+    // Without the colour codes it is the plain table, character for character.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping SGR sequences
+    const stripped = out.replace(/\u001b\[[0-9;]*m/g, '');
+    expect(stripped).toBe(tableReporter.render(sampleResult(), sampleContext({ color: false })));
+  });
+
+  it('groups findings by object with a header line, and file-only findings by file', () => {
+    const lines = tableReporter.render(sampleResult(), sampleContext()).split('\n');
+    const webHeader = lines.indexOf('Deployment prod/web  (deploy/web.yaml:21)');
+    expect(webHeader).toBeGreaterThanOrEqual(0);
+    // Both findings on prod/web sit under one header, each with its location and JSON path.
+    expect(lines[webHeader + 1]).toMatch(/^ {2}CRITICAL {2}privileged-container {2}Container "web" runs privileged$/);
+    expect(lines[webHeader + 2]).toBe(
+      `${' '.repeat(12)}deploy/web.yaml:30:13  /spec/template/spec/containers/0/securityContext/privileged`,
+    );
+    expect(lines.slice(webHeader + 3).find((l) => l.includes('image-digest-not-pinned'))).toMatch(/^ {2}HIGH {6}/);
+    expect(lines.filter((l) => l.startsWith('Deployment prod/web'))).toHaveLength(1);
+    // Cluster-scoped object: no namespace; a line without column.
+    expect(lines).toContain('ClusterRole admin-all  (rbac.yaml:7)');
+    expect(lines).toContain(`${' '.repeat(12)}rbac.yaml:7  /rules/0`);
+    // A finding without a line: header names the file alone.
+    expect(lines).toContain('Deployment prod/api  (deploy/api.yaml)');
+    // Without an object: grouped under its file.
+    expect(lines).toContain('broken.yaml');
+    expect(lines).toContain(`${' '.repeat(12)}broken.yaml:4:2`);
+    // Without any source (cluster scan): the bare object.
+    expect(lines).toContain('Namespace prod');
+  });
+
+  it('stays within 100 columns', () => {
+    const long = sampleResult();
+    long.findings[0]!.message = `${'word '.repeat(60)}end`;
+    const out = tableReporter.render(long, sampleContext({ showExempted: true }));
+    const over = out.split('\n').filter((l) => l.length > 100);
+    expect(over).toEqual([]);
+    expect(out).toContain('end');
+  });
+
+  it('summarises by severity and pillar and states the verdict at --fail-on', () => {
+    const out = tableReporter.render(sampleResult(), sampleContext({ failOn: 'high' }));
+    expect(out).toContain('Summary: 6 findings in 4 objects');
+    expect(out).toContain('by severity  critical 1  high 2  medium 1  low 1  info 1');
+    expect(out).toContain(
+      'by pillar    supply-chain 1  identity 1  pod-security 1  network 1  resilience 1  governance 1',
+    );
+    expect(out).toContain('scanned      4 files, 9 objects (1 document without apiVersion/kind skipped)');
+    expect(out).toContain('exempted     2 (--show-exempted lists them)');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('FAIL: 3 findings at or above high (--fail-on high)');
+  });
+
+  it('passes when nothing reaches --fail-on', () => {
+    const r = sampleResult();
+    r.findings = r.findings.filter((f) => f.severity === 'low' || f.severity === 'info');
+    const out = tableReporter.render(r, sampleContext({ failOn: 'medium' }));
+    expect(out.trimEnd().split('\n').at(-1)).toBe('PASS: no findings at or above medium (--fail-on medium)');
+  });
+
+  it('says so when there are no findings', () => {
+    const r = sampleResult();
+    r.findings = [];
+    r.exempted = [];
+    const out = tableReporter.render(r, sampleContext());
+    expect(out.startsWith('No findings.\n')).toBe(true);
+    expect(out).toContain('PASS');
+  });
+
+  it('lists exempted findings with via, reason, owner and expiry only when asked', () => {
+    const without = tableReporter.render(sampleResult(), sampleContext());
+    expect(without).not.toContain('run-as-root');
+    const out = tableReporter.render(sampleResult(), sampleContext({ showExempted: true }));
+    // Wrapped lines joined again, to read the exemption as one sentence.
+    const section = out.slice(out.indexOf('Exempted findings (2)')).replace(/\n {12}/g, ' ');
+    expect(section).toContain('run-as-root');
+    expect(section).toContain(
+      'exempted via config: legacy image, migration tracked in PLAT-12; owner team-web; expires 2030-01-31',
+    );
+    expect(section).toContain('exempted via annotation: dev runs one replica');
+    expect(out).toContain('exempted     2 (listed above)');
+  });
+});
+
+describe('wrap', () => {
+  it('breaks at spaces and keeps over-long words whole', () => {
+    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrap('x averyveryverylongword y', 5)).toEqual(['x', 'averyveryverylongword', 'y']);
+  });
+});
