@@ -2,6 +2,8 @@ import { matchesMapSelector } from '../../model/selector.js';
 import { defineRule, type RuleHit } from '../rule.js';
 import { K8S_NETPOL_DOC, reachabilityOf } from './shared.js';
 
+const POLICY_KINDS = ['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
+
 export const rule = defineRule({
   id: 'service-port-unreachable',
   title: 'No NetworkPolicy lets anyone reach a Service port',
@@ -15,13 +17,23 @@ export const rule = defineRule({
     'Allow the port in an ingress rule of a policy that selects the pods (from the clients that need it), or remove the port from the Service.',
   references: [K8S_NETPOL_DOC],
   check(obj, ctx) {
+    // without any policy no pod is isolated, and every port is open
+    if (!POLICY_KINDS.some((k) => ctx.scope.ofKind(k).length > 0)) return undefined;
     const r = reachabilityOf(ctx);
-    const svc = r.model.services.find((s) => s.namespace === (obj.namespace ?? 'default') && s.name === obj.name);
+    const { services, podsByNs } = ctx.memo('service-port-unreachable:index', () => {
+      const podsByNs = new Map<string, typeof r.pods>();
+      for (const p of r.pods) {
+        if (p.synthetic) continue;
+        const list = podsByNs.get(p.namespace);
+        if (list) list.push(p);
+        else podsByNs.set(p.namespace, [p]);
+      }
+      return { services: new Map(r.model.services.map((s) => [`${s.namespace}/${s.name}`, s])), podsByNs };
+    });
+    const svc = services.get(`${obj.namespace ?? 'default'}/${obj.name}`);
     if (!svc?.selector || Object.keys(svc.selector).length === 0) return undefined;
     const sel = svc.selector;
-    const pods = r.pods.filter(
-      (p) => !p.synthetic && p.namespace === svc.namespace && matchesMapSelector(sel, p.labels),
-    );
+    const pods = (podsByNs.get(svc.namespace) ?? []).filter((p) => matchesMapSelector(sel, p.labels));
     if (pods.length === 0 || pods.some((p) => !r.isolation(p).ingress)) return undefined;
     const hits: RuleHit[] = [];
     svc.ports.forEach((sp, i) => {
