@@ -37,7 +37,26 @@ export function parseDuration(v: string | undefined, flag: string, dflt: number)
   return n;
 }
 
+let warningFiltered = false;
+/**
+ * gRPC hands IP hosts to TLS as the server name, and Node then prints a
+ * DEP0123 deprecation warning on stderr; etcd endpoints are usually IPs and
+ * stderr is for one-line errors. Drop that one warning, keep all others.
+ */
+function dropIpServernameWarning(): void {
+  if (warningFiltered) return;
+  warningFiltered = true;
+  const original = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const opt = rest[0];
+    const code = typeof opt === 'object' && opt !== null ? (opt as { code?: unknown }).code : rest[1];
+    if (code === 'DEP0123') return;
+    (original as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 export async function run(args: string[], io: CliIO): Promise<number> {
+  dropIpServernameWarning();
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
     io.stdout(USAGE);

@@ -98,3 +98,35 @@ describe.skipIf(!!missing)('kubeprint etcd check on a real 3-member TLS cluster'
     expect((await runCli(['etcd', 'frobnicate'])).code).toBe(2);
   });
 });
+
+describe('kubeprint etcd check against a member that never answers', () => {
+  it('ends within its timeout and reports the endpoint unreachable', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    // Accepts TCP connections and never says a word: a hung or black-holed member.
+    const srv = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const addr = srv.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    try {
+      const r = await runCli([
+        'etcd',
+        'check',
+        '--endpoints',
+        `http://127.0.0.1:${port}`,
+        '--timeout',
+        '1s',
+        '-o',
+        'json',
+      ]);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout) as EtcdReport;
+      expect(report.healthy).toBe(false);
+      expect(report.members).toMatchObject([{ endpoint: `http://127.0.0.1:${port}`, id: null, reachable: false }]);
+      expect(report.findings.map((f) => f.ruleId)).toContain('etcd-member-unreachable');
+    } finally {
+      for (const s of sockets) s.destroy();
+      srv.close();
+    }
+  }, 10_000);
+});

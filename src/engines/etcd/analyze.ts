@@ -374,13 +374,14 @@ export function analyzeCluster(observations: readonly EndpointObservation[], opt
       'high',
       `losing one more member loses quorum: ${h} of ${n} voting members healthy, ${q} needed`,
     );
-  if (n > 0 && n % 2 === 0)
+  // Member counts are only known from a member list; a list of dead endpoints proves nothing.
+  if (haveLists && n > 0 && n % 2 === 0)
     add(
       'etcd-even-member-count',
       'medium',
       `${n} voting members: an even count tolerates no more failures than ${n - 1} and makes split votes likelier`,
     );
-  if (n > 0 && n < 3)
+  if (haveLists && n > 0 && n < 3)
     add('etcd-too-few-members', 'medium', `${n} voting member(s): fewer than three members tolerate no failure`);
 
   // 9. Space.

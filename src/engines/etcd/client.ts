@@ -9,6 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Etcd3 } from 'etcd3';
 import { KubeprintError } from '../../errors.js';
+import { hostPort } from './analyze.js';
 import { hexToDecimal, toCount, toHexId, toHexIdOrNone } from './ids.js';
 import { memberMetricsFrom } from './metrics.js';
 import type { AlarmInfo, EndpointObservation, HealthProbe, MemberInfo, MemberStatus } from './types.js';
@@ -342,26 +343,17 @@ export async function gatherCluster(endpoints: readonly string[], opts: GatherOp
   const first = await Promise.all(endpoints.map((e) => observeEndpoint(e, true, opts)));
   if (opts.discover === false) return first;
   const seenIds = new Set(first.flatMap((o) => (o.status ? [o.status.id] : [])));
-  const probed = new Set(first.map((o) => hostPortOf(o.endpoint)));
+  const probed = new Set(first.map((o) => hostPort(o.endpoint)));
   const extra: string[] = [];
   for (const o of first) {
     for (const m of o.members ?? []) {
       if (seenIds.has(m.id) || m.clientURLs.length === 0) continue;
-      if (m.clientURLs.some((u) => probed.has(hostPortOf(u)))) continue;
+      if (m.clientURLs.some((u) => probed.has(hostPort(u)))) continue;
       const url = m.clientURLs[0]!;
-      probed.add(hostPortOf(url));
+      probed.add(hostPort(url));
       extra.push(url);
     }
   }
   const second = await Promise.all(extra.map((e) => observeEndpoint(e, false, opts)));
   return [...first, ...second];
-}
-
-function hostPortOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname.toLowerCase()}:${u.port}`;
-  } catch {
-    return url;
-  }
 }
