@@ -102,9 +102,12 @@ function base(): Record<string, unknown>[] {
 /** Every path to a value inside `v` (objects and arrays included), as key lists. */
 function paths(v: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
   const out: Array<Array<string | number>> = [];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push([...prefix, i], ...paths(x, [...prefix, i])));
-  else if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) out.push([...prefix, k], ...paths(x, [...prefix, k]));
+  const entries: Array<[string | number, unknown]> = Array.isArray(v)
+    ? v.map((x, i) => [i, x])
+    : v && typeof v === 'object'
+      ? Object.entries(v)
+      : [];
+  for (const [k, x] of entries) out.push([...prefix, k], ...paths(x, [...prefix, k]));
   return out;
 }
 
@@ -119,7 +122,7 @@ function run(raws: Record<string, unknown>[]): string[] {
   return runRules(new Inventory(objects), resilienceRules, {})
     .map((e) => e.finding)
     .filter((f) => f.message.startsWith('rule failed'))
-    .map((f) => `${f.ruleId} on ${f.object.kind}/${f.object.name}: ${f.message}`);
+    .map((f) => `${f.ruleId} on ${f.object?.kind}/${f.object?.name}: ${f.message}`);
 }
 
 describe('resilience rules on malformed objects', () => {
