@@ -30,7 +30,8 @@ export interface ScanOutput extends ScanResult {
  */
 export async function scanPaths(paths: string[], opts: ScanOptions): Promise<ScanOutput> {
   const started = performance.now();
-  const loaded = await loadInputs(paths, opts);
+  const maxFileBytes = opts.maxFileBytes ?? opts.config?.config.maxFileBytes;
+  const loaded = await loadInputs(paths, maxFileBytes === undefined ? opts : { ...opts, maxFileBytes });
   return scanObjects(loaded.objects, {
     ...opts,
     problems: loaded.problems,

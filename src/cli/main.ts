@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describeError, exitCodeFor, KubeprintError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type CliIO, type CommandModule, processIO } from './io.js';
@@ -9,7 +11,6 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   rules: () => import('./rules.js'),
   explain: () => import('./explain.js'),
   etcd: () => import('./etcd.js'),
-  etcd: () => import('./etcd.js'),
   pss: () => import('./pss.js'),
   rbac: () => import('./rbac.js'),
   netpol: () => import('./netpol.js'),
@@ -19,7 +20,6 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 export function commandNames(): string[] {
   return Object.keys(COMMANDS);
 }
-
 
 async function usage(io: CliIO): Promise<void> {
   const lines = ['Usage: kubeprint <command> [options]', '', 'Commands:'];
@@ -58,9 +58,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-// Run when executed directly (bin), not when imported by tests.
-const invokedAs = process.argv[1] ?? '';
-if (/(?:main|kubeprint|kubectl-kubeprint)(?:\.js)?$/.test(invokedAs)) {
+// Run when executed directly (the bins, or a symlink to them), not when imported by tests.
+function invokedDirectly(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(arg) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   const io = processIO();
   main(process.argv.slice(2), io).then(
     (code) => {
