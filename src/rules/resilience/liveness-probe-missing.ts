@@ -9,7 +9,7 @@ export const rule = defineRule({
   appliesTo: 'workloads',
   needs: 'object',
   description:
-    'Without a livenessProbe the kubelet restarts a container only when its process exits; a process that deadlocks or hangs stays up, keeps its place in the rollout and serves errors until someone notices. A liveness probe must check only the process itself (not databases or other services), or an outage of a dependency restarts every replica at once; that is why this rule is low severity. Checked on app containers and native sidecars of long-running workloads; Jobs, CronJobs and bare Pods with restartPolicy Never or OnFailure run to completion and are skipped, and so are objects controlled by another (their owner is checked).',
+    'Without a livenessProbe the kubelet restarts a container only when its process exits; a process that deadlocks or hangs stays up, keeps its place in the rollout and serves errors until someone notices. A liveness probe must check only the process itself (not databases or other services), or an outage of a dependency restarts every replica at once; that is why this rule is low severity. Checked on app containers and native sidecars of long-running workloads; Jobs, CronJobs and bare Pods with restartPolicy Never or OnFailure run to completion and are skipped, and so are pods and ReplicaSets controlled by a workload (their owner is checked).',
   remediation:
     'Add a cheap livenessProbe that fails only when the process must be restarted, more tolerant than the readiness probe, e.g. `livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 10, failureThreshold: 6}`; for slow starters add a startupProbe instead of a long initialDelaySeconds.',
   references: [

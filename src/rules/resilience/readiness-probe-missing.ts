@@ -9,7 +9,7 @@ export const rule = defineRule({
   appliesTo: 'workloads',
   needs: 'object',
   description:
-    'Without a readinessProbe a pod counts as ready as soon as its containers start: Services send it traffic before the application listens or while it cannot serve, and a rolling update moves on to the next pod before the new one works, so a broken release replaces every replica. Checked on app containers and native sidecars (init containers with restartPolicy Always) of long-running workloads; Jobs, CronJobs and bare Pods with restartPolicy Never or OnFailure run to completion and are skipped, and so are objects controlled by another (their owner is checked).',
+    'Without a readinessProbe a pod counts as ready as soon as its containers start: Services send it traffic before the application listens or while it cannot serve, and a rolling update moves on to the next pod before the new one works, so a broken release replaces every replica. Checked on app containers and native sidecars (init containers with restartPolicy Always) of long-running workloads; Jobs, CronJobs and bare Pods with restartPolicy Never or OnFailure run to completion and are skipped, and so are pods and ReplicaSets controlled by a workload (their owner is checked).',
   remediation:
     'Add a readinessProbe that answers only when the container can serve, e.g. `readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: 5, failureThreshold: 3}` (or tcpSocket / grpc / exec for non-HTTP servers).',
   references: [

@@ -6,7 +6,7 @@
 import { type KubeObject, labelsOf, metadataOf } from '../../model/kube-object.js';
 import { join } from '../../model/pointer.js';
 import { type LabelSelector, matchesSelector, parseLabelSelector } from '../../model/selector.js';
-import type { ContainerView, Workload } from '../../model/workload.js';
+import { type ContainerView, WORKLOAD_KINDS, type Workload } from '../../model/workload.js';
 import type { RuleContext } from '../rule.js';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -64,10 +64,21 @@ export function scaled(v: IntOrPercent, total: number, roundUp: boolean): number
   return roundUp ? Math.ceil(x) : Math.floor(x);
 }
 
-/** True when another object controls this one (a ReplicaSet of a Deployment, a Pod of a ReplicaSet). */
+const TEMPLATE_OWNERS = new Set(WORKLOAD_KINDS);
+
+/**
+ * True when a workload controller owns this object (a ReplicaSet of a
+ * Deployment, a Pod of a ReplicaSet, as read from a live cluster): the owner's
+ * pod template is judged instead, so findings are not repeated per replica.
+ * Objects controlled by anything else (an operator's custom resource) are
+ * still judged, since nothing else checks them.
+ */
 export function isControlled(o: KubeObject): boolean {
   const refs = metadataOf(o.raw).ownerReferences;
-  return Array.isArray(refs) && refs.some((r) => isRecord(r) && r.controller === true);
+  return (
+    Array.isArray(refs) &&
+    refs.some((r) => isRecord(r) && r.controller === true && typeof r.kind === 'string' && TEMPLATE_OWNERS.has(r.kind))
+  );
 }
 
 /** Kinds whose pods run to completion; probes and rollouts do not apply to them. */
