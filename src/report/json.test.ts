@@ -73,8 +73,10 @@ describe('json reporter', () => {
   });
 
   it('summarises counts, the threshold and the verdict', () => {
-    const summary = parse(jsonReporter.render(sampleResult(), sampleContext({ failOn: 'critical' })))
-      .summary as Record<string, unknown>;
+    const summary = parse(jsonReporter.render(sampleResult(), sampleContext({ failOn: 'critical' }))).summary as Record<
+      string,
+      unknown
+    >;
     expect(summary).toEqual({
       total: 6,
       bySeverity: { critical: 1, high: 2, medium: 1, low: 1, info: 1 },
@@ -118,7 +120,12 @@ describe('json reporter', () => {
       owner: 'team-web',
       expires: '2030-01-31',
     });
-    expect(exempted[1]?.exemption).toEqual({ via: 'annotation', reason: 'dev runs one replica', owner: null, expires: null });
+    expect(exempted[1]?.exemption).toEqual({
+      via: 'annotation',
+      reason: 'dev runs one replica',
+      owner: null,
+      expires: null,
+    });
     // Exempted findings never count in the totals or the verdict.
     expect((doc.summary as Record<string, unknown>).total).toBe(6);
   });

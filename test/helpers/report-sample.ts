@@ -144,7 +144,12 @@ export function sampleResult(): ScanResult {
       object: web,
       path: '/spec/template/spec/containers/0',
       source: { file: 'deploy/web.yaml', line: 18, column: 9 },
-      exemption: { via: 'config', reason: 'legacy image, migration tracked in PLAT-12', owner: 'team-web', expires: '2030-01-31' },
+      exemption: {
+        via: 'config',
+        reason: 'legacy image, migration tracked in PLAT-12',
+        owner: 'team-web',
+        expires: '2030-01-31',
+      },
     },
     {
       ruleId: 'replicas-too-few',
