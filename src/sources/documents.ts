@@ -23,55 +23,63 @@ export interface Problem {
   column: number;
 }
 
-const DOC_START = /^---(?:[ \t]|$)/;
-const DOC_END = /^\.\.\.(?:[ \t]|$)/;
-
 /**
  * Split a YAML stream into documents by its `---` and `...` markers. Markers
  * at column 0 always end a document in YAML (even inside block scalars), so
- * a line-based split is exact.
+ * a line-based split is exact. Works on offsets, without splitting the text
+ * into lines, since this runs over every byte of every file.
  */
 export function splitDocuments(text: string): RawDocument[] {
-  const lines = text.split('\n');
   const docs: RawDocument[] = [];
-  let start = 0;
-  let buf: string[] = [];
+  let docStart = 0; // offset where the current document's text starts
+  let docLine = 0; // its 0-based line
   let sawMarker = false;
-  const flush = (nextStart: number) => {
-    if (buf.length > 0 || sawMarker) docs.push({ index: docs.length, lineOffset: start, text: buf.join('\n') });
-    buf = [];
-    start = nextStart;
+  let line = 0;
+  let pos = 0;
+  const push = (endOffset: number, prefix = '') => {
+    const body = prefix + text.slice(docStart, endOffset);
+    if (sawMarker || hasContent(body)) docs.push({ index: docs.length, lineOffset: docLine, text: body });
   };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.startsWith('---') && DOC_START.test(line)) {
-      if (hasContent(buf) || sawMarker) flush(i);
-      else {
-        buf = [];
-        start = i;
-      }
+  let markerPrefix = '';
+  while (pos <= text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const c = text.charCodeAt(pos);
+    if (c === 45 /* - */ && text.startsWith('---', pos) && isMarkerEnd(text, pos + 3, nl)) {
+      const before = markerPrefix + text.slice(docStart, pos);
+      if (sawMarker || hasContent(before)) push(pos, markerPrefix);
+      // content after the marker on the same line belongs to the new document; keep its columns
+      markerPrefix = '   ';
+      docStart = pos + 3;
+      docLine = line;
       sawMarker = true;
-      // content after the marker on the same line belongs to the document; keep columns
-      buf.push(`   ${line.slice(3)}`);
-      continue;
-    }
-    if (line.startsWith('...') && DOC_END.test(line)) {
-      flush(i + 1);
+    } else if (c === 46 /* . */ && text.startsWith('...', pos) && isMarkerEnd(text, pos + 3, nl)) {
+      push(pos, markerPrefix);
+      markerPrefix = '';
+      docStart = nl + 1;
+      docLine = line + 1;
       sawMarker = false;
-      continue;
     }
-    buf.push(line);
+    pos = nl + 1;
+    line++;
   }
-  if (hasContent(buf)) flush(lines.length);
+  if (docStart < text.length || sawMarker) {
+    const body = markerPrefix + text.slice(docStart);
+    if (hasContent(body)) docs.push({ index: docs.length, lineOffset: docLine, text: body });
+  }
   return docs;
 }
 
-function hasContent(lines: string[]): boolean {
-  for (const l of lines) {
-    const t = l.trim();
-    if (t !== '' && !t.startsWith('#')) return true;
-  }
-  return false;
+function isMarkerEnd(text: string, i: number, nl: number): boolean {
+  if (i >= nl) return true;
+  const c = text.charCodeAt(i);
+  return c === 32 || c === 9 || c === 13;
+}
+
+const CONTENT = /^[ \t]*[^\s#]/m;
+
+function hasContent(text: string): boolean {
+  return CONTENT.test(text);
 }
 
 // Kubernetes YAML: the core schema plus merge keys; timestamps stay strings.
@@ -83,8 +91,8 @@ export const MAX_ALIAS_COUNT = 100;
 
 /** Parse one document: fast with js-yaml, exact errors with positions, aliases bounded. */
 export function parseRawDocument(doc: RawDocument): ParsedDocument {
-  if (!hasContent(doc.text.split('\n'))) return { $case: 'empty', doc };
-  if (ALIAS.test(doc.text)) return parseWithYaml(doc);
+  if (!hasContent(doc.text)) return { $case: 'empty', doc };
+  if (doc.text.includes('*') && ALIAS.test(doc.text)) return parseWithYaml(doc);
   try {
     const value = jsYaml.load(doc.text, { schema: SCHEMA });
     if (value === null || value === undefined) return { $case: 'empty', doc };

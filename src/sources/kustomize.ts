@@ -81,7 +81,10 @@ export async function renderKustomization(dir: string, timeoutMs = 120_000): Pro
     const tool = kustomize ? 'kustomize build' : 'kubectl kustomize';
     if (!res.ok) {
       // drop the layer our wrapper adds to kustomize's message
-      const why = (lastErrorLine(res.stderr) || res.failure || 'failed').replace(/^.*?recursed accumulation of path '[^']*': /, '');
+      const why = (lastErrorLine(res.stderr) || res.failure || 'failed').replace(
+        /^.*?recursed accumulation of path '[^']*': /,
+        '',
+      );
       return { ok: false, error: `${tool} failed: ${why.replace(wrapper, dir)}` };
     }
     // origin paths are relative to the wrapper; make them absolute
