@@ -285,7 +285,8 @@ export class RbacPolicy {
     if (b.bootstrap) return;
     for (const bs of b.subjects) {
       const s = bs.subject;
-      if (s.kind === 'ServiceAccount' && !this.serviceAccounts.has(`${s.namespace}/${s.name}`))
+      // Every namespace has a `default` service account, created by the cluster.
+      if (s.kind === 'ServiceAccount' && s.name !== 'default' && !this.serviceAccounts.has(`${s.namespace}/${s.name}`))
         this.problems.push({
           type: 'missing-subject',
           binding: b,

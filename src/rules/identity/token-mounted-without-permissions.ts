@@ -1,0 +1,36 @@
+import { defineRule } from '../rule.js';
+import { RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
+
+export const rule = defineRule({
+  id: 'token-mounted-without-permissions',
+  title: 'Workload mounts a service account token it does not need',
+  category: 'identity',
+  severity: 'low',
+  appliesTo: 'workloads',
+  needs: 'scope',
+  description:
+    "The pod's service account token is mounted (automountServiceAccountToken is not false on the pod or its ServiceAccount) but no Role or ClusterRole in the same scope is bound to that account, directly or through its groups. The token then serves nothing but an attacker who reaches the container: it authenticates to the API server and carries whatever permissions are granted to it later or outside these manifests.",
+  remediation:
+    'Set `automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount). If the application does call the API server, bind the role it needs next to the workload.',
+  references: [
+    { title: 'CIS Kubernetes Benchmark 5.1.6 (service account tokens only mounted where necessary)' },
+    RBAC_GOOD_PRACTICES,
+  ],
+  check(obj, ctx) {
+    const rbac = rbacOf(ctx);
+    const wi = rbac.facts.workloads.find((w) => w.workload.object === obj);
+    if (!wi || !wi.automount) return undefined;
+    const grants = rbac.policy.grantsForSubject({
+      kind: 'ServiceAccount',
+      namespace: wi.namespace,
+      name: wi.serviceAccount,
+    });
+    if (grants.length > 0) return undefined;
+    return [
+      {
+        message: `${obj.kind} ${obj.name} mounts the token of ServiceAccount ${wi.namespace}/${wi.serviceAccount}, which has no permissions here; set automountServiceAccountToken: false`,
+        path: wi.automountPath,
+      },
+    ];
+  },
+});
