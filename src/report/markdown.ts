@@ -101,15 +101,17 @@ function findingItem(f: Finding): string {
 }
 
 /**
- * Makes untrusted text render as itself: every ASCII punctuation character
- * that Markdown or GitHub gives a meaning is backslash-escaped (tables, links,
- * emphasis, HTML, code), `&` becomes an entity, control characters become
- * visible, and an `@` that would start a mention gets a word joiner so that
- * a manifest cannot ping people.
+ * Makes untrusted text render as itself inside a line: the characters that
+ * mean something mid-line are backslash-escaped (table cells, links and
+ * images, emphasis, strikethrough, HTML, code), `&` becomes an entity,
+ * control characters become visible, and an `@` that would start a mention
+ * gets a word joiner so that a manifest cannot ping people. Characters that
+ * matter only at the start of a line (`#`, `-`, `+`, `1.`) are left alone:
+ * escaped text never starts one.
  */
 export function escapeMarkdown(s: string): string {
   return visible(s)
-    .replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&')
+    .replace(/[\\`*_[\]|<>~]/g, '\\$&')
     .replace(/&/g, '&amp;')
     .replace(/(^|[^A-Za-z0-9_])@/g, '$1@\u2060');
 }

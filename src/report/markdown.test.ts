@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { manyFindings, sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
+import { code, escapeMarkdown, MAX_CHARS, MAX_FINDINGS, markdownReporter } from './markdown.js';
+
+function render(overrides: Parameters<typeof sampleContext>[0] = {}, result = sampleResult()): string {
+  return markdownReporter.render(result, sampleContext(overrides));
+}
+
+describe('markdown reporter', () => {
+  it('opens with the verdict at --fail-on', () => {
+    expect(render({ failOn: 'high' }).split('\n')[0]).toBe('## ❌ kubeprint: fails at `high`');
+    const r = sampleResult();
+    r.findings = r.findings.filter((f) => f.severity === 'low' || f.severity === 'info');
+    const out = render({ failOn: 'medium' }, r);
+    expect(out.split('\n')[0]).toBe('## ✅ kubeprint: passes at `medium`');
+    expect(out).toContain('No findings at or above `medium` (2 findings in total, 2 exempted');
+  });
+
+  it('has a summary table by severity', () => {
+    const out = render();
+    expect(out).toContain(
+      '**3 findings** at or above `high` (6 findings in total, 2 exempted, 9 objects in 4 files scanned).',
+    );
+    const table = out.slice(out.indexOf('| Severity |')).split('\n\n')[0]?.split('\n');
+    expect(table).toEqual([
+      '| Severity | Findings |',
+      '| --- | ---: |',
+      '| 🔴 critical | 1 |',
+      '| 🟠 high | 2 |',
+      '| 🟡 medium | 1 |',
+      '| 🔵 low | 1 |',
+      '| ⚪ info | 1 |',
+    ]);
+  });
+
+  it('groups findings by severity, worst first, each with rule id, file:line and object', () => {
+    const out = render();
+    const headings = out.split('\n').filter((l) => l.startsWith('### '));
+    expect(headings).toEqual(['### Critical (1)', '### High (2)', '### Medium (1)', '### Low (1)', '### Info (1)']);
+    expect(out).toContain(
+      '- `privileged-container` Container "web" runs privileged — `deploy/web.yaml:30` · Deployment prod/web',
+    );
+    expect(out).toContain('- `rbac-wildcard` ClusterRole grants \\* on \\* — `rbac.yaml:7` · ClusterRole admin-all');
+    expect(out).toContain('- `yaml-invalid` Unexpected end of document — `broken.yaml:4`');
+    expect(out).toContain('- `replicas-too-few` Deployment has 1 replica — `deploy/api.yaml` · Deployment prod/api');
+    expect(out).not.toContain('<details>');
+  });
+
+  it('escapes pipes, markup, mentions and control characters in messages', () => {
+    const line = render()
+      .split('\n')
+      .find((l) => l.includes('image-digest-not-pinned'));
+    expect(line).toBe(
+      '- `image-digest-not-pinned` image "nginx:1.25\\|\\<b\\>x\\</b\\>" &amp; \'tag\' by @\u2060admins \\`sh\\` ' +
+        '\\[link\\](http://x) \\\\u001b\\[31mred — `deploy/web.yaml:21` · Deployment prod/web',
+    );
+    expect(line).not.toContain('\u001b');
+  });
+
+  it('lists exempted findings, folded, only with showExempted', () => {
+    expect(render()).not.toContain('run-as-root');
+    const out = render({ showExempted: true });
+    const section = out.slice(out.indexOf('<details><summary>Exempted (2)</summary>'));
+    expect(section).toContain(
+      '<br>_exempted via config: legacy image, migration tracked in PLAT-12; owner team-web; expires 2030-01-31_',
+    );
+    expect(section.trimEnd().endsWith('</details>')).toBe(true);
+  });
+
+  it('folds long groups into <details>, open when they decide the verdict', () => {
+    const r = sampleResult();
+    r.findings = [...manyFindings(12, 'high'), ...manyFindings(11, 'low')];
+    const out = render({ failOn: 'high' }, r);
+    expect(out).toContain('<details open><summary><strong>High (12)</strong></summary>');
+    expect(out).toContain('<details><summary><strong>Low (11)</strong></summary>');
+    expect(out.match(/<\/details>/g)).toHaveLength(2);
+    expect(out.split('\n').filter((l) => l.startsWith('- `replicas-too-few`'))).toHaveLength(23);
+  });
+
+  it(`caps the list at ${MAX_FINDINGS} findings and counts the rest`, () => {
+    const r = sampleResult();
+    r.findings = [...manyFindings(150, 'critical'), ...manyFindings(100, 'medium')];
+    const out = render({}, r);
+    expect(out.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(MAX_FINDINGS);
+    expect(out).toContain('…and 50 more findings not listed here');
+    // Counts stay whole even when the list is cut.
+    expect(out).toContain('| 🔴 critical | 150 |');
+    expect(out).toContain('<details><summary><strong>Medium (100)</strong></summary>');
+  });
+
+  it(`stays under ${MAX_CHARS} characters however long the messages are`, () => {
+    const r = sampleResult();
+    r.findings = manyFindings(150, 'high').map((f) => ({ ...f, message: 'x'.repeat(1000) }));
+    const out = render({ showExempted: true }, r);
+    expect(out.length).toBeLessThanOrEqual(MAX_CHARS + 500);
+    const listed = out.split('\n').filter((l) => l.includes('x'.repeat(1000))).length;
+    expect(listed).toBeGreaterThan(0);
+    expect(listed).toBeLessThan(150);
+    expect(out).toContain(`…and ${150 - listed} more findings not listed here`);
+  });
+});
+
+describe('markdown helpers', () => {
+  it('code spans survive backticks', () => {
+    expect(code('a.yaml:3')).toBe('`a.yaml:3`');
+    expect(code('a`b')).toBe('``a`b``');
+    expect(code('`a')).toBe('`` `a ``');
+  });
+
+  it('escapeMarkdown leaves plain text alone', () => {
+    expect(escapeMarkdown('Deployment prod/web-1 has 1 replica (want 2).')).toBe(
+      'Deployment prod/web-1 has 1 replica (want 2).',
+    );
+    expect(escapeMarkdown('nginx@sha256:abc, mail me@x')).toBe('nginx@sha256:abc, mail me@x');
+    expect(escapeMarkdown('ping @team')).toBe('ping @\u2060team');
+  });
+});
