@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   etcd: () => import('./etcd.js'),
   pss: () => import('./pss.js'),
   rbac: () => import('./rbac.js'),
+  identities: () => import('./identities.js'),
   netpol: () => import('./netpol.js'),
 };
 

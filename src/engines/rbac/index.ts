@@ -19,6 +19,7 @@ export {
   type Outcome,
 } from './escalation.js';
 export { IdentityFacts, type WorkloadIdentity } from './facts.js';
+export { type CloudIdentity, type IdentityEntry, identityInventory } from './identities.js';
 export { formatRule, hasWildcard, isFullWildcard, ruleAllows } from './match.js';
 export {
   appliesTo,
