@@ -164,6 +164,7 @@ function describeRule(meta: RuleMeta): SarifRule {
     shortDescription: { text: meta.title },
     fullDescription: { text: meta.description },
     help: { text: text.join('\n\n'), markdown: markdown.join('\n\n') },
+    ...(helpUri ? { helpUri } : {}),
     defaultConfiguration: { level: LEVEL[meta.severity] },
     properties: {
       tags: tagsFor(meta.category),
@@ -171,7 +172,6 @@ function describeRule(meta: RuleMeta): SarifRule {
       precision: 'very-high',
     },
   };
-  if (helpUri) rule.helpUri = helpUri;
   return rule;
 }
 
