@@ -1,6 +1,15 @@
 import { matchesSelector } from '../../model/selector.js';
 import { defineRule } from '../rule.js';
-import { kindName, nsLabel, nsOf, objectLabelHint, pdbSelector, rec, workloadsByNamespace } from './shared.js';
+import {
+  candidatesFor,
+  kindName,
+  nsLabel,
+  nsOf,
+  objectLabelHint,
+  pdbSelector,
+  rec,
+  workloadsByNamespace,
+} from './shared.js';
 
 export const rule = defineRule({
   id: 'pdb-selects-nothing',
@@ -32,8 +41,9 @@ export const rule = defineRule({
     }
     const selector = sel.selector;
     const ns = nsOf(obj);
+    const required = selector.matchLabels ?? {};
+    if (candidatesFor(ctx, ns, required).some((w) => matchesSelector(selector, w.podLabels))) return undefined;
     const candidates = workloadsByNamespace(ctx).get(ns) ?? [];
-    if (candidates.some((w) => matchesSelector(selector, w.podLabels))) return undefined;
     const hint = objectLabelHint(candidates, (labels) => matchesSelector(selector, labels));
     return [
       {

@@ -1,7 +1,16 @@
 import { stringMap } from '../../model/kube-object.js';
 import { matchesMapSelector } from '../../model/selector.js';
 import { defineRule } from '../rule.js';
-import { formatLabels, kindName, nsLabel, nsOf, objectLabelHint, rec, workloadsByNamespace } from './shared.js';
+import {
+  candidatesFor,
+  formatLabels,
+  kindName,
+  nsLabel,
+  nsOf,
+  objectLabelHint,
+  rec,
+  workloadsByNamespace,
+} from './shared.js';
 
 export const rule = defineRule({
   id: 'service-selects-nothing',
@@ -30,8 +39,8 @@ export const rule = defineRule({
     const selector = stringMap(spec.selector);
     if (Object.keys(selector).length === 0) return undefined;
     const ns = nsOf(obj);
+    if (candidatesFor(ctx, ns, selector).some((w) => matchesMapSelector(selector, w.podLabels))) return undefined;
     const candidates = workloadsByNamespace(ctx).get(ns) ?? [];
-    if (candidates.some((w) => matchesMapSelector(selector, w.podLabels))) return undefined;
     const hint = objectLabelHint(candidates, (labels) => matchesMapSelector(selector, labels));
     return [
       {

@@ -202,7 +202,35 @@ export function pdbSelector(pdb: KubeObject): PdbSelector {
 
 /** The workloads in the PDB's namespace whose pods it selects. */
 export function workloadsSelectedBy(pdb: KubeObject, selector: LabelSelector, ctx: RuleContext): Workload[] {
-  return (workloadsByNamespace(ctx).get(nsOf(pdb)) ?? []).filter((w) => matchesSelector(selector, w.podLabels));
+  return candidatesFor(ctx, nsOf(pdb), selector.matchLabels ?? {}).filter((w) =>
+    matchesSelector(selector, w.podLabels),
+  );
+}
+
+/**
+ * The workloads of a namespace that can match a selector with these required
+ * labels: those carrying the first required pair (from a per-scope index), or
+ * every workload of the namespace when nothing is required. Callers still
+ * match the whole selector; this only keeps the cost from growing with
+ * (selectors × workloads) in large namespaces.
+ */
+export function candidatesFor(ctx: RuleContext, ns: string, required: Record<string, string>): Workload[] {
+  const first = Object.entries(required)[0];
+  if (!first) return workloadsByNamespace(ctx).get(ns) ?? [];
+  const index = ctx.memo('resilience:workloads-by-pod-label', () => {
+    const out = new Map<string, Workload[]>();
+    for (const w of ctx.scope.workloads()) {
+      const wns = nsOf(w.object);
+      for (const [k, v] of Object.entries(w.podLabels)) {
+        const key = `${wns}\u0000${k}\u0000${v}`;
+        const list = out.get(key);
+        if (list) list.push(w);
+        else out.set(key, [w]);
+      }
+    }
+    return out;
+  });
+  return index.get(`${ns}\u0000${first[0]}\u0000${first[1]}`) ?? [];
 }
 
 /** PodDisruptionBudgets of the scope with a usable selector, built once. */
