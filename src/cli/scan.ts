@@ -59,7 +59,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const loaded = loadConfig(io.cwd, values.config);
   const failOnText = values['fail-on'] ?? loaded.config.failOn ?? 'high';
   if (failOnText !== 'none' && !isSeverity(failOnText))
-    throw new KubeprintError('USAGE', `--fail-on must be critical, high, medium, low, info or none (got "${failOnText}")`);
+    throw new KubeprintError(
+      'USAGE',
+      `--fail-on must be critical, high, medium, low, info or none (got "${failOnText}")`,
+    );
   const failOn: Severity | 'none' = failOnText;
 
   const result = await scanPaths(positionals, {
@@ -79,7 +82,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const text = reporter.render(result, {
     rules: RULES,
     color,
-    failOn: failOn === 'none' ? 'critical' : failOn,
+    failOn,
     showExempted: values['show-exempted'] ?? false,
     toolVersion: VERSION,
   });

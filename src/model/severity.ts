@@ -26,3 +26,11 @@ export const CATEGORIES = [
   'governance',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
+
+/** A `--fail-on` value: a severity, or `none` (the run never fails on findings). */
+export type Threshold = Severity | 'none';
+
+/** True when a finding of severity `s` fails a run at `threshold`. */
+export function failsAt(s: Severity, threshold: Threshold): boolean {
+  return threshold !== 'none' && atLeast(s, threshold);
+}

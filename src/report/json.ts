@@ -1,5 +1,5 @@
 import type { AppliedExemption, Finding, ScanResult } from '../model/finding.js';
-import type { Category, Severity } from '../model/severity.js';
+import type { Category, Severity, Threshold } from '../model/severity.js';
 import type { ReportContext, Reporter } from './reporter.js';
 import { summarize } from './summary.js';
 
@@ -34,7 +34,7 @@ export interface JsonSummary {
   total: number;
   bySeverity: Record<Severity, number>;
   byCategory: Record<Category, number>;
-  failOn: Severity;
+  failOn: Threshold;
   failed: boolean;
   exempted: number;
   files: number;

@@ -1,6 +1,6 @@
 import type { Finding, ScanResult } from '../model/finding.js';
 import { objectKey } from '../model/kube-object.js';
-import { atLeast, type Category, type Severity } from '../model/severity.js';
+import { atLeast, type Category, failsAt, type Severity, type Threshold } from '../model/severity.js';
 import type { RuleMeta } from '../rules/rule.js';
 import type { ReportContext, Reporter } from './reporter.js';
 import { locationText } from './summary.js';
@@ -115,7 +115,7 @@ function buildSuites(result: ScanResult, ctx: ReportContext): Suite[] {
     }
     bucket(c).push(f);
   };
-  for (const f of result.findings) add(f, (c) => (atLeast(f.severity, ctx.failOn) ? c.failing : c.passing));
+  for (const f of result.findings) add(f, (c) => (failsAt(f.severity, ctx.failOn) ? c.failing : c.passing));
   if (ctx.showExempted) for (const f of result.exempted) add(f, (c) => c.exempted);
   for (const s of suites.values())
     if (s.cases.length === 0)
@@ -123,7 +123,7 @@ function buildSuites(result: ScanResult, ctx: ReportContext): Suite[] {
   return [...suites.values()];
 }
 
-function renderCase(suite: Suite, c: Case, failOn: Severity): string[] {
+function renderCase(suite: Suite, c: Case, failOn: Threshold): string[] {
   const a = attrs({
     name: c.name,
     classname: `kubeprint.${suite.category ?? 'unknown'}.${suite.id}`,

@@ -1,5 +1,5 @@
 import type { Finding, ScanResult } from '../model/finding.js';
-import { atLeast, SEVERITIES, type Severity } from '../model/severity.js';
+import { atLeast, failsAt, SEVERITIES, type Severity } from '../model/severity.js';
 import type { ReportContext, Reporter } from './reporter.js';
 import { locationText, objectLabel, plural, summarize, visible } from './summary.js';
 
@@ -48,7 +48,7 @@ export const markdownReporter: Reporter = {
       if (shown === 0) continue;
       if (group.length > FOLD_AFTER) {
         // Groups that decide the verdict stay open; the rest fold away.
-        const open = s.failed && atLeast(sev, ctx.failOn) ? ' open' : '';
+        const open = s.failed && failsAt(sev, ctx.failOn) ? ' open' : '';
         out.push(`<details${open}><summary><strong>${title}</strong></summary>`, '', ...lines, '', '</details>', '');
       } else out.push(`### ${title}`, '', ...lines, '');
     }

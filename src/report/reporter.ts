@@ -1,5 +1,5 @@
 import type { ScanResult } from '../model/finding.js';
-import type { Severity } from '../model/severity.js';
+import type { Threshold } from '../model/severity.js';
 import type { RuleMeta } from '../rules/rule.js';
 
 export interface ReportContext {
@@ -7,7 +7,7 @@ export interface ReportContext {
   rules: readonly RuleMeta[];
   /** Colour output (only on a TTY, and never when NO_COLOR is set). */
   color: boolean;
-  failOn: Severity;
+  failOn: Threshold;
   /** List exempted findings too, with the reason. */
   showExempted: boolean;
   toolVersion: string;

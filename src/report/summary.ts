@@ -1,6 +1,14 @@
 import type { Finding, ScanResult } from '../model/finding.js';
 import { objectKey } from '../model/kube-object.js';
-import { atLeast, CATEGORIES, type Category, SEVERITIES, type Severity } from '../model/severity.js';
+import {
+  atLeast,
+  CATEGORIES,
+  type Category,
+  failsAt,
+  SEVERITIES,
+  type Severity,
+  type Threshold,
+} from '../model/severity.js';
 
 /** Counts every reporter shows; computed once here so that all formats agree. */
 export interface ResultSummary {
@@ -13,14 +21,14 @@ export interface ResultSummary {
   exempted: number;
 }
 
-export function summarize(result: ScanResult, failOn: Severity): ResultSummary {
+export function summarize(result: ScanResult, failOn: Threshold): ResultSummary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   let failing = 0;
   for (const f of result.findings) {
     bySeverity[f.severity] += 1;
     byCategory[f.category] = (byCategory[f.category] ?? 0) + 1;
-    if (atLeast(f.severity, failOn)) failing += 1;
+    if (failsAt(f.severity, failOn)) failing += 1;
   }
   return {
     total: result.findings.length,

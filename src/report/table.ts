@@ -124,7 +124,9 @@ function renderSummary(result: ScanResult, ctx: ReportContext, paint: Paint): st
           SGR.bold + SGR.red,
           `FAIL: ${plural(s.failing, 'finding')} at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`,
         )
-      : paint(SGR.bold + SGR.green, `PASS: no findings at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`),
+      : ctx.failOn === 'none'
+        ? paint(SGR.bold + SGR.green, 'PASS: --fail-on none (findings never fail the run)')
+        : paint(SGR.bold + SGR.green, `PASS: no findings at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`),
   );
   return out;
 }
