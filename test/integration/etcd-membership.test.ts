@@ -49,7 +49,8 @@ describe.skipIf(!!missing)('kubeprint etcd check: membership on a real 3-member 
         await new Promise((r) => setTimeout(r, 500));
       }
     }
-    const addedId = /Member ([0-9a-f]+) added/.exec(out)?.[1];
+    // etcdctl prints `Member %16x added`: ids with leading zero nibbles are padded with spaces.
+    const addedId = /Member\s+([0-9a-f]+)\s+added/.exec(out)?.[1];
     expect(addedId).toBeDefined();
     const { code, report } = await check();
     expect(code).toBe(1);
