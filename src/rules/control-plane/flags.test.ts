@@ -23,6 +23,7 @@ describe('parseFlags', () => {
         value: undefined,
         path: '/spec/containers/0/args/2',
         valuePath: '/spec/containers/0/args/2',
+        stray: 'false',
       },
       { name: 'v', value: '2', path: '/spec/containers/0/args/4', valuePath: '/spec/containers/0/args/4' },
       { name: 'x', value: 'a', path: '/spec/containers/0/args/5', valuePath: '/spec/containers/0/args/5' },

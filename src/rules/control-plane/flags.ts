@@ -19,6 +19,8 @@ export interface FlagOccurrence {
   path: string;
   /** Pointer to the argument that holds the value (the same as `path` for `--a=b`). */
   valuePath: string;
+  /** For a bare boolean flag followed by `true`/`false` (`--profiling false`): that stray argument, which Go ignores. */
+  stray?: string;
 }
 
 export interface ControlPlaneContainer {
@@ -81,7 +83,11 @@ export function parseFlags(items: Array<{ arg: string; path: string }>): FlagOcc
     if (!BOOLEAN_FLAGS.has(name) && next && !next.arg.startsWith('-')) {
       out.push({ name, value: next.arg, path, valuePath: next.path });
       i++;
-    } else out.push({ name, value: undefined, path, valuePath: path });
+    } else {
+      const occ: FlagOccurrence = { name, value: undefined, path, valuePath: path };
+      if (BOOLEAN_FLAGS.has(name) && next && /^(true|false)$/i.test(next.arg.trim())) occ.stray = next.arg.trim();
+      out.push(occ);
+    }
   }
   return out;
 }
@@ -169,7 +175,11 @@ export function missing(c: ControlPlaneContainer, message: string): RuleHit {
 
 /** The hit for an effective flag occurrence. */
 export function at(f: FlagOccurrence, message: string): RuleHit {
-  return { message, path: f.path };
+  const note =
+    f.stray === undefined
+      ? ''
+      : ` (\`--${f.name} ${f.stray}\` sets ${f.name} to true and ignores "${f.stray}": write --${f.name}=${f.stray})`;
+  return { message: message + note, path: f.path };
 }
 
 /** A CIS Kubernetes Benchmark reference. */
