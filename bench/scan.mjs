@@ -30,7 +30,7 @@ mkdirSync(outDir, { recursive: true });
 const docs = readFileSync(SOURCE, 'utf8')
   .split(/^---\s*$/m)
   .filter((d) => /^kind:/m.test(d));
-const names = [...new Set(docs.flatMap((d) => [...d.matchAll(/^  name: ([\w-]+)/gm)].map((m) => m[1])))];
+const names = [...new Set(docs.flatMap((d) => [...d.matchAll(/^ {2}name: ([\w-]+)/gm)].map((m) => m[1])))];
 let objects = 0;
 let copy = 0;
 const files = [];
@@ -51,7 +51,9 @@ while (objects < target) {
   copy++;
 }
 const bytes = files.reduce((n, f) => n + readFileSync(f).length, 0);
-console.log(`corpus: ${objects} objects in ${files.length} files (${(bytes / 1e6).toFixed(1)} MB), from ${docs.length} real manifests`);
+console.log(
+  `corpus: ${objects} objects in ${files.length} files (${(bytes / 1e6).toFixed(1)} MB), from ${docs.length} real manifests`,
+);
 
 // --- measure --------------------------------------------------------------
 /** Run a command under GNU time; wall seconds and peak RSS (MB). */
@@ -76,13 +78,20 @@ function best(label, cmd, args, count, opts) {
   }
   const wall = Math.min(...ok.map((r) => r.wall));
   const rss = Math.max(...ok.map((r) => r.rssMb));
-  const line = `${label.padEnd(28)} ${wall.toFixed(2).padStart(6)} s  ${Math.round(count / wall).toString().padStart(7)} objects/s  peak RSS ${rss.toFixed(0).padStart(5)} MB  (best of ${ok.length}, exit ${ok[0].status})`;
+  const line = `${label.padEnd(28)} ${wall.toFixed(2).padStart(6)} s  ${Math.round(count / wall)
+    .toString()
+    .padStart(7)} objects/s  peak RSS ${rss.toFixed(0).padStart(5)} MB  (best of ${ok.length}, exit ${ok[0].status})`;
   console.log(line);
   return { wall, rss, result: ok[0] };
 }
 
 console.log(`\nfull scan of ${objects} objects, whole process, best of ${runs}:`);
-const ours = best('kubeprint scan -o json', process.execPath, [join(root, 'dist/cli/main.js'), 'scan', outDir, '-o', 'json', '--fail-on', 'none'], objects);
+const ours = best(
+  'kubeprint scan -o json',
+  process.execPath,
+  [join(root, 'dist/cli/main.js'), 'scan', outDir, '-o', 'json', '--fail-on', 'none'],
+  objects,
+);
 if (ours) {
   const summary = JSON.parse(ours.result.stdout).summary;
   console.log(`  (${summary.total} findings)`);
@@ -103,7 +112,12 @@ if (kubeScore) {
 }
 const checkov = which('checkov', [join(tools, '../checkov-venv/bin')]);
 if (checkov) {
-  best('checkov --framework kubernetes', checkov, ['-d', outDir, '--framework', 'kubernetes', '-o', 'json', '--quiet', '--compact'], objects);
+  best(
+    'checkov --framework kubernetes',
+    checkov,
+    ['-d', outDir, '--framework', 'kubernetes', '-o', 'json', '--quiet', '--compact'],
+    objects,
+  );
 } else {
   console.log('checkov: not installed (pip install checkov)');
 }

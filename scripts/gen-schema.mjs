@@ -2,4 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { configJsonSchema } from '../dist/config/json-schema.js';
 
-writeFileSync(new URL('../schema/kubeprint-config.schema.json', import.meta.url), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+writeFileSync(
+  new URL('../schema/kubeprint-config.schema.json', import.meta.url),
+  `${JSON.stringify(configJsonSchema(), null, 2)}\n`,
+);

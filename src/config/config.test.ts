@@ -55,7 +55,10 @@ describe('config', () => {
 
 describe('the bundled example config', () => {
   it('is valid', () => {
-    const loaded = parseConfig(readFileSync('examples/gitops/.kubeprint.yaml', 'utf8'), 'examples/gitops/.kubeprint.yaml');
+    const loaded = parseConfig(
+      readFileSync('examples/gitops/.kubeprint.yaml', 'utf8'),
+      'examples/gitops/.kubeprint.yaml',
+    );
     expect(loaded.config.exemptions?.length).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { Finding, ScanResult } from '../model/finding.js';
-import { atLeast, failsAt, SEVERITIES, type Severity } from '../model/severity.js';
+import { failsAt, SEVERITIES, type Severity } from '../model/severity.js';
 import type { ReportContext, Reporter } from './reporter.js';
 import { locationText, objectLabel, plural, summarize, visible } from './summary.js';
 

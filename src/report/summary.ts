@@ -1,14 +1,6 @@
 import type { Finding, ScanResult } from '../model/finding.js';
 import { objectKey } from '../model/kube-object.js';
-import {
-  atLeast,
-  CATEGORIES,
-  type Category,
-  failsAt,
-  SEVERITIES,
-  type Severity,
-  type Threshold,
-} from '../model/severity.js';
+import { CATEGORIES, type Category, failsAt, SEVERITIES, type Severity, type Threshold } from '../model/severity.js';
 
 /** Counts every reporter shows; computed once here so that all formats agree. */
 export interface ResultSummary {

@@ -59,7 +59,7 @@ export function splitHelmOutput(text: string) {
 }
 
 /** `mychart/templates/deploy.yaml` → path relative to the chart directory (`templates/deploy.yaml`). */
-export function templatePathInChart(source: string, chartDir: string): string {
+export function templatePathInChart(source: string, _chartDir: string): string {
   const parts = source.split('/');
   // the first part is the chart's name (for subcharts: chart/charts/sub/templates/x.yaml)
   if (parts.length > 1) return parts.slice(1).join('/');
