@@ -112,13 +112,13 @@ ${grant('quiet', 'ServiceAccount:web:quiet-sa', '[{ apiGroups: [""], resources: 
       [
         'token-create',
         '[{ apiGroups: [""], resources: [serviceaccounts/token], verbs: [create] }]',
-        'ServiceAccount:kube-system:default',
+        'any service account of every namespace',
       ],
       ['impersonate', '[{ apiGroups: [""], resources: [groups], verbs: [impersonate] }]', 'cluster-admin'],
       [
         'impersonate',
         '[{ apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate] }]',
-        'ServiceAccount:kube-system:default',
+        'any service account of every namespace',
       ],
       ['node-proxy', '[{ apiGroups: [""], resources: [nodes/proxy], verbs: [create] }]', 'node'],
       [

@@ -13,11 +13,17 @@ export type Outcome =
   | { type: 'namespace-admin'; namespace: string }
   /** Control of a node: its kubelet credentials and every token mounted there. */
   | { type: 'node' }
-  | { type: 'capability'; text: string };
+  | { type: 'capability'; text: string }
+  /**
+   * Any of a set of identities (the service accounts of a namespace, the pods
+   * one can exec into): an internal hop that keeps the graph small; paths
+   * fold it into the member they go on to.
+   */
+  | { type: 'group'; id: string; label: string };
 
 export interface EscalationStep {
-  /** `node-credentials` is the hop from a taken-over node to the tokens mounted on it. */
-  technique: TechniqueId | 'node-credentials';
+  /** `node-credentials`: from a taken-over node to the tokens mounted there; `member`: from a group to one member. */
+  technique: TechniqueId | 'node-credentials' | 'member';
   /** Graph node the step starts from: a formatted subject or `node`. */
   from: string;
   /** Namespace the permission holds in, or `*` (cluster-wide). */
@@ -37,6 +43,14 @@ export interface EscalationPath {
 
 export const NODE = 'node';
 
+interface Best {
+  len: number;
+  /** First step of the chain. */
+  step: EscalationStep;
+  /** The step itself is the technique (the end of the chain). */
+  direct: boolean;
+}
+
 type Scoped = Map<string, { grant: Grant; names: Set<string> | 'all' }>;
 
 /**
@@ -46,8 +60,9 @@ type Scoped = Map<string, { grant: Grant; names: Set<string> | 'all' }>;
  */
 export class EscalationGraph {
   private readonly stepCache = new Map<string, EscalationStep[]>();
-  private best: Map<string, Map<TechniqueId, { len: number; step: EscalationStep }>> | undefined;
+  private best: Map<string, Map<TechniqueId, Best>> | undefined;
   private nodeList: string[] | undefined;
+  private fullNodeList: string[] | undefined;
 
   constructor(
     readonly policy: RbacPolicy,
@@ -72,7 +87,8 @@ export class EscalationGraph {
   stepsFrom(id: string): EscalationStep[] {
     let steps = this.stepCache.get(id);
     if (!steps) {
-      steps = id === NODE ? this.nodeSteps() : this.subjectSteps(id, parseSubject(id));
+      steps =
+        id === NODE ? this.nodeSteps() : isGroupId(id) ? this.groupSteps(id) : this.subjectSteps(id, parseSubject(id));
       this.stepCache.set(id, steps);
     }
     return steps;
@@ -95,6 +111,40 @@ export class EscalationGraph {
         outcome: { type: 'subject', subject },
         detail: `read the token mounted into ${w.workload.kind} ${w.namespace}/${w.workload.object.name}`,
       });
+    }
+    return out;
+  }
+
+  /** Members of a group pseudo-node: `sa-in:NS`, `sa-in:*`, `exec-in:NS`, `exec-in:*`, `users:*`. */
+  private groupSteps(id: string): EscalationStep[] {
+    const [kind, scope = '*'] = splitGroupId(id);
+    const member = (outcome: Outcome, detail: string): EscalationStep => ({
+      technique: 'member',
+      from: id,
+      scope,
+      grant: undefined,
+      outcome,
+      detail,
+    });
+    const sa = (namespace: string, name: string): Outcome => ({
+      type: 'subject',
+      subject: { kind: 'ServiceAccount', namespace, name },
+    });
+    if (kind === 'users') {
+      return this.nodes()
+        .filter((n) => n !== NODE && !n.startsWith('Group:'))
+        .map((n) => member({ type: 'subject', subject: parseSubject(n) }, n));
+    }
+    if (scope === '*') return this.facts.namespaces().map((ns) => member(groupOutcome(`${kind}:${ns}`), ns));
+    if (kind === 'sa-in')
+      return this.facts.serviceAccountsIn(scope).map((x) => member(sa(x.namespace, x.name), x.name));
+    // exec-in: the accounts whose tokens are mounted in running pods
+    const seen = new Set<string>();
+    const out: EscalationStep[] = [];
+    for (const w of this.facts.workloads) {
+      if (!w.automount || w.namespace !== scope || seen.has(w.serviceAccount)) continue;
+      seen.add(w.serviceAccount);
+      out.push(member(sa(w.namespace, w.serviceAccount), `${w.workload.kind} ${w.workload.object.name}`));
     }
     return out;
   }
@@ -146,8 +196,7 @@ export class EscalationGraph {
     for (const [scope, { grant, names }] of podWrites) {
       if (names !== 'all') continue; // create cannot be limited by name; a named patch is left out
       const detail = `create pods or pod controllers ${where(scope)}`;
-      for (const t of saTargets(scope, 'all'))
-        step('pod-create', scope, grant, { type: 'subject', subject: t }, detail);
+      step('pod-create', scope, grant, groupOutcome(`sa-in:${scope}`), detail);
       if (scope === '*' || !this.facts.blocksPrivilegedPods(scope))
         step(
           'privileged-pod',
@@ -162,17 +211,8 @@ export class EscalationGraph {
       scoped(grants, ['create', 'get'], '', ['pods/exec', 'pods/attach']),
       scoped(grants, ['update', 'patch'], '', ['pods/ephemeralcontainers']),
     );
-    for (const [scope, { grant }] of exec) {
-      const seen = new Set<string>();
-      for (const w of this.facts.workloads) {
-        if (!w.automount || (scope !== '*' && w.namespace !== scope)) continue;
-        const t: Subject = { kind: 'ServiceAccount', namespace: w.namespace, name: w.serviceAccount };
-        const k = formatSubject(t);
-        if (seen.has(k)) continue;
-        seen.add(k);
-        step('pod-exec', scope, grant, { type: 'subject', subject: t }, `exec into pods ${where(scope)}`);
-      }
-    }
+    for (const [scope, { grant }] of exec)
+      step('pod-exec', scope, grant, groupOutcome(`exec-in:${scope}`), `exec into pods ${where(scope)}`);
 
     for (const [scope, { grant, names }] of scoped(grants, ['get', 'list', 'watch'], '', ['secrets'])) {
       const named = names === 'all' ? '' : ` named ${[...names].join(', ')}`;
@@ -193,14 +233,23 @@ export class EscalationGraph {
     }
 
     for (const [scope, { grant, names }] of scoped(grants, ['create'], '', ['serviceaccounts/token']))
-      for (const t of saTargets(scope, names))
+      if (names === 'all')
         step(
           'token-create',
           scope,
           grant,
-          { type: 'subject', subject: t },
+          groupOutcome(`sa-in:${scope}`),
           `create serviceaccounts/token ${where(scope)}`,
         );
+      else
+        for (const t of saTargets(scope, names))
+          step(
+            'token-create',
+            scope,
+            grant,
+            { type: 'subject', subject: t },
+            `create serviceaccounts/token ${where(scope)}`,
+          );
 
     const rbacOutcome = (scope: string, clusterWide: boolean): Outcome =>
       clusterWide ? { type: 'cluster-admin' } : { type: 'namespace-admin', namespace: scope };
@@ -269,30 +318,20 @@ export class EscalationGraph {
           );
     }
     for (const [, { grant, names }] of clusterOnly(scoped(grants, ['impersonate'], '', ['users']))) {
-      const targets =
-        names === 'all'
-          ? this.nodes()
-              .filter((n) => n !== NODE && !n.startsWith('Group:'))
-              .map(parseSubject)
-          : [...names].map((n) => parseSubject(n.startsWith('system:serviceaccount:') ? n : `User:${n}`));
-      for (const t of targets)
-        step(
-          'impersonate',
-          '*',
-          grant,
-          { type: 'subject', subject: t },
-          `impersonate user ${names === 'all' ? '(any)' : formatSubject(t)}`,
-        );
+      if (names === 'all') step('impersonate', '*', grant, groupOutcome('users:*'), 'impersonate any user');
+      else
+        for (const n of names) {
+          const t = parseSubject(n.startsWith('system:serviceaccount:') ? n : `User:${n}`);
+          step('impersonate', '*', grant, { type: 'subject', subject: t }, `impersonate user ${n}`);
+        }
     }
-    for (const [scope, { grant, names }] of scoped(grants, ['impersonate'], '', ['serviceaccounts']))
-      for (const t of saTargets(scope, names))
-        step(
-          'impersonate',
-          scope,
-          grant,
-          { type: 'subject', subject: t },
-          `impersonate service accounts ${where(scope)}`,
-        );
+    for (const [scope, { grant, names }] of scoped(grants, ['impersonate'], '', ['serviceaccounts'])) {
+      const detail = `impersonate service accounts ${where(scope)}`;
+      if (names === 'all') step('impersonate', scope, grant, groupOutcome(`sa-in:${scope}`), detail);
+      else
+        for (const t of saTargets(scope, names))
+          step('impersonate', scope, grant, { type: 'subject', subject: t }, detail);
+    }
 
     for (const [, { grant }] of clusterOnly(scoped(grants, ['get', 'create'], '', ['nodes/proxy'])))
       step('node-proxy', '*', grant, { type: 'node' }, 'get/create nodes/proxy (kubelet API)');
@@ -364,48 +403,93 @@ export class EscalationGraph {
     for (const t of mine.keys()) {
       const steps: EscalationStep[] = [];
       let cur = id;
-      for (let guard = 0; guard < 64; guard++) {
+      for (let guard = 0; guard < 256; guard++) {
         const entry = best.get(cur)?.get(t);
         if (!entry) break;
         steps.push(entry.step);
-        if (entry.len === 1) break;
+        if (entry.direct) break;
         cur = targetId(entry.step.outcome) as string;
       }
-      paths.push({ technique: t, steps });
+      paths.push({ technique: t, steps: foldGroups(steps) });
     }
     return paths.sort((a, b) => a.steps.length - b.steps.length || a.technique.localeCompare(b.technique));
   }
 
-  /** Bellman-Ford over the pivot edges: per identity and technique, the shortest chain and its first step. */
-  private solve(): Map<string, Map<TechniqueId, { len: number; step: EscalationStep }>> {
-    if (this.best) return this.best;
-    const best = new Map<string, Map<TechniqueId, { len: number; step: EscalationStep }>>();
-    const nodes = this.nodes();
-    const pivots: { from: string; to: string; step: EscalationStep }[] = [];
-    for (const n of nodes) {
-      const m = new Map<TechniqueId, { len: number; step: EscalationStep }>();
-      for (const s of this.stepsFrom(n)) {
-        if (s.technique !== 'node-credentials' && !m.has(s.technique)) m.set(s.technique, { len: 1, step: s });
-        const to = targetId(s.outcome);
-        if (to && to !== n) pivots.push({ from: n, to, step: s });
-      }
-      best.set(n, m);
-    }
-    for (let round = 0; round < nodes.length; round++) {
-      let changed = false;
-      for (const { from, to, step } of pivots) {
-        const theirs = best.get(to);
-        if (!theirs) continue;
-        const mine = best.get(from) as Map<TechniqueId, { len: number; step: EscalationStep }>;
-        for (const [t, e] of theirs) {
-          const cur = mine.get(t);
-          if (!cur || cur.len > e.len + 1) {
-            mine.set(t, { len: e.len + 1, step });
-            changed = true;
+  /** Every graph node, pseudo-nodes (groups) included, with their steps. */
+  private allNodes(): string[] {
+    if (!this.fullNodeList) {
+      const list = [...this.nodes()];
+      const known = new Set(list);
+      for (let i = 0; i < list.length; i++)
+        for (const s of this.stepsFrom(list[i] as string)) {
+          const to = targetId(s.outcome);
+          if (to && !known.has(to)) {
+            known.add(to);
+            list.push(to);
           }
         }
+      this.fullNodeList = list;
+    }
+    return this.fullNodeList;
+  }
+
+  /**
+   * Per identity and technique, the shortest chain and its first step: one
+   * 0-1 BFS per technique over the reversed pivot edges, from the identities
+   * that hold the technique directly. Group hops weigh nothing.
+   */
+  private solve(): Map<string, Map<TechniqueId, Best>> {
+    if (this.best) return this.best;
+    const nodes = this.allNodes();
+    const index = new Map(nodes.map((n, i) => [n, i]));
+    const best = new Map<string, Map<TechniqueId, Best>>();
+    // reverse[to] = edges (from, step, weight)
+    const reverse: { from: number; step: EscalationStep; weight: number }[][] = nodes.map(() => []);
+    const direct = new Map<TechniqueId, { node: number; step: EscalationStep }[]>();
+    nodes.forEach((n, i) => {
+      const m = new Map<TechniqueId, Best>();
+      best.set(n, m);
+      for (const s of this.stepsFrom(n)) {
+        if (s.technique !== 'node-credentials' && s.technique !== 'member' && !m.has(s.technique)) {
+          m.set(s.technique, { len: 1, step: s, direct: true });
+          let list = direct.get(s.technique);
+          if (!list) direct.set(s.technique, (list = []));
+          list.push({ node: i, step: s });
+        }
+        const to = targetId(s.outcome);
+        const j = to === undefined ? undefined : index.get(to);
+        if (j !== undefined && j !== i)
+          reverse[j]?.push({ from: i, step: s, weight: s.technique === 'member' ? 0 : 1 });
       }
-      if (!changed) break;
+    });
+    const dist = new Int32Array(nodes.length);
+    for (const [t, sources] of direct) {
+      dist.fill(-1);
+      // 0-1 BFS by levels: a level grows while 0-weight (group) edges lead on.
+      let level: number[] = [];
+      for (const { node } of sources) {
+        if (dist[node] === -1) {
+          dist[node] = 1;
+          level.push(node);
+        }
+      }
+      while (level.length) {
+        const next: number[] = [];
+        for (let k = 0; k < level.length; k++) {
+          const to = level[k] as number;
+          const d = dist[to] as number;
+          for (const { from, step, weight } of reverse[to] ?? []) {
+            const nd = d + weight;
+            const cur = dist[from] as number;
+            if (cur !== -1 && cur <= nd) continue;
+            dist[from] = nd;
+            (best.get(nodes[from] as string) as Map<TechniqueId, Best>).set(t, { len: nd, step, direct: false });
+            if (weight === 0) level.push(from);
+            else next.push(from);
+          }
+        }
+        level = next;
+      }
     }
     this.best = best;
     return best;
@@ -416,10 +500,10 @@ export class EscalationGraph {
    * identity (or a terminal power) that is, each with the shortest chain.
    */
   reachersOf(req: AccessRequest): { id: string; steps: EscalationStep[] }[] {
-    const nodes = this.nodes();
+    const nodes = this.allNodes();
     const holds = new Set<string>();
     for (const n of nodes) {
-      if (n === NODE) continue;
+      if (n === NODE || isGroupId(n)) continue;
       if (this.policy.authorize(userInfoOf(parseSubject(n)), req).allowed) holds.add(n);
     }
     // Reverse BFS from the holders and from the terminal powers that hold the request.
@@ -454,7 +538,8 @@ export class EscalationGraph {
       }
     }
     const out: { id: string; steps: EscalationStep[] }[] = [];
-    for (const [id, steps] of next) if (!holds.has(id) && id !== NODE && steps.length) out.push({ id, steps });
+    for (const [id, steps] of next)
+      if (!holds.has(id) && id !== NODE && !isGroupId(id) && steps.length) out.push({ id, steps: foldGroups(steps) });
     return out.sort((a, b) => a.steps.length - b.steps.length || a.id.localeCompare(b.id));
   }
 }
@@ -462,7 +547,48 @@ export class EscalationGraph {
 function targetId(o: Outcome): string | undefined {
   if (o.type === 'subject') return formatSubject(o.subject);
   if (o.type === 'node') return NODE;
+  if (o.type === 'group') return o.id;
   return undefined;
+}
+
+const GROUP_KINDS = ['sa-in', 'exec-in', 'users'];
+
+function isGroupId(id: string): boolean {
+  const i = id.indexOf(':');
+  return i > 0 && GROUP_KINDS.includes(id.slice(0, i)) && !id.startsWith('User:');
+}
+
+function splitGroupId(id: string): [string, string] {
+  const i = id.indexOf(':');
+  return [id.slice(0, i), id.slice(i + 1)];
+}
+
+function groupOutcome(id: string): Outcome {
+  const [kind, scope] = splitGroupId(id);
+  const where = scope === '*' ? 'every namespace' : `namespace ${scope}`;
+  const label =
+    kind === 'users'
+      ? 'any user'
+      : kind === 'sa-in'
+        ? `any service account of ${where}`
+        : `the service accounts of running pods in ${where}`;
+  return { type: 'group', id, label };
+}
+
+/**
+ * Fold group hops into the member they lead to, so a chain reads
+ * `-[pod-create: …]-> ServiceAccount:prod:operator`. A chain that ends at a
+ * group keeps it (`-> any service account of namespace prod`).
+ */
+export function foldGroups(steps: readonly EscalationStep[]): EscalationStep[] {
+  const out: EscalationStep[] = [];
+  for (const st of steps) {
+    const prev = out[out.length - 1];
+    if (st.technique === 'member' && prev && prev.outcome.type === 'group')
+      out[out.length - 1] = { ...prev, outcome: st.outcome };
+    else out.push(st);
+  }
+  return out;
 }
 
 function outcomeHolds(o: Outcome, req: AccessRequest): boolean {
@@ -515,7 +641,7 @@ function clusterOnly(m: Scoped): Scoped {
 function dedupe(steps: EscalationStep[]): EscalationStep[] {
   const seen = new Set<string>();
   return steps.filter((s) => {
-    const k = `${s.technique}|${s.scope}|${JSON.stringify(s.outcome)}`;
+    const k = `${s.technique}|${s.scope}|${targetId(s.outcome) ?? formatOutcome(s.outcome)}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -541,5 +667,7 @@ export function formatOutcome(o: Outcome): string {
       return 'node';
     case 'capability':
       return o.text;
+    case 'group':
+      return o.label;
   }
 }
