@@ -69,7 +69,7 @@ describe.skipIf(!existsSync(DEMO))(`RBAC from the audit2rbac demo log (${DEMO})`
     const out = generateFromAudit(parsed.requests, { user: 'bob', onlyAllowed: true });
     expect(out.map((o) => o.kind)).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
     expect(out[0]?.rules).toEqual([{ nonResourceURLs: DISCOVERY, verbs: ['get'] }]);
-    expect((out[2]?.metadata as { namespace: string }).namespace).toBe('default');
+    expect(out[2]?.metadata).toMatchObject({ namespace: 'default' });
   });
 
   it('ns1:sa1: pods list across all namespaces makes the namespaced one redundant; nodes list', () => {
