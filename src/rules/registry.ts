@@ -1,4 +1,6 @@
+import { controlPlaneRules } from './control-plane/pack.js';
 import { governanceRules } from './governance/pack.js';
+import { identityRules } from './identity/pack.js';
 import { networkRules } from './network/pack.js';
 import { hardeningRules } from './pod-security/hardening-pack.js';
 import { pssRules } from './pod-security/pss-pack.js';
@@ -17,6 +19,8 @@ export const RULES: readonly Rule[] = [
   ...hardeningRules,
   ...supplyChainRules,
   ...networkRules,
+  ...identityRules,
+  ...controlPlaneRules,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
