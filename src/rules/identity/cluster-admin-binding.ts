@@ -20,7 +20,7 @@ export const rule = defineRule({
   ],
   check(obj) {
     const ref = obj.raw.roleRef as Record<string, unknown> | undefined;
-    if (!ref || ref.kind !== 'ClusterRole' || ref.name !== 'cluster-admin') return undefined;
+    if (ref?.kind !== 'ClusterRole' || ref.name !== 'cluster-admin') return undefined;
     const subjects = Array.isArray(obj.raw.subjects) ? obj.raw.subjects : [];
     const hits: RuleHit[] = [];
     const where = obj.kind === 'RoleBinding' ? ` in namespace ${obj.namespace ?? 'default'}` : ' cluster-wide';

@@ -19,7 +19,7 @@ export const rule = defineRule({
   check(obj, ctx) {
     const rbac = rbacOf(ctx);
     const wi = rbac.facts.workloads.find((w) => w.workload.object === obj);
-    if (!wi || !wi.automount) return undefined;
+    if (!wi?.automount) return undefined;
     const grants = rbac.policy.grantsForSubject({
       kind: 'ServiceAccount',
       namespace: wi.namespace,
