@@ -1,0 +1,39 @@
+/**
+ * kubeprint's library API. The CLI is a thin layer over these.
+ *
+ * @example
+ * import { scanPaths, reporterFor, RULES } from 'kubeprint';
+ * const result = await scanPaths(['deploy/'], { cwd: process.cwd() });
+ * console.log(reporterFor('json').render(result, { rules: RULES, color: false, failOn: 'high', showExempted: false, toolVersion: VERSION }));
+ */
+
+export type { Config, Exemption, LoadedConfig } from './config/config.js';
+// configuration and exemptions
+export { DEFAULT_CONFIG, loadConfig, parseConfig } from './config/config.js';
+export { configJsonSchema } from './config/json-schema.js';
+// engines (etcd is a separate entry point, `kubeprint/etcd`, because its client loads gRPC)
+export * as netpol from './engines/netpol/index.js';
+export * as pss from './engines/pss/index.js';
+export * as rbac from './engines/rbac/index.js';
+export { type ErrorCode, KubeprintError } from './errors.js';
+export { applyExemptions, EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from './exemptions/index.js';
+export type { AppliedExemption, Finding, FindingSource, ScanResult, ScanStats } from './model/finding.js';
+export { effectiveTag, type ImageRef, parseImageRef } from './model/image-ref.js';
+export { Inventory } from './model/inventory.js';
+// model
+export type { KubeObject, ObjectRef, ObjectSource, Position } from './model/kube-object.js';
+export { annotationsOf, labelsOf, objectRef, toKubeObject } from './model/kube-object.js';
+export { type LabelSelector, matchesSelector, parseLabelSelector } from './model/selector.js';
+export { CATEGORIES, type Category, SEVERITIES, type Severity, type Threshold } from './model/severity.js';
+export { type ContainerView, WORKLOAD_KINDS, type Workload, workloadOf } from './model/workload.js';
+// reporters
+export { REPORTERS, reporterFor } from './report/index.js';
+export type { ReportContext, Reporter } from './report/reporter.js';
+export { runRules } from './rules/engine.js';
+// rules
+export { RULES, ruleById } from './rules/registry.js';
+export type { Reference, Rule, RuleContext, RuleHit, RuleMeta } from './rules/rule.js';
+// scanning
+export { type ScanOptions, type ScanOutput, scanObjects, scanPaths } from './scan.js';
+export { type LoadOptions, type LoadResult, loadInputs, objectsFromText } from './sources/index.js';
+export { VERSION } from './version.js';
