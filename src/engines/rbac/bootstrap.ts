@@ -394,6 +394,24 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapRole[] = [
 export const BOOTSTRAP_NAMESPACE_ROLES: readonly (BootstrapRole & { namespace: string })[] = [
   {
     namespace: 'kube-system',
+    name: 'extension-apiserver-authentication-reader',
+    rules: [rule(READ, [''], ['configmaps'], ['extension-apiserver-authentication'])],
+  },
+  {
+    namespace: 'kube-system',
+    name: 'system::leader-locking-kube-controller-manager',
+    rules: [
+      rule(['watch'], [''], ['configmaps']),
+      rule(['get', 'update'], [''], ['configmaps'], ['kube-controller-manager']),
+    ],
+  },
+  {
+    namespace: 'kube-system',
+    name: 'system::leader-locking-kube-scheduler',
+    rules: [rule(['watch'], [''], ['configmaps']), rule(['get', 'update'], [''], ['configmaps'], ['kube-scheduler'])],
+  },
+  {
+    namespace: 'kube-system',
     name: 'system:controller:bootstrap-signer',
     rules: [rule(READ, [''], ['secrets'])],
   },
@@ -472,3 +490,8 @@ export const BOOTSTRAP_ROLE_BINDINGS: readonly (BootstrapBinding & { namespace: 
 
 /** Names of the default ClusterRoles, so that a binding to `view` is not reported as a missing role. */
 export const BOOTSTRAP_CLUSTER_ROLE_NAMES: ReadonlySet<string> = new Set(BOOTSTRAP_CLUSTER_ROLES.map((r) => r.name));
+
+/** `namespace/name` of the default Roles (kube-system). */
+export const BOOTSTRAP_ROLE_KEYS: ReadonlySet<string> = new Set(
+  BOOTSTRAP_NAMESPACE_ROLES.map((r) => `${r.namespace}/${r.name}`),
+);

@@ -7,6 +7,7 @@ export {
   BOOTSTRAP_CLUSTER_ROLES,
   BOOTSTRAP_NAMESPACE_ROLES,
   BOOTSTRAP_ROLE_BINDINGS,
+  BOOTSTRAP_ROLE_KEYS,
 } from './bootstrap.js';
 export { createRbacEngine, type RbacEngine } from './engine.js';
 export {

@@ -275,6 +275,23 @@ metadata: { name: present, namespace: a }
     expect(p.unresolvedDefaultRoles().map((b) => b.name)).toEqual(['to-view']);
   });
 
+  it('knows the default kube-system Roles, which resolve with the bootstrap roles', () => {
+    const yaml = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: auth-reader, namespace: kube-system }
+subjects: [{ kind: User, name: adapter }]
+roleRef: { kind: Role, name: extension-apiserver-authentication-reader }
+`;
+    const none = policy(yaml);
+    expect(none.problems).toEqual([]);
+    expect(none.unresolvedDefaultRoles().map((b) => b.name)).toEqual(['auth-reader']);
+    const roles = policy(yaml, 'roles');
+    const req = { namespace: 'kube-system', name: 'extension-apiserver-authentication' };
+    expect(can(roles, 'User:adapter', 'get', 'configmaps', req)).toBe(true);
+    expect(can(roles, 'User:adapter', 'get', 'configmaps', { ...req, name: 'other' })).toBe(false);
+  });
+
   it('reports a ClusterRoleBinding to a Role and a namespace-less ServiceAccount subject as invalid', () => {
     const p = policy(`
 apiVersion: rbac.authorization.k8s.io/v1

@@ -6,6 +6,7 @@ import {
   BOOTSTRAP_CLUSTER_ROLES,
   BOOTSTRAP_NAMESPACE_ROLES,
   BOOTSTRAP_ROLE_BINDINGS,
+  BOOTSTRAP_ROLE_KEYS,
 } from './bootstrap.js';
 import { ruleAllows, toPolicyRule } from './match.js';
 import { formatSubject, serviceAccountUsername, userInfoOf } from './subject.js';
@@ -274,7 +275,7 @@ export class RbacPolicy {
 
   private checkBinding(b: BindingDef): void {
     if (!this.roleOf(b)) {
-      const known = b.roleRef.kind === 'ClusterRole' && BOOTSTRAP_CLUSTER_ROLE_NAMES.has(b.roleRef.name);
+      const known = isDefaultRole(b);
       if (!known)
         this.problems.push({
           type: 'missing-role',
@@ -312,9 +313,7 @@ export class RbacPolicy {
 
   /** Bindings whose role reference does not resolve (and is not a default role left out of the input). */
   unresolvedDefaultRoles(): BindingDef[] {
-    return this.bindings.filter(
-      (b) => !this.roleOf(b) && b.roleRef.kind === 'ClusterRole' && BOOTSTRAP_CLUSTER_ROLE_NAMES.has(b.roleRef.name),
-    );
+    return this.bindings.filter((b) => !this.roleOf(b) && isDefaultRole(b));
   }
 
   /** Every binding that applies to the user (by user name, or by one of its groups). */
@@ -430,6 +429,13 @@ export function appliesTo(s: Subject, user: UserInfo): boolean {
     case 'ServiceAccount':
       return user.name === serviceAccountUsername(s.namespace, s.name);
   }
+}
+
+/** A binding to one of Kubernetes' default roles (which a manifest-only input usually lacks). */
+function isDefaultRole(b: BindingDef): boolean {
+  return b.roleRef.kind === 'ClusterRole'
+    ? BOOTSTRAP_CLUSTER_ROLE_NAMES.has(b.roleRef.name)
+    : BOOTSTRAP_ROLE_KEYS.has(`${b.namespace}/${b.roleRef.name}`);
 }
 
 function indexKey(s: Subject): string {
