@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { K8S_NETPOL_DOC, reachabilityOf } from './shared.js';
+import { K8S_NETPOL_DOC, reachabilityOf, scopeHasPolicies } from './shared.js';
 
 export const rule = defineRule({
   id: 'egress-denied-without-dns',
@@ -14,6 +14,7 @@ export const rule = defineRule({
     'Add an egress rule that allows UDP and TCP port 53 to the cluster DNS pods (for example `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}` with `podSelector: {matchLabels: {k8s-app: kube-dns}}`).',
   references: [K8S_NETPOL_DOC],
   check(obj, ctx) {
+    if (!scopeHasPolicies(ctx)) return undefined;
     const r = reachabilityOf(ctx);
     const pod = r.podOf(obj);
     if (!pod || !r.isolation(pod).egress) return undefined;

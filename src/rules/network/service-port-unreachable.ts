@@ -1,8 +1,6 @@
 import { matchesMapSelector } from '../../model/selector.js';
 import { defineRule, type RuleHit } from '../rule.js';
-import { K8S_NETPOL_DOC, reachabilityOf } from './shared.js';
-
-const POLICY_KINDS = ['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
+import { K8S_NETPOL_DOC, reachabilityOf, scopeHasPolicies } from './shared.js';
 
 export const rule = defineRule({
   id: 'service-port-unreachable',
@@ -18,7 +16,7 @@ export const rule = defineRule({
   references: [K8S_NETPOL_DOC],
   check(obj, ctx) {
     // without any policy no pod is isolated, and every port is open
-    if (!POLICY_KINDS.some((k) => ctx.scope.ofKind(k).length > 0)) return undefined;
+    if (!scopeHasPolicies(ctx)) return undefined;
     const r = reachabilityOf(ctx);
     const { services, podsByNs } = ctx.memo('service-port-unreachable:index', () => {
       const podsByNs = new Map<string, typeof r.pods>();

@@ -3,6 +3,13 @@ import { buildModel } from '../../engines/netpol/model.js';
 import type { RuleContext } from '../rule.js';
 
 /** The reachability engine over the rule's scope, computed once per scope. */
+const POLICY_KINDS = ['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
+
+/** Whether the scope has any policy at all; without one no pod is isolated and nothing needs computing. */
+export function scopeHasPolicies(ctx: RuleContext): boolean {
+  return POLICY_KINDS.some((k) => ctx.scope.ofKind(k).length > 0);
+}
+
 export function reachabilityOf(ctx: RuleContext): Reachability {
   return ctx.memo('netpol', () => new Reachability(buildModel(ctx.scope.objects)));
 }
