@@ -13,6 +13,8 @@ import type { CliIO } from './io.js';
 export const summary = 'Scan manifests, Kustomize overlays and Helm charts for problems';
 
 const HELP = `Usage: kubeprint scan PATH... [options]
+       kubeprint scan --cluster [--context C] [--kubeconfig F] [-n NS | -A] [options]
+       kubeprint scan --from-snapshot FILE [options]
 
 PATH is a file, a directory (recursive: .yaml, .yml, .json; root kustomizations
 and Helm charts are rendered), or - for stdin.
@@ -28,7 +30,17 @@ Options:
   -f, --values FILE       Helm values file (repeatable)
       --set KEY=VALUE     Helm value (repeatable)
       --release-name NAME Helm release name (default: release)
-      --namespace NS      Helm release namespace
+  -n, --namespace NS      Helm release namespace; with --cluster, the namespace to read
+                          (default: the context's namespace, as kubectl)
+
+Live clusters (docs/cluster.md):
+      --cluster           scan the cluster of the current kubeconfig context
+      --context NAME      kubeconfig context to use
+      --kubeconfig FILE   kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)
+  -A, --all-namespaces    read every namespace
+      --snapshot FILE     also save what was read (holds Secrets: keep it private)
+      --from-snapshot FILE  scan a saved snapshot or kubectl get -A -o json output
+      --include-owned     also check Pods/ReplicaSets/Jobs whose owner was read
       --no-color          no colour even on a terminal
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
@@ -46,7 +58,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     values: { type: 'string', short: 'f', multiple: true },
     set: { type: 'string', multiple: true },
     'release-name': { type: 'string' },
-    namespace: { type: 'string' },
+    namespace: { type: 'string', short: 'n' },
+    cluster: { type: 'boolean' },
+    context: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    'all-namespaces': { type: 'boolean', short: 'A' },
+    snapshot: { type: 'string' },
+    'from-snapshot': { type: 'string' },
+    'include-owned': { type: 'boolean' },
     'no-color': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -54,7 +73,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new KubeprintError('USAGE', 'no PATH given (kubeprint scan --help)');
+  const live = values.cluster || values['from-snapshot'] !== undefined;
+  if (live && positionals.length > 0)
+    throw new KubeprintError('USAGE', '--cluster and --from-snapshot take no PATH (scan them separately)');
+  if (!live && positionals.length === 0) throw new KubeprintError('USAGE', 'no PATH given (kubeprint scan --help)');
   const reporter = reporterFor(values.output ?? 'table');
   const loaded = loadConfig(io.cwd, values.config);
   const failOnText = values['fail-on'] ?? loaded.config.failOn ?? 'high';
@@ -65,19 +87,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   const failOn: Severity | 'none' = failOnText;
 
-  const result = await scanPaths(positionals, {
-    cwd: io.cwd,
-    stdin: io.readStdin,
-    config: loaded,
-    raw: values.raw ?? false,
-    helm: {
-      ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
-      ...(values.namespace ? { namespace: values.namespace } : {}),
-      valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
-      set: values.set ?? [],
-    },
-    notice: (line) => io.stderr(`kubeprint: ${line}\n`),
-  });
+  const result = live
+    ? await (await import('./scan-cluster.js')).scanLive(values, io, loaded)
+    : await scanPaths(positionals, {
+        cwd: io.cwd,
+        stdin: io.readStdin,
+        config: loaded,
+        raw: values.raw ?? false,
+        helm: {
+          ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
+          ...(values.namespace ? { namespace: values.namespace } : {}),
+          valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
+          set: values.set ?? [],
+        },
+        notice: (line) => io.stderr(`kubeprint: ${line}\n`),
+      });
   const color = io.isTTY && !values['no-color'] && !values['output-file'] && io.env.NO_COLOR === undefined;
   const text = reporter.render(result, {
     rules: RULES,
