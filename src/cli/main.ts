@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   rbac: () => import('./rbac.js'),
   identities: () => import('./identities.js'),
   netpol: () => import('./netpol.js'),
+  sigstore: () => import('./sigstore.js'),
 };
 
 /** Register a command (used by command files added later; keeps main.ts a plain table). */
