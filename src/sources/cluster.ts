@@ -33,7 +33,7 @@ export const WANTED_KINDS: readonly WantedKind[] = [
   ...['Namespace', 'Pod', 'Service', 'ServiceAccount', 'Secret', 'ConfigMap', 'LimitRange', 'ResourceQuota'].map(
     (kind) => ({ group: '', kind }),
   ),
-  { group: '', kind: 'ReplicationController' },
+  ...['ReplicationController', 'PodTemplate'].map((kind) => ({ group: '', kind })),
   ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => ({ group: 'apps', kind })),
   ...['Job', 'CronJob'].map((kind) => ({ group: 'batch', kind })),
   { group: 'policy', kind: 'PodDisruptionBudget' },
