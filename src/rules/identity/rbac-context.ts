@@ -10,6 +10,16 @@ export function rbacOf(ctx: RuleContext): RbacEngine {
   return ctx.memo('rbac', () => createRbacEngine(ctx.scope.objects, { bootstrap: 'roles' }));
 }
 
+/**
+ * Whether the scope binds any role at all. Without a binding no subject has a
+ * permission from these manifests, so there is nothing to escalate with, and a
+ * manifest-only scan cannot tell whether a token is needed (the permissions
+ * live elsewhere): identity rules stay quiet rather than guess.
+ */
+export function scopeHasBindings(ctx: RuleContext): boolean {
+  return ctx.scope.ofKind('RoleBinding').length > 0 || ctx.scope.ofKind('ClusterRoleBinding').length > 0;
+}
+
 export const RBAC_GOOD_PRACTICES: Reference = {
   title: 'Kubernetes: Role Based Access Control Good Practices',
   url: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/',

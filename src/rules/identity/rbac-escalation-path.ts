@@ -1,7 +1,7 @@
 import { formatChain, formatSubject, type Outcome, TECHNIQUES } from '../../engines/rbac/index.js';
 import type { Severity } from '../../model/severity.js';
 import { defineRule, type RuleHit } from '../rule.js';
-import { RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
+import { RBAC_GOOD_PRACTICES, rbacOf, scopeHasBindings } from './rbac-context.js';
 
 function severityOf(o: Outcome): Severity {
   switch (o.type) {
@@ -35,6 +35,7 @@ export const rule = defineRule({
     { title: 'MITRE ATT&CK for Containers (T1610, T1611, T1609, T1552.007, T1528, T1098, T1078, T1649, T1562.001)' },
   ],
   check(obj, ctx) {
+    if (!scopeHasBindings(ctx)) return undefined;
     const rbac = rbacOf(ctx);
     const ids: string[] = [];
     if (obj.kind === 'ServiceAccount') ids.push(`ServiceAccount:${obj.namespace ?? 'default'}:${obj.name}`);

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
+import { RBAC_GOOD_PRACTICES, rbacOf, scopeHasBindings } from './rbac-context.js';
 
 export const rule = defineRule({
   id: 'token-mounted-without-permissions',
@@ -17,8 +17,13 @@ export const rule = defineRule({
     RBAC_GOOD_PRACTICES,
   ],
   check(obj, ctx) {
+    if (!scopeHasBindings(ctx)) return undefined;
     const rbac = rbacOf(ctx);
-    const wi = rbac.facts.workloads.find((w) => w.workload.object === obj);
+    const byObject = ctx.memo(
+      'rbac:workloads-by-object',
+      () => new Map(rbac.facts.workloads.map((w) => [w.workload.object, w])),
+    );
+    const wi = byObject.get(obj);
     if (!wi?.automount) return undefined;
     const grants = rbac.policy.grantsForSubject({
       kind: 'ServiceAccount',

@@ -94,8 +94,21 @@ function nameParts(name: string): string[] {
     .map((p) => p.toUpperCase());
 }
 
+// The same variable names repeat across every workload of a repository.
+const verdicts = new Map<string, boolean>();
+
 /** True when an environment variable name looks like it holds a secret. */
 export function isSecretName(name: string): boolean {
+  let v = verdicts.get(name);
+  if (v === undefined) {
+    v = judgeName(name);
+    if (verdicts.size > 10_000) verdicts.clear();
+    verdicts.set(name, v);
+  }
+  return v;
+}
+
+function judgeName(name: string): boolean {
   const parts = nameParts(name);
   const last = parts[parts.length - 1];
   if (last === undefined || NOT_SECRET_SUFFIX.has(last)) return false;
