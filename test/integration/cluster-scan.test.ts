@@ -1,0 +1,233 @@
+/**
+ * `kubeprint scan --cluster` against a real kube-apiserver: the bundled
+ * example (examples/gitops, overlays and chart rendered by kubeprint's own
+ * loader) is created through the API, then scanned from the cluster and from
+ * the files; the findings must agree for the objects that were applied.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanCluster } from '../../src/cluster-scan.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { Finding } from '../../src/model/finding.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
+import { type ScanOutput, scanObjects } from '../../src/scan.js';
+import { loadInputs } from '../../src/sources/index.js';
+import { runCli } from '../cli-capture.js';
+import { type ControlPlane, controlPlaneMissing, startControlPlane } from '../helpers/control-plane.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const EXAMPLE = 'examples/gitops';
+
+const missing = controlPlaneMissing();
+if (missing) console.warn(`cluster-scan tests skipped: ${missing}`);
+
+/** kind/namespace/name with the namespace the object lives in ('' for cluster-scoped). */
+type Key = string;
+
+describe.skipIf(missing !== undefined)('scan --cluster on a real API server', () => {
+  let cp: ControlPlane;
+  let work: string;
+  /** What the files hold, keyed as the cluster names it, and which of it the API server accepted. */
+  const applied = new Map<Key, KubeObject>();
+  const rejected: string[] = [];
+  let fileObjects: KubeObject[] = [];
+  const config = () => loadConfig(REPO, join(EXAMPLE, '.kubeprint.yaml'));
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'kubeprint-cs-'));
+    cp = await startControlPlane();
+    const loaded = await loadInputs([EXAMPLE], { cwd: REPO });
+    fileObjects = loaded.objects;
+    // namespaces first, then everything else; one object at a time so that one
+    // rejected object (the API server validates more than the files' YAML) does not hide the others
+    const ordered = [...fileObjects].sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'));
+    for (const o of ordered) {
+      try {
+        const out = await cp.kubectl(['create', '-o', 'json', '-f', '-'], JSON.stringify(o.raw));
+        const created = JSON.parse(out) as { kind: string; metadata: { name: string; namespace?: string } };
+        applied.set(keyOf(created.kind, created.metadata.namespace, created.metadata.name), o);
+      } catch (err) {
+        rejected.push(`${o.kind}/${o.namespace ?? ''}/${o.name}: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+  });
+  afterAll(async () => {
+    await cp?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('created the example through the API', () => {
+    // every object the loader produced is either in the cluster or was rejected with a reason
+    expect(applied.size + rejected.length).toBe(fileObjects.length);
+    expect(applied.size).toBeGreaterThan(20);
+  });
+
+  it('finds in the cluster what it finds in the files, for every applied object', async () => {
+    const live = await scanCluster({ kubeconfig: cp.kubeconfig, allNamespaces: true, config: config() });
+    expect(live.read.contextName).toBe(cp.contextName);
+    expect(live.read.skipped).toEqual([]);
+    // the files as one scope, like the cluster: cross-object rules then see the same neighbours
+    const files = scanObjects(
+      fileObjects.map((o) => ({ ...o, scope: 'one' })),
+      { config: config() },
+    );
+    const fromFiles = findingKeys(files, (f) => clusterKeyOfFinding(f, applied));
+    const fromCluster = findingKeys(live, (f) => keyOfFinding(f));
+
+    // 1. objects the API server made itself (system namespaces, bootstrap RBAC,
+    //    the kubernetes Service): their findings are the cluster's own, and no file declared them
+    const serverMade = new Set(live.objects.map((o) => keyOfObject(o)).filter((k) => !applied.has(k)));
+    for (const k of serverMade) expect(fileKeys(fileObjects)).not.toContain(k);
+    const onApplied = (m: Map<string, Finding>) =>
+      new Map([...m].filter(([fk]) => applied.has(fk.split(' ')[1] ?? '')));
+
+    // 2. on applied objects, a finding only one side has must be explained by a
+    //    field the API server defaulted (present in the cluster's copy, absent from the file)
+    const liveByKey = new Map(live.objects.map((o) => [keyOfObject(o), o]));
+    const unexplained: string[] = [];
+    const clusterOnly = [...onApplied(fromCluster)].filter(([k]) => !fromFiles.has(k));
+    const filesOnly = [...fromFiles].filter(([k]) => !fromCluster.has(k));
+    for (const [k, f] of [...clusterOnly, ...filesOnly]) {
+      const objKey = k.split(' ')[1] ?? '';
+      const fileRaw = applied.get(objKey)?.raw;
+      const liveRaw = liveByKey.get(objKey)?.raw;
+      if (!defaulted(fileRaw, liveRaw, f)) unexplained.push(`${k} (${fromCluster.has(k) ? 'cluster' : 'files'} only)`);
+    }
+    expect(unexplained).toEqual([]);
+    // the comparison is not vacuous
+    expect([...onApplied(fromCluster)].filter(([k]) => fromFiles.has(k)).length).toBeGreaterThan(20);
+    // findings name objects by namespace/kind/name, with no file position
+    expect(live.findings.every((f) => f.source === undefined)).toBe(true);
+  });
+
+  it('--snapshot and --from-snapshot give the same findings as the live scan', async () => {
+    const snap = join(work, 'snap.json');
+    const a = await runCli(
+      ['scan', '--cluster', '--kubeconfig', cp.kubeconfig, '-A', '--snapshot', snap, '-o', 'json', '--fail-on', 'none'],
+      { cwd: REPO },
+    );
+    expect(a.code).toBe(0);
+    const b = await runCli(['scan', '--from-snapshot', snap, '-o', 'json', '--fail-on', 'none'], { cwd: REPO });
+    expect(b.code).toBe(0);
+    const ids = (out: string) =>
+      (JSON.parse(out) as { findings: Finding[] }).findings.map((f) => `${f.ruleId} ${keyOfFinding(f)}`).sort();
+    expect(ids(b.stdout)).toEqual(ids(a.stdout));
+    expect(ids(a.stdout).length).toBeGreaterThan(0);
+    // kubectl's own List output reads the same way
+    const list = await cp.kubectl(['get', 'deployments,statefulsets,daemonsets,services', '-A', '-o', 'json']);
+    const dump = join(work, 'kubectl.json');
+    writeFileSync(dump, list);
+    const c = await runCli(['scan', '--from-snapshot', dump, '-o', 'json', '--fail-on', 'none'], { cwd: REPO });
+    expect(c.code).toBe(0);
+    const workloadRules = new Set(ids(c.stdout).map((s) => s.split(' ')[0]));
+    expect(workloadRules.size).toBeGreaterThan(3);
+    expect(readFileSync(snap, 'utf8').length).toBeGreaterThan(1000);
+  });
+
+  it('gives a user with limited RBAC a partial scan, with one notice per forbidden kind', async () => {
+    // a viewer of shop-prod's workloads only
+    await cp.kubectl(
+      ['create', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'workload-viewer', namespace: 'shop-prod' },
+        rules: [{ apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list'] }],
+      }),
+    );
+    await cp.kubectl([
+      'create',
+      'rolebinding',
+      'workload-viewer',
+      '-n',
+      'shop-prod',
+      '--role=workload-viewer',
+      '--user=limited',
+    ]);
+    const kc = cp.userKubeconfig('limited');
+    const r = await runCli(
+      ['scan', '--cluster', '--kubeconfig', kc, '-n', 'shop-prod', '-o', 'json', '--fail-on', 'none'],
+      {
+        cwd: REPO,
+      },
+    );
+    expect(r.code).toBe(0);
+    const notices = r.stderr.split('\n').filter((l) => l.includes('forbidden by RBAC'));
+    expect(notices.some((l) => l.startsWith('kubeprint: Secret in namespace shop-prod not read'))).toBe(true);
+    expect(notices.some((l) => l.startsWith('kubeprint: ClusterRole.rbac.authorization.k8s.io not read'))).toBe(true);
+    expect(new Set(notices).size).toBe(notices.length);
+    const kinds = new Set((JSON.parse(r.stdout) as { findings: Finding[] }).findings.map((f) => f.object?.kind));
+    expect([...kinds].sort()).toEqual(['Deployment', 'StatefulSet']);
+  });
+
+  it('exits 2 with one line when the server is unreachable or the context unknown', { timeout: 20_000 }, async () => {
+    const text = readFileSync(cp.kubeconfig, 'utf8').replace(cp.server, 'https://127.0.0.1:1');
+    const dead = join(work, 'dead.kubeconfig');
+    writeFileSync(dead, text);
+    const r = await runCli(['scan', '--cluster', '--kubeconfig', dead], { cwd: REPO });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('127.0.0.1:1');
+    const u = await runCli(['scan', '--cluster', '--kubeconfig', cp.kubeconfig, '--context', 'nope'], { cwd: REPO });
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain('nope');
+  });
+});
+
+function keyOf(kind: string, namespace: string | undefined, name: string): Key {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+function keyOfObject(o: { kind: string; namespace: string | undefined; name: string }): Key {
+  return keyOf(o.kind, o.namespace, o.name);
+}
+
+function keyOfFinding(f: Finding): Key {
+  return f.object ? keyOf(f.object.kind, f.object.namespace, f.object.name) : '(no object)';
+}
+
+/** A file finding's object as the cluster names it (a namespaced object without namespace lands in `default`). */
+function clusterKeyOfFinding(f: Finding, applied: Map<Key, KubeObject>): Key {
+  const k = keyOfFinding(f);
+  if (applied.has(k) || !f.object || f.object.namespace) return k;
+  return keyOf(f.object.kind, 'default', f.object.name);
+}
+
+function fileKeys(objs: readonly KubeObject[]): Key[] {
+  return objs.map((o) => keyOfObject(o));
+}
+
+/** `ruleId key` → finding, one per rule and object (several paths of one rule on one object count once). */
+function findingKeys(r: ScanOutput, key: (f: Finding) => Key): Map<string, Finding> {
+  const m = new Map<string, Finding>();
+  for (const f of r.findings) if (f.object) m.set(`${f.ruleId} ${key(f)}`, f);
+  return m;
+}
+
+/**
+ * True when the finding's field, or one of its ancestors, is absent from the
+ * file's object and present in the cluster's: the API server filled it in.
+ */
+function defaulted(fileRaw: unknown, liveRaw: unknown, f: Finding): boolean {
+  if (!f.path || !fileRaw || !liveRaw) return false;
+  const segs = f.path.split('/').slice(1);
+  for (let n = 1; n <= segs.length; n++) {
+    const p = segs.slice(0, n);
+    if (at(fileRaw, p) === undefined && at(liveRaw, p) !== undefined) return true;
+  }
+  return false;
+}
+
+function at(v: unknown, segs: string[]): unknown {
+  let cur = v;
+  for (const s of segs) {
+    const k = s.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) cur = cur[Number(k)];
+    else if (cur && typeof cur === 'object') cur = (cur as Record<string, unknown>)[k];
+    else return undefined;
+  }
+  return cur;
+}
