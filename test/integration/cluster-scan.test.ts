@@ -48,7 +48,7 @@ describe.skipIf(missing !== undefined)('scan --cluster on a real API server', ()
       try {
         const out = await cp.kubectl(['create', '-o', 'json', '-f', '-'], JSON.stringify(o.raw));
         const created = JSON.parse(out) as { kind: string; metadata: { name: string; namespace?: string } };
-        applied.set(keyOf(created.kind, created.metadata.namespace, created.metadata.name), o);
+        applied.set(keyOf(created.kind, created.metadata.namespace, created.metadata.name), inNamespace(o, created));
       } catch (err) {
         rejected.push(`${o.kind}/${o.namespace ?? ''}/${o.name}: ${(err as Error).message.split('\n')[0]}`);
       }
@@ -69,20 +69,22 @@ describe.skipIf(missing !== undefined)('scan --cluster on a real API server', ()
     const live = await scanCluster({ kubeconfig: cp.kubeconfig, allNamespaces: true, config: config() });
     expect(live.read.contextName).toBe(cp.contextName);
     expect(live.read.skipped).toEqual([]);
-    // the files as one scope, like the cluster: cross-object rules then see the same neighbours
+    // 1. objects the API server made itself (system namespaces, bootstrap RBAC,
+    //    the kubernetes Service): no file declared them
+    const serverMade = live.objects.filter((o) => !applied.has(keyOfObject(o)));
+    const declared = new Set(fileObjects.map((o) => keyOfObject(o)));
+    expect(serverMade.filter((o) => declared.has(keyOfObject(o)))).toEqual([]);
+    expect(serverMade.some((o) => o.kind === 'ClusterRole' && o.name === 'cluster-admin')).toBe(true);
+    // the files as they were applied, in one scope with what the server made, as
+    // the cluster holds them: cross-object rules then see the same neighbours
     const files = scanObjects(
-      fileObjects.map((o) => ({ ...o, scope: 'one' })),
+      [...applied.values(), ...serverMade].map((o) => ({ ...o, scope: 'one' })),
       { config: config() },
     );
-    const fromFiles = findingKeys(files, (f) => clusterKeyOfFinding(f, applied));
-    const fromCluster = findingKeys(live, (f) => keyOfFinding(f));
-
-    // 1. objects the API server made itself (system namespaces, bootstrap RBAC,
-    //    the kubernetes Service): their findings are the cluster's own, and no file declared them
-    const serverMade = new Set(live.objects.map((o) => keyOfObject(o)).filter((k) => !applied.has(k)));
-    for (const k of serverMade) expect(fileKeys(fileObjects)).not.toContain(k);
     const onApplied = (m: Map<string, Finding>) =>
       new Map([...m].filter(([fk]) => applied.has(fk.split(' ')[1] ?? '')));
+    const fromFiles = onApplied(findingKeys(files));
+    const fromCluster = findingKeys(live);
 
     // 2. on applied objects, a finding only one side has must be explained by a
     //    field the API server defaulted (present in the cluster's copy, absent from the file)
@@ -189,21 +191,21 @@ function keyOfFinding(f: Finding): Key {
   return f.object ? keyOf(f.object.kind, f.object.namespace, f.object.name) : '(no object)';
 }
 
-/** A file finding's object as the cluster names it (a namespaced object without namespace lands in `default`). */
-function clusterKeyOfFinding(f: Finding, applied: Map<Key, KubeObject>): Key {
-  const k = keyOfFinding(f);
-  if (applied.has(k) || !f.object || f.object.namespace) return k;
-  return keyOf(f.object.kind, 'default', f.object.name);
-}
-
-function fileKeys(objs: readonly KubeObject[]): Key[] {
-  return objs.map((o) => keyOfObject(o));
+/**
+ * The object as the API server stored it: a namespaced object that names no
+ * namespace lands in the client's namespace (`default`), as kubectl does.
+ */
+function inNamespace(o: KubeObject, created: { metadata: { namespace?: string } }): KubeObject {
+  const ns = created.metadata.namespace;
+  if (ns === undefined || o.namespace === ns) return o;
+  const metadata = { ...(o.raw.metadata as Record<string, unknown>), namespace: ns };
+  return { ...o, namespace: ns, raw: { ...o.raw, metadata } };
 }
 
 /** `ruleId key` → finding, one per rule and object (several paths of one rule on one object count once). */
-function findingKeys(r: ScanOutput, key: (f: Finding) => Key): Map<string, Finding> {
+function findingKeys(r: ScanOutput): Map<string, Finding> {
   const m = new Map<string, Finding>();
-  for (const f of r.findings) if (f.object) m.set(`${f.ruleId} ${key(f)}`, f);
+  for (const f of r.findings) if (f.object) m.set(`${f.ruleId} ${keyOfFinding(f)}`, f);
   return m;
 }
 
