@@ -70,6 +70,21 @@ build_wrapped kube-apiserver "$K8S_VERSION" test/controlplane/apiserver k8s.io/k
 build_wrapped etcd "$ETCD_VERSION" test/controlplane/etcd go.etcd.io/etcd/server/v3
 
 kwok_out="$ROOT/kwok-$KWOK_VERSION/kwok"
+kwok_stages="$ROOT/kwok-$KWOK_VERSION/stages.yaml"
+if [ ! -s "$kwok_stages" ]; then
+  # kwok runs no stages of its own: it needs the "fast" node and pod stages
+  # kwokctl ships (nodes Ready, pods Running at once), from the same module
+  kwok_dir=$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  if [ -n "$kwok_dir" ] && [ -d "$kwok_dir/kustomize/stage" ]; then
+    mkdir -p "$ROOT/kwok-$KWOK_VERSION"
+    for f in node/fast/node-initialize.yaml pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      echo "---"
+      cat "$kwok_dir/kustomize/stage/$f"
+    done >"$kwok_stages.tmp" && mv "$kwok_stages.tmp" "$kwok_stages"
+  else
+    say "cannot find kwok $KWOK_VERSION's stage files in the module cache"
+  fi
+fi
 if [ -x "$kwok_out" ]; then
   say "kwok $KWOK_VERSION already built ($kwok_out)"
 else

@@ -43,6 +43,10 @@ export function binaryPath(name: ControlPlaneBinary): string {
   return join(tools, 'controlplane', `${name}-${version ?? 'unknown'}`, name);
 }
 
+function kwokStages(): string {
+  return join(dirname(binaryPath('kwok')), 'stages.yaml');
+}
+
 /** Why the control plane cannot start here (naming the missing binary), or undefined when it can. */
 export function controlPlaneMissing(opts: { kwok?: boolean } = {}): string | undefined {
   const needed: ControlPlaneBinary[] = ['etcd', 'kube-apiserver', ...(opts.kwok ? (['kwok'] as const) : [])];
@@ -50,6 +54,8 @@ export function controlPlaneMissing(opts: { kwok?: boolean } = {}): string | und
     const p = binaryPath(b);
     if (!existsSync(p)) return `${b} not found at ${p}: build it with scripts/ci/install-controlplane.sh`;
   }
+  if (opts.kwok && !existsSync(kwokStages()))
+    return `kwok's stage file not found at ${kwokStages()}: run scripts/ci/install-controlplane.sh`;
   if (spawnSync('sh', ['-c', 'command -v openssl'], { stdio: 'ignore' }).status !== 0)
     return 'openssl not found on PATH: install the Debian package openssl';
   return undefined;
@@ -341,7 +347,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
           '--cidr=10.0.0.1/16',
           '--node-ip=10.0.0.1',
           `--server-address=127.0.0.1:${await freePort()}`,
-          // no --config: kwok then uses its built-in fast stages (nodes Ready, pods Running at once)
+          // kwokctl's fast stages (nodes Ready, pods Running at once), put there by the install script
+          `--config=${kwokStages()}`,
         ],
         kwokLog,
       );
