@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type LoadedConfig, loadConfig } from '../config/config.js';
+import type { ImagesConfig } from '../config/schema.js';
+import { KubeprintError } from '../errors.js';
+import type { Finding } from '../model/finding.js';
+import type { KubeObject } from '../model/kube-object.js';
+import { choice, parseCommandArgs } from './args.js';
+import type { CliIO } from './io.js';
+
+export const summary = 'Supply chain: list images and verify their Sigstore signatures and attestations';
+
+const USAGE = `Usage:
+  kubeprint images list PATH... [-o table|json]
+  kubeprint images verify PATH... [--policy FILE] [-o table|json|sarif] [options]
+
+verify options:
+  --policy FILE            file with an \`images:\` section (default: ./.kubeprint.yaml)
+  --trusted-root FILE      Sigstore trusted root (default: embedded public-good production root)
+  --insecure-registry HOST plain-HTTP registry (host:port; repeatable)
+  --registry-config FILE   Docker config.json with registry credentials
+                           (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json)
+  --ca-file FILE           PEM CA bundle for HTTPS registries
+  --timeout SECONDS        per registry request (default 15)
+
+Exit status: 0 every image verified (or skipped/warned); 1 an image failed its policy;
+2 usage error, or an image could not be verified (registry unreachable, not found).
+`;
+
+export interface VerifyOptions {
+  policy?: string | undefined;
+  trustedRoot?: string | undefined;
+  insecureRegistries?: string[] | undefined;
+  registryConfig?: string | undefined;
+  caFile?: string | undefined;
+  timeoutSeconds?: number | undefined;
+}
+
+/** The images section and the folder its relative paths are read from. */
+function imagesConfig(
+  io: CliIO,
+  policyFile: string | undefined,
+  loaded?: LoadedConfig,
+): { cfg: ImagesConfig | undefined; base: string; file: string } {
+  const l = policyFile !== undefined ? loadConfig(io.cwd, policyFile) : (loaded ?? loadConfig(io.cwd));
+  const file = l.file ?? '.kubeprint.yaml';
+  return { cfg: l.config.images, base: dirname(resolve(io.cwd, file)), file };
+}
+
+/**
+ * Verify every image used by `objects`: verdicts per image and the findings
+ * they make. Used by `images verify` and `scan --verify-images`.
+ */
+export async function verifyObjects(
+  objects: readonly KubeObject[],
+  opts: VerifyOptions,
+  io: CliIO,
+  loaded?: LoadedConfig,
+) {
+  const sc = await import('../engines/supplychain/index.js');
+  const usage = await import('../engines/supplychain/usage.js');
+  const { cfg, base, file } = imagesConfig(io, opts.policy, loaded);
+  const policy = sc.imagesPolicyFromConfig(cfg, base, file);
+  const trustedRootFile = opts.trustedRoot
+    ? resolve(io.cwd, opts.trustedRoot)
+    : cfg?.trustedRoot
+      ? resolve(base, cfg.trustedRoot)
+      : undefined;
+  const trustedRoot = await sc.loadTrustedRoot(trustedRootFile);
+  let caPEM: string | undefined;
+  if (opts.caFile) {
+    try {
+      caPEM = readFileSync(resolve(io.cwd, opts.caFile), 'utf8');
+    } catch (err) {
+      throw new KubeprintError('READ_FAILED', `cannot read CA file ${opts.caFile}`, { cause: err });
+    }
+  }
+  const client = new sc.RegistryClient({
+    insecureRegistries: [...(cfg?.insecureRegistries ?? []), ...(opts.insecureRegistries ?? [])],
+    credentials: await sc.loadDockerCredentials(opts.registryConfig && resolve(io.cwd, opts.registryConfig), io.env),
+    ...(caPEM ? { caPEM } : {}),
+    ...(opts.timeoutSeconds ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),
+  });
+  const verifier = new sc.ImageVerifier(client, policy, trustedRoot);
+  const images = usage.imageUsage(objects);
+  const verdicts = await mapLimit(images, 8, (u) => verifier.verify(u.image));
+  const entries: Array<{ finding: Finding; object: KubeObject | undefined }> = [];
+  verdicts.forEach((v, i) => {
+    entries.push(...usage.verdictFindings(v, (images[i] as (typeof images)[number]).uses));
+  });
+  return { images, verdicts, entries, rules: Object.values(usage.VERIFY_RULES), locationOf: usage.locationOf };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+async function load(paths: string[], io: CliIO): Promise<KubeObject[]> {
+  if (paths.length === 0) throw new KubeprintError('USAGE', 'no input paths (see `kubeprint images --help`)');
+  const { loadInputs } = await import('../sources/index.js');
+  const res = await loadInputs(paths, { cwd: io.cwd, stdin: io.readStdin, notice: (l) => io.stderr(`${l}\n`) });
+  for (const p of res.problems) {
+    io.stderr(
+      `warning: ${p.source ? `${p.source.file}${p.source.line ? `:${p.source.line}` : ''}: ` : ''}${p.message}\n`,
+    );
+  }
+  return res.objects;
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    io.stdout(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  const { values, positionals } = parseCommandArgs(rest, {
+    output: { type: 'string', short: 'o' },
+    policy: { type: 'string' },
+    'trusted-root': { type: 'string' },
+    'insecure-registry': { type: 'string', multiple: true },
+    'registry-config': { type: 'string' },
+    'ca-file': { type: 'string' },
+    timeout: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (sub === 'list') {
+    const format = choice('-o', values.output, ['table', 'json'] as const, 'table');
+    const { imageUsage, locationOf } = await import('../engines/supplychain/usage.js');
+    const images = imageUsage(await load(positionals, io));
+    if (format === 'json') {
+      const out = images.map((u) => ({
+        image: u.image,
+        registry: u.registry ?? null,
+        repository: u.repository ?? null,
+        tag: u.tag ?? null,
+        digest: u.digest ?? null,
+        pinned: u.pinned,
+        locations: u.uses.map(locationOf),
+      }));
+      io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    } else {
+      io.stdout(
+        table(
+          ['IMAGE', 'REGISTRY', 'PINNED', 'USED AT'],
+          images.map((u) => [u.image, u.registry ?? '?', u.pinned ? 'yes' : 'no', u.uses.map(locationOf).join(', ')]),
+        ),
+      );
+    }
+    return 0;
+  }
+  if (sub !== 'verify') throw new KubeprintError('USAGE', `unknown subcommand "${sub}" (expected list or verify)`);
+  const format = choice('-o', values.output, ['table', 'json', 'sarif'] as const, 'table');
+  let timeoutSeconds: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutSeconds = Number(values.timeout);
+    if (!(timeoutSeconds > 0))
+      throw new KubeprintError('USAGE', `--timeout must be a positive number of seconds (got "${values.timeout}")`);
+  }
+  const objects = await load(positionals, io);
+  const r = await verifyObjects(
+    objects,
+    {
+      policy: values.policy,
+      trustedRoot: values['trusted-root'],
+      insecureRegistries: values['insecure-registry'],
+      registryConfig: values['registry-config'],
+      caFile: values['ca-file'],
+      timeoutSeconds,
+    },
+    io,
+  );
+  if (format === 'json') {
+    const out = r.verdicts.map((v, i) => ({
+      image: v.image,
+      digest: v.digest ?? null,
+      policy: v.policy ?? null,
+      status: v.status,
+      checks: v.checks,
+      locations: (r.images[i]?.uses ?? []).map(r.locationOf),
+    }));
+    io.stdout(`${JSON.stringify({ images: out }, null, 2)}\n`);
+  } else if (format === 'sarif') {
+    const { reporterFor } = await import('../report/index.js');
+    const { VERSION } = await import('../version.js');
+    const findings = r.entries.map((e) => e.finding);
+    const text = reporterFor('sarif').render(
+      {
+        findings,
+        exempted: [],
+        stats: { files: 0, objects: objects.length, skippedDocuments: 0, skippedFiles: 0, durationMs: 0 },
+      },
+      { rules: r.rules, color: false, failOn: 'high', showExempted: false, toolVersion: VERSION },
+    );
+    io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  } else {
+    io.stdout(
+      table(
+        ['IMAGE', 'STATUS', 'DIGEST', 'DETAIL'],
+        r.verdicts.map((v) => [
+          v.image,
+          v.status,
+          v.digest ? v.digest.slice(0, 19) : '-',
+          v.checks.map((c) => `${c.ok ? 'ok' : 'FAIL'}: ${c.message}`).join('; '),
+        ]),
+      ),
+    );
+  }
+  for (const v of r.verdicts)
+    if (v.status === 'error') io.stderr(`kubeprint images: ${v.image}: ${v.checks[0]?.message ?? 'error'}\n`);
+  if (r.verdicts.some((v) => v.status === 'error')) return 2;
+  return r.verdicts.some((v) => v.status === 'failed') ? 1 : 0;
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return `${[line(head), ...rows.map(line)].join('\n')}\n`;
+}
