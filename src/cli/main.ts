@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   identities: () => import('./identities.js'),
   netpol: () => import('./netpol.js'),
   sigstore: () => import('./sigstore.js'),
+  images: () => import('./images.js'),
 };
 
 /** Register a command (used by command files added later; keeps main.ts a plain table). */
