@@ -26,6 +26,91 @@ export const ruleSettingSchema = z
   })
   .strict();
 
+/** A keyless identity or issuer: exact, or a regular expression over the whole value. */
+const identityMatch = z.union([
+  z.string().min(1),
+  z.object({ regexp: z.string().min(1).describe('Regular expression that must match the whole value') }).strict(),
+]);
+
+/** One signer: a PEM public key (file or inline), or a keyless identity with its OIDC issuer. */
+export const imageSignerSchema = z.union([
+  z
+    .object({
+      key: z.string().min(1).describe('PEM public key: a file (relative to this config) or the PEM text'),
+    })
+    .strict(),
+  z
+    .object({
+      identity: identityMatch.describe('Certificate identity (SAN), e.g. a workflow URL'),
+      issuer: identityMatch.describe('OIDC issuer, e.g. https://token.actions.githubusercontent.com'),
+    })
+    .strict(),
+]);
+
+export const imageAttestationSchema = z
+  .object({
+    predicateType: z
+      .string()
+      .min(1)
+      .describe('slsaprovenance (v0.2), slsaprovenance1, cyclonedx, spdx, vuln, or a predicate type URI'),
+    signers: z
+      .array(imageSignerSchema)
+      .min(1)
+      .optional()
+      .describe("Who must have signed it (default: the policy's signers)"),
+    slsa: z
+      .object({
+        builderId: identityMatch.optional(),
+        sourceRepository: identityMatch.optional(),
+        ref: identityMatch.optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Constraints on SLSA provenance'),
+    denyPackages: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            versions: z.string().min(1).optional().describe('Version range, e.g. "<2.17.0" or ">=1.0 <1.4 || 2.0.1"'),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('Packages an SBOM attestation must not list'),
+  })
+  .strict();
+
+export const imagePolicySchema = z
+  .object({
+    name: z.string().min(1),
+    images: z.array(z.string().min(1)).min(1).describe('Globs over registry/repository, e.g. ghcr.io/acme/**'),
+    allowedRegistries: z.array(z.string().min(1)).optional().describe('Registries (globs) these images may come from'),
+    signers: z.array(imageSignerSchema).optional().describe('Any one of them must have signed the image'),
+    attestations: z.array(imageAttestationSchema).optional().describe('Attestations the image must carry'),
+    allowUnloggedSignatures: z
+      .boolean()
+      .optional()
+      .describe('Accept keyed signatures without a transparency-log entry (default: the images section setting)'),
+  })
+  .strict();
+
+export const imagesSchema = z
+  .object({
+    policies: z.array(imagePolicySchema).optional().describe('First match wins'),
+    unmatched: z.enum(['deny', 'warn', 'ignore']).optional().describe('Images no policy matches (default warn)'),
+    allowUnloggedSignatures: z
+      .boolean()
+      .optional()
+      .describe('Accept keyed signatures without a transparency-log entry (default false)'),
+    trustedRoot: z.string().min(1).optional().describe('Sigstore trusted root JSON (default: public-good production)'),
+    insecureRegistries: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Registries (host:port) reached over plain HTTP'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     apiVersion: z.literal('kubeprint.dev/v1alpha1').optional(),
@@ -45,8 +130,10 @@ export const configSchema = z
     exemptions: z.array(exemptionSchema).optional(),
     annotationExemptions: z.boolean().optional().describe('Honour kubeprint.dev/exempt annotations (default true)'),
     maxFileBytes: z.number().int().positive().optional().describe('Files larger than this are skipped (default 8 MiB)'),
+    images: imagesSchema.optional().describe('Supply-chain verification of images (kubeprint images verify)'),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
+export type ImagesConfig = z.infer<typeof imagesSchema>;
