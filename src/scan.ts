@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG, type LoadedConfig } from './config/config.js';
 import { applyExemptions } from './exemptions/index.js';
-import type { ScanResult } from './model/finding.js';
+import type { Finding, ScanResult } from './model/finding.js';
 import { Inventory } from './model/inventory.js';
 import type { KubeObject } from './model/kube-object.js';
 import { runRules, sortFindings } from './rules/engine.js';
@@ -14,6 +14,8 @@ export interface ScanOptions extends LoadOptions {
   rules?: readonly Rule[];
   /** The date exemptions are judged against (default: now). */
   now?: Date;
+  /** More findings about the loaded objects (image verification), added before exemptions. */
+  supplement?: (objects: readonly KubeObject[]) => Promise<Array<{ finding: Finding; object: KubeObject | undefined }>>;
 }
 
 export interface ScanOutput extends ScanResult {
@@ -32,9 +34,11 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   const started = performance.now();
   const maxFileBytes = opts.maxFileBytes ?? opts.config?.config.maxFileBytes;
   const loaded = await loadInputs(paths, maxFileBytes === undefined ? opts : { ...opts, maxFileBytes });
+  const extra = opts.supplement ? await opts.supplement(loaded.objects) : [];
   return scanObjects(loaded.objects, {
     ...opts,
     problems: loaded.problems,
+    extra,
     stats: { files: loaded.files, skippedDocuments: loaded.skippedDocuments, skippedFiles: loaded.skippedFiles },
     started,
   });
@@ -45,6 +49,7 @@ export function scanObjects(
   objects: KubeObject[],
   opts: Omit<ScanOptions, 'cwd'> & {
     problems?: ScanResult['findings'];
+    extra?: Array<{ finding: Finding; object: KubeObject | undefined }>;
     stats?: { files: number; skippedDocuments: number; skippedFiles: number };
     started?: number;
   },
@@ -54,6 +59,7 @@ export function scanObjects(
   const inventory = new Inventory(objects);
   const entries = runRules(inventory, opts.rules ?? RULES, config.config);
   for (const p of opts.problems ?? []) entries.push({ finding: p, object: undefined });
+  entries.push(...(opts.extra ?? []));
   const ex = applyExemptions(entries, config, opts.now);
   const findings = sortFindings([...ex.findings, ...ex.governance]);
   const disabled = new Set(

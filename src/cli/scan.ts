@@ -42,6 +42,8 @@ Live clusters (docs/cluster.md):
       --from-snapshot FILE  scan a saved snapshot or kubectl get -A -o json output
       --include-owned     also check Pods/ReplicaSets/Jobs whose owner was read
       --no-color          no colour even on a terminal
+      --verify-images     also verify image signatures and attestations against the
+                          \`images\` policy of the config (docs/supply-chain-verify.md)
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage, input or operational error.
@@ -67,6 +69,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'from-snapshot': { type: 'string' },
     'include-owned': { type: 'boolean' },
     'no-color': { type: 'boolean' },
+    'verify-images': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -86,6 +89,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       `--fail-on must be critical, high, medium, low, info or none (got "${failOnText}")`,
     );
   const failOn: Severity | 'none' = failOnText;
+  if (values['verify-images'] && live)
+    throw new KubeprintError('USAGE', '--verify-images works on files for now, not with --cluster or --from-snapshot');
+  const verify = values['verify-images'] ? (await import('./images.js')).verifyObjects : undefined;
 
   const result = live
     ? await (await import('./scan-cluster.js')).scanLive(values, io, loaded)
@@ -101,10 +107,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           set: values.set ?? [],
         },
         notice: (line) => io.stderr(`kubeprint: ${line}\n`),
+        ...(verify ? { supplement: async (objects) => (await verify(objects, {}, io, loaded)).entries } : {}),
       });
   const color = io.isTTY && !values['no-color'] && !values['output-file'] && io.env.NO_COLOR === undefined;
   const text = reporter.render(result, {
-    rules: RULES,
+    rules: verify ? [...RULES, ...(await import('../engines/supplychain/usage.js')).VERIFY_RULE_LIST] : RULES,
     color,
     failOn,
     showExempted: values['show-exempted'] ?? false,

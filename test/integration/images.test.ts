@@ -236,6 +236,26 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
     expect(images[0]?.registry).toBe(reg.host);
     expect(images[0]?.pinned).toBe(false);
   });
+
+  it('kubeprint scan --verify-images adds supply-chain findings at the image line; --cluster is a usage error', async () => {
+    // Reuses deploy.yaml and policy.yaml from the previous test.
+    writeFileSync(join(dir, '.kubeprint.yaml'), readFileSync(join(dir, 'policy.yaml')));
+    const r = await runCli(['scan', 'deploy.yaml', '--verify-images', '-o', 'json', '--fail-on', 'none'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      findings: Array<{ ruleId: string; category: string; source: { line: number } | null; message: string }>;
+    };
+    const sig = out.findings.filter((f) => f.ruleId === 'image-signature-unverified');
+    expect(sig).toHaveLength(1);
+    expect(sig[0]?.category).toBe('supply-chain');
+    expect(sig[0]?.source?.line).toBe(13);
+    expect(sig[0]?.message).toContain('acme/unsigned:v1');
+    const plain = await runCli(['scan', 'deploy.yaml', '-o', 'json', '--fail-on', 'none'], { cwd: dir });
+    expect(plain.stdout).not.toContain('image-signature-unverified');
+    const cluster = await runCli(['scan', '--cluster', '--verify-images'], { cwd: dir });
+    expect(cluster.code).toBe(2);
+    expect(cluster.stderr).toMatch(/--verify-images/);
+  });
 });
 
 if (missing !== undefined) {

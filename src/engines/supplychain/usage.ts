@@ -161,3 +161,5 @@ export function verdictFindings(
   }
   return out;
 }
+
+export const VERIFY_RULE_LIST: readonly RuleMeta[] = Object.values(VERIFY_RULES);
