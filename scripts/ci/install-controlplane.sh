@@ -48,8 +48,8 @@ check_pin() { # go.mod version
   grep -q " $2\$" "$1" || { say "$1 does not pin $2 (versions.env and the wrapper module disagree)"; return 1; }
 }
 
-build_wrapped() { # name version module-dir package
-  local name="$1" version="$2" dir="$3" pkg="$4"
+build_wrapped() { # name version module-dir package [ldflags]
+  local name="$1" version="$2" dir="$3" pkg="$4" ldflags="${5:-}"
   local out="$ROOT/$name-$version/$name"
   if [ -x "$out" ]; then say "$name $version already built ($out)"; return 0; fi
   check_pin "$dir/go.mod" "$version" || return 0
@@ -57,7 +57,7 @@ build_wrapped() { # name version module-dir package
   say "building $name $version into $out (log: $log; takes minutes)"
   local tmp="$out.tmp.$$"
   mkdir -p "$(dirname "$out")"
-  if (cd "$dir" && { [ -f go.sum ] || go mod tidy; } && timed "$log" go build -trimpath -o "$tmp" "$pkg"); then
+  if (cd "$dir" && { [ -f go.sum ] || go mod tidy; } && timed "$log" go build -trimpath -ldflags="$ldflags" -o "$tmp" "$pkg"); then
     mv "$tmp" "$out"
     report_time "$log" "$name $version"
   else
@@ -66,7 +66,13 @@ build_wrapped() { # name version module-dir package
   fi
 }
 
-build_wrapped kube-apiserver "$K8S_VERSION" test/controlplane/apiserver k8s.io/kubernetes/cmd/kube-apiserver
+# what Kubernetes' own build stamps in (hack/lib/version.sh); without it /version says v0.0.0-master
+k8s_minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+k8s_ldflags=""
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  k8s_ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean"
+done
+build_wrapped kube-apiserver "$K8S_VERSION" test/controlplane/apiserver k8s.io/kubernetes/cmd/kube-apiserver "$k8s_ldflags"
 build_wrapped etcd "$ETCD_VERSION" test/controlplane/etcd go.etcd.io/etcd/server/v3
 
 kwok_out="$ROOT/kwok-$KWOK_VERSION/kwok"
