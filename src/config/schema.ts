@@ -23,6 +23,12 @@ export const ruleSettingSchema = z
   .object({
     enabled: z.boolean().optional(),
     severity: severity.optional(),
+    mode: z
+      .enum(['enforce', 'warn', 'audit'])
+      .optional()
+      .describe(
+        'Admission webhook: enforce denies, warn admits with a warning, audit only logs (default: critical/high enforce, medium warn, low/info audit)',
+      ),
   })
   .strict();
 

@@ -1,0 +1,313 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateWebhookTls, type WebhookTls } from './certs.js';
+import { admissionPolicy } from './decide.js';
+import { startWebhookServer, type WebhookServer } from './server.js';
+import { review, testObject } from './testdata/reviews.js';
+
+interface Reply {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+function call(
+  srv: WebhookServer,
+  ca: string,
+  path: string,
+  body?: string | Buffer,
+  opts: { method?: string } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${srv.url}${path}`,
+      {
+        method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+        ca,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('admission webhook server', () => {
+  let dir: string;
+  let tls: WebhookTls;
+  let srv: WebhookServer;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));
+    tls = generateWebhookTls(['localhost', '127.0.0.1'], 2);
+    writeFileSync(join(dir, 'tls.crt'), tls.cert);
+    writeFileSync(join(dir, 'tls.key'), tls.key);
+    srv = await startWebhookServer({
+      policy: admissionPolicy({}),
+      tlsCert: join(dir, 'tls.crt'),
+      tlsKey: join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      decisionLog: join(dir, 'decisions.jsonl'),
+      log: (l) => logs.push(l),
+      maxBodyBytes: 256 * 1024,
+      deadlineMs: 400,
+      certPollMs: 200,
+    });
+  });
+  afterAll(async () => {
+    await srv?.close(1000);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says once at start-up which rules it skips for lack of cluster state', () => {
+    const lines = logs.map((l) => JSON.parse(l) as { msg: string; rules?: string[] });
+    const skipped = lines.filter((l) => l.msg.includes('need cluster state'));
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]?.rules).toContain('pdb-missing');
+    expect(
+      lines.some((l) => l.msg.includes('need configuration') && l.rules?.includes('image-registry-not-allowed')),
+    ).toBe(true);
+  });
+
+  it('answers 400 with a reason to malformed reviews and keeps serving', async () => {
+    for (const body of ['', '{', 'null', '{"kind":"AdmissionReview"}', JSON.stringify(review({}))]) {
+      const r = await call(srv, tls.caCert, '/validate', body);
+      expect(r.status, body).toBe(400);
+      expect((JSON.parse(r.body) as { error: string }).error).toMatch(/^malformed AdmissionReview: /);
+    }
+    expect((await call(srv, tls.caCert, '/healthz')).status).toBe(200);
+  });
+
+  it('denies a violating Pod and allows a compliant Deployment over TLS', async () => {
+    const denied = await call(
+      srv,
+      tls.caCert,
+      '/validate',
+      JSON.stringify(review({ object: testObject('privileged-pod.yaml'), uid: 'u-deny' })),
+    );
+    expect(denied.status).toBe(200);
+    const d = JSON.parse(denied.body) as {
+      apiVersion: string;
+      kind: string;
+      response: { uid: string; allowed: boolean; status: { message: string } };
+    };
+    expect(d.apiVersion).toBe('admission.k8s.io/v1');
+    expect(d.kind).toBe('AdmissionReview');
+    expect(d.response.uid).toBe('u-deny');
+    expect(d.response.allowed).toBe(false);
+    expect(d.response.status.message).toContain('[pss-privileged]');
+
+    const ok = await call(
+      srv,
+      tls.caCert,
+      '/validate',
+      JSON.stringify(review({ object: testObject('compliant-deployment.yaml'), uid: 'u-ok' })),
+    );
+    expect(JSON.parse(ok.body)).toEqual({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: 'u-ok', allowed: true },
+    });
+
+    const advisory = await call(
+      srv,
+      tls.caCert,
+      '/validate/advisory',
+      JSON.stringify(review({ object: testObject('privileged-pod.yaml') })),
+    );
+    const a = JSON.parse(advisory.body) as { response: { allowed: boolean; warnings: string[] } };
+    expect(a.response.allowed).toBe(true);
+    expect(a.response.warnings.some((w) => w.startsWith('[readiness-probe-missing]'))).toBe(true);
+  });
+
+  it('writes each decision to the decision log', async () => {
+    await call(
+      srv,
+      tls.caCert,
+      '/validate/all',
+      JSON.stringify(review({ object: testObject('privileged-pod.yaml'), uid: 'u-log', dryRun: true })),
+    );
+    // the stream flushes asynchronously
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = readFileSync(join(dir, 'decisions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entry = lines.find((l) => l.uid === 'u-log');
+    expect(entry).toMatchObject({
+      uid: 'u-log',
+      user: 'alice',
+      dryRun: true,
+      decision: 'denied',
+      object: { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'root-shell' },
+    });
+    expect(typeof entry?.time).toBe('string');
+    expect(((entry?.rules ?? []) as Array<{ ruleId: string }>).map((r) => r.ruleId)).toContain('pss-privileged');
+  });
+
+  it('serves health, readiness and Prometheus metrics', async () => {
+    expect((await call(srv, tls.caCert, '/readyz')).status).toBe(200);
+    const m = await call(srv, tls.caCert, '/metrics');
+    expect(m.status).toBe(200);
+    expect(m.body).toMatch(/kubeprint_admission_requests_total\{path="\/validate",code="400"\} [1-9]/);
+    expect(m.body).toMatch(
+      /kubeprint_admission_decisions_total\{path="\/validate",operation="CREATE",decision="denied"\} [1-9]/,
+    );
+    expect(m.body).toMatch(/kubeprint_admission_rule_violations_total\{rule="pss-privileged",effect="deny"\} [1-9]/);
+    expect(m.body).toMatch(/kubeprint_admission_request_duration_seconds_bucket\{le="\+Inf"\} [1-9]/);
+    expect(m.body).toMatch(/kubeprint_admission_request_duration_seconds_count [1-9]/);
+    expect((await call(srv, tls.caCert, '/nope')).status).toBe(404);
+    expect((await call(srv, tls.caCert, '/validate')).status).toBe(405);
+  });
+
+  it('refuses bodies over the limit with 413', async () => {
+    const big = JSON.stringify(
+      review({ object: { ...testObject('privileged-pod.yaml'), pad: 'x'.repeat(300 * 1024) } }),
+    );
+    const r = await call(srv, tls.caCert, '/validate', big);
+    expect(r.status).toBe(413);
+  });
+
+  it('answers 408 when the review does not arrive before the deadline', async () => {
+    const r = await new Promise<Reply>((resolve, reject) => {
+      const req = request(
+        `${srv.url}/validate`,
+        { method: 'POST', ca: tls.caCert, headers: { 'content-length': '1000' } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+        },
+      );
+      req.on('error', reject);
+      req.write('{"apiVersion":'); // and then nothing
+    });
+    expect(r.status).toBe(408);
+  });
+
+  it('survives random garbage', async () => {
+    const base = JSON.stringify(review({ object: testObject('privileged-pod.yaml') }));
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 150; i++) {
+      const chars = base.split('');
+      for (let k = 0; k < 1 + rand(5); k++) chars[rand(chars.length)] = String.fromCharCode(32 + rand(90));
+      const r = await call(srv, tls.caCert, '/validate/all', chars.join(''));
+      expect([200, 400]).toContain(r.status);
+    }
+    // structurally odd but valid JSON
+    for (const object of [
+      { apiVersion: 'v1', kind: 'Pod', spec: { containers: 'x' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', spec: null },
+      { apiVersion: 'v1', kind: 'Pod', metadata: [] },
+    ]) {
+      const r = await call(srv, tls.caCert, '/validate/all', JSON.stringify(review({ object })));
+      expect(r.status).toBe(200);
+    }
+    expect((await call(srv, tls.caCert, '/healthz')).status).toBe(200);
+  });
+
+  it('reloads its certificate when the files change', async () => {
+    const served = () =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(
+          { host: '127.0.0.1', port: srv.port, ca: next.caCert + tls.caCert, servername: 'localhost' },
+          () => {
+            const raw = s.getPeerCertificate().raw;
+            s.end();
+            resolve(new X509Certificate(raw).fingerprint256);
+          },
+        );
+        s.on('error', reject);
+      });
+    const next = generateWebhookTls(['localhost', '127.0.0.1'], 2);
+    const before = await served();
+    expect(before).toBe(new X509Certificate(tls.cert).fingerprint256);
+    writeFileSync(join(dir, 'tls.key'), next.key);
+    writeFileSync(join(dir, 'tls.crt'), next.cert);
+    const want = new X509Certificate(next.cert).fingerprint256;
+    const deadline = Date.now() + 5000;
+    let now = before;
+    while (Date.now() < deadline && now !== want) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = await served();
+    }
+    expect(now).toBe(want);
+    expect(logs.some((l) => l.includes('serving certificate reloaded'))).toBe(true);
+    tls = { ...next };
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('drains in-flight requests, then refuses new connections', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));
+    const tls = generateWebhookTls(['127.0.0.1'], 2);
+    writeFileSync(join(dir, 'tls.crt'), tls.cert);
+    writeFileSync(join(dir, 'tls.key'), tls.key);
+    const srv = await startWebhookServer({
+      policy: admissionPolicy({}),
+      tlsCert: join(dir, 'tls.crt'),
+      tlsKey: join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      log: () => {},
+      deadlineMs: 3000,
+      watchCertificates: false,
+    });
+    try {
+      const body = JSON.stringify(review({ object: testObject('privileged-pod.yaml'), uid: 'in-flight' }));
+      let req!: ReturnType<typeof request>;
+      const reply = new Promise<Reply>((resolve, reject) => {
+        req = request(
+          `${srv.url}/validate`,
+          { method: 'POST', ca: tls.caCert, headers: { 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => {
+              text += c.toString();
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+          },
+        );
+        req.on('error', reject);
+      });
+      req.write(body.slice(0, 100));
+      const t0 = Date.now();
+      while (srv.inFlight() === 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 10));
+      expect(srv.inFlight()).toBe(1);
+      let closed = false;
+      const closing = srv.close(5000).then(() => {
+        closed = true;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(closed).toBe(false);
+      req.end(body.slice(100));
+      const r = await reply;
+      expect(r.status).toBe(200);
+      expect((JSON.parse(r.body) as { response: { uid: string } }).response.uid).toBe('in-flight');
+      await closing;
+      await expect(call(srv, tls.caCert, '/healthz')).rejects.toThrow();
+    } finally {
+      await srv.close(100);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,395 @@
+/**
+ * The validating webhook: HTTPS (TLS 1.2+) for AdmissionReview v1, a thin
+ * adapter over `decide`. Bounded in what it reads (body size, per-request
+ * deadline), never crashes on input (a malformed review is HTTP 400 with a
+ * reason), reloads its certificate when the files change, and drains
+ * in-flight requests on close.
+ */
+
+import { X509Certificate } from 'node:crypto';
+import { createWriteStream, readFileSync, unwatchFile, type WriteStream, watch, watchFile } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { createSecureContext } from 'node:tls';
+import { KubeprintError } from '../errors.js';
+import { type AdmissionPolicy, type Decision, decide, type WebhookPath } from './decide.js';
+import { AdmissionMetrics } from './metrics.js';
+import { type AdmissionRequest, parseAdmissionReview, reviewResponse } from './review.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface WebhookServerOptions {
+  policy: AdmissionPolicy;
+  /** PEM files; reloaded when they change. */
+  tlsCert: string;
+  tlsKey: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Address to listen on (default 0.0.0.0). */
+  host?: string;
+  /** Largest request body accepted (default 7 MiB: an object and its oldObject at the API server's 3 MiB limit). */
+  maxBodyBytes?: number;
+  /** Answer (408) a request whose body has not arrived by then; keep it below the webhook's timeoutSeconds (default 2500 ms). */
+  deadlineMs?: number;
+  /** Append every decision as a JSON line to this file. */
+  decisionLog?: string;
+  /** Where JSON log lines go (default stderr). */
+  log?: (line: string) => void;
+  logLevel?: LogLevel;
+  /** Watch the certificate files and reload on change (default true). */
+  watchCertificates?: boolean;
+  /** Polling interval for the certificate files, beside fs.watch (default 2000 ms). */
+  certPollMs?: number;
+}
+
+export interface WebhookServer {
+  readonly port: number;
+  /** https://HOST:PORT */
+  readonly url: string;
+  readonly metrics: AdmissionMetrics;
+  /** Requests being answered now. */
+  inFlight(): number;
+  /** Read the certificate files again; false (old certificate kept) when they are unreadable or do not match. */
+  reloadCertificates(): boolean;
+  /** Stop accepting, let in-flight requests finish (at most drainMs, default 10 s), then close everything. */
+  close(drainMs?: number): Promise<void>;
+}
+
+const ROUTES: Record<string, WebhookPath> = {
+  '/validate': 'enforce',
+  '/validate/advisory': 'advisory',
+  '/validate/all': 'all',
+};
+
+/**
+ * Start the webhook.
+ *
+ * @example
+ * const srv = await startWebhookServer({ policy: admissionPolicy({}), tlsCert: 'tls.crt', tlsKey: 'tls.key' });
+ * @throws KubeprintError READ_FAILED when the certificate or key cannot be read or do not match
+ */
+export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  const maxBody = opts.maxBodyBytes ?? 7 * 1024 * 1024;
+  const deadlineMs = opts.deadlineMs ?? 2500;
+  const sink = opts.log ?? ((line: string) => process.stderr.write(line));
+  const minLevel = LEVELS[opts.logLevel ?? 'info'];
+  const log = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
+    if (LEVELS[level] < minLevel) return;
+    sink(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+  };
+  const metrics = new AdmissionMetrics();
+  const decisionLog: WriteStream | undefined = opts.decisionLog
+    ? createWriteStream(opts.decisionLog, { flags: 'a' })
+    : undefined;
+  decisionLog?.on('error', (err) => log('error', 'decision log write failed', { error: err.message }));
+
+  const tls = readTls(opts.tlsCert, opts.tlsKey);
+  let certFingerprint = tls.fingerprint;
+  let inFlight = 0;
+  let draining = false;
+  const drained: Array<() => void> = [];
+
+  const server: Server = createServer(
+    { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' },
+    (req: IncomingMessage, res: ServerResponse) => {
+      inFlight++;
+      let done = false;
+      res.on('close', () => {
+        if (done) return;
+        done = true;
+        inFlight--;
+        if (inFlight === 0) for (const d of drained.splice(0)) d();
+      });
+      try {
+        handle(req, res);
+      } catch (err) {
+        // never crash on input: anything unexpected is a 500 with a reason
+        log('error', 'request failed', { error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      }
+    },
+  );
+  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('tlsClientError', () => {});
+
+  function sendJson(res: ServerResponse, code: number, body: unknown, route = 'other'): void {
+    if (res.headersSent) return;
+    metrics.requests.inc([route, String(code)]);
+    const text = JSON.stringify(body);
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    };
+    if (draining || code >= 400) headers.connection = 'close';
+    res.writeHead(code, headers);
+    res.end(text);
+  }
+
+  function sendText(res: ServerResponse, code: number, text: string, route: string, type = 'text/plain'): void {
+    metrics.requests.inc([route, String(code)]);
+    const headers: Record<string, string | number> = {
+      'content-type': type,
+      'content-length': Buffer.byteLength(text),
+    };
+    if (draining) headers.connection = 'close';
+    res.writeHead(code, headers);
+    res.end(text);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    if (pathname === '/healthz') {
+      sendText(res, 200, 'ok\n', pathname);
+      return;
+    }
+    if (pathname === '/readyz') {
+      sendText(res, draining ? 503 : 200, draining ? 'draining\n' : 'ok\n', pathname);
+      return;
+    }
+    if (pathname === '/metrics') {
+      sendText(res, 200, metrics.render(), pathname, 'text/plain; version=0.0.4; charset=utf-8');
+      return;
+    }
+    const path = ROUTES[pathname];
+    if (!path) {
+      sendJson(res, 404, { error: `no such path ${pathname}` });
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { error: 'use POST' }, pathname);
+      return;
+    }
+    const started = performance.now();
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBody) {
+      req.resume();
+      sendJson(res, 413, { error: `body larger than ${maxBody} bytes` }, pathname);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let finished = false;
+    const timer = setTimeout(() => {
+      if (finished) return;
+      finished = true;
+      log('warn', 'request deadline passed before the review arrived', { path: pathname, deadlineMs });
+      sendJson(res, 408, { error: `review not received within ${deadlineMs} ms` }, pathname);
+      req.destroy();
+    }, deadlineMs);
+    req.on('data', (c: Buffer) => {
+      if (finished) return;
+      size += c.length;
+      if (size > maxBody) {
+        finished = true;
+        clearTimeout(timer);
+        sendJson(res, 413, { error: `body larger than ${maxBody} bytes` }, pathname);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('error', () => {
+      finished = true;
+      clearTimeout(timer);
+    });
+    req.on('end', () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      try {
+        review(Buffer.concat(chunks).toString('utf8'), path, pathname, res, started);
+      } catch (err) {
+        log('error', 'review failed', { error: err instanceof Error ? err.message : String(err) });
+        sendJson(res, 500, { error: 'internal error' }, pathname);
+      }
+    });
+  }
+
+  function review(body: string, path: WebhookPath, route: string, res: ServerResponse, started: number): void {
+    const parsed = parseAdmissionReview(body);
+    if (!parsed.ok) {
+      log('warn', 'malformed admission review', { path: route, reason: parsed.reason });
+      sendJson(res, 400, { error: `malformed AdmissionReview: ${parsed.reason}` }, route);
+      metrics.observe((performance.now() - started) / 1000);
+      return;
+    }
+    const req = parsed.request;
+    const d = decide(req, opts.policy, path);
+    sendJson(res, 200, reviewResponse(d.response), route);
+    metrics.observe((performance.now() - started) / 1000);
+    record(req, d, route);
+  }
+
+  function record(req: AdmissionRequest, d: Decision, route: string): void {
+    const outcome = d.ignored !== undefined ? 'ignored' : d.response.allowed ? 'allowed' : 'denied';
+    metrics.decisions.inc([route, req.operation, outcome]);
+    for (const v of d.verdicts) {
+      const effect =
+        v.exempted !== undefined
+          ? 'exempted'
+          : v.mode === 'enforce' && !v.preexisting && route !== '/validate/advisory'
+            ? 'deny'
+            : v.mode === 'audit'
+              ? 'audit'
+              : 'warn';
+      metrics.ruleDecisions.inc([v.ruleId, effect]);
+    }
+    if (d.ignored !== undefined) {
+      log('debug', 'request ignored', { uid: req.uid, why: d.ignored });
+      return;
+    }
+    const entry = {
+      time: new Date().toISOString(),
+      uid: req.uid,
+      path: route,
+      operation: req.operation,
+      dryRun: req.dryRun,
+      user: req.userInfo.username ?? '',
+      object: d.object,
+      decision: outcome,
+      rules: d.verdicts,
+    };
+    decisionLog?.write(`${JSON.stringify(entry)}\n`);
+    if (d.verdicts.length > 0 || outcome === 'denied')
+      log('info', 'decision', {
+        uid: req.uid,
+        user: entry.user,
+        object: d.object,
+        decision: outcome,
+        dryRun: req.dryRun,
+        rules: d.verdicts.map((v) => ({
+          id: v.ruleId,
+          mode: v.mode,
+          ...(v.exempted !== undefined ? { exempted: true } : {}),
+        })),
+      });
+    else log('debug', 'decision', { uid: req.uid, object: d.object, decision: outcome });
+  }
+
+  function reloadCertificates(): boolean {
+    try {
+      const next = readTls(opts.tlsCert, opts.tlsKey);
+      if (next.fingerprint === certFingerprint) return true;
+      server.setSecureContext({ cert: next.cert, key: next.key, minVersion: 'TLSv1.2' });
+      log('info', 'serving certificate reloaded', { fingerprint: next.fingerprint, notAfter: next.notAfter });
+      certFingerprint = next.fingerprint;
+      return true;
+    } catch (err) {
+      // a half-written pair during a rotation: keep serving the old one, the next change retries
+      log('warn', 'certificate reload failed; keeping the current certificate', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return false;
+    }
+  }
+
+  // Kubernetes swaps mounted Secrets by renaming a symlinked folder, which
+  // fs.watch on the file would miss: watch the folders, and poll as a fallback.
+  const stopWatching: Array<() => void> = [];
+  if (opts.watchCertificates !== false) {
+    let pending: NodeJS.Timeout | undefined;
+    const schedule = () => {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => {
+        pending = undefined;
+        reloadCertificates();
+      }, 100);
+      pending.unref();
+    };
+    for (const dir of new Set([dirname(opts.tlsCert), dirname(opts.tlsKey)])) {
+      try {
+        const w = watch(dir, schedule);
+        w.on('error', () => {});
+        w.unref();
+        stopWatching.push(() => w.close());
+      } catch {
+        // polling below still works
+      }
+    }
+    for (const f of [opts.tlsCert, opts.tlsKey]) {
+      watchFile(f, { interval: opts.certPollMs ?? 2000, persistent: false }, schedule);
+      stopWatching.push(() => unwatchFile(f, schedule));
+    }
+    stopWatching.push(() => pending && clearTimeout(pending));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) =>
+      reject(new KubeprintError('CONNECTION_FAILED', `cannot listen on port ${opts.port ?? 0}`, { cause: err })),
+    );
+    server.listen(opts.port ?? 0, opts.host ?? '0.0.0.0', () => resolve());
+  });
+  server.on('error', (err) => log('error', 'server error', { error: err.message }));
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host ?? '0.0.0.0';
+  log('info', 'admission webhook listening', { port, host, rules: opts.policy.rules.length });
+  const skippedCluster = opts.policy.skipped.filter((s) => s.why === 'cluster-state').map((s) => s.id);
+  const skippedConfig = opts.policy.skipped.filter((s) => s.why === 'configuration').map((s) => s.id);
+  if (skippedCluster.length > 0)
+    log('info', 'rules skipped: they need cluster state (start with --kubeconfig or in-cluster access)', {
+      rules: skippedCluster,
+    });
+  if (skippedConfig.length > 0)
+    log('info', 'rules skipped: they need configuration (--config)', { rules: skippedConfig });
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    metrics,
+    inFlight: () => inFlight,
+    reloadCertificates,
+    close(drainMs = 10_000) {
+      if (closing) return closing;
+      draining = true;
+      for (const s of stopWatching.splice(0)) s();
+      log('info', 'shutting down: draining in-flight requests', { inFlight });
+      closing = (async () => {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        if (inFlight > 0) {
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, drainMs);
+            drained.push(() => {
+              clearTimeout(t);
+              r();
+            });
+          });
+        }
+        server.closeAllConnections();
+        await closed;
+        if (decisionLog) await new Promise<void>((r) => decisionLog.end(() => r()));
+        log('info', 'stopped', {});
+      })();
+      return closing;
+    },
+  };
+}
+
+function readTls(certFile: string, keyFile: string) {
+  let cert: Buffer;
+  let key: Buffer;
+  try {
+    cert = readFileSync(certFile);
+    key = readFileSync(keyFile);
+  } catch (err) {
+    throw new KubeprintError('READ_FAILED', `cannot read the TLS certificate or key (${certFile}, ${keyFile})`, {
+      cause: err,
+    });
+  }
+  try {
+    // throws when the key does not match the certificate
+    createSecureContext({ cert, key });
+    const x = new X509Certificate(cert);
+    return { cert, key, fingerprint: x.fingerprint256, notAfter: x.validTo };
+  } catch (err) {
+    throw new KubeprintError('READ_FAILED', `${certFile}, ${keyFile}: not a matching PEM certificate and key`, {
+      cause: err,
+    });
+  }
+}
