@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   netpol: () => import('./netpol.js'),
   sigstore: () => import('./sigstore.js'),
   images: () => import('./images.js'),
+  admission: () => import('./admission.js'),
 };
 
 /** Register a command (used by command files added later; keeps main.ts a plain table). */

@@ -36,7 +36,23 @@ export interface Rule extends RuleMeta {
   readonly needs: 'object' | 'scope';
   /** True when the rule does nothing until configured (e.g. a registry allowlist). */
   readonly needsConfig?: boolean;
+  /**
+   * The same check in CEL, for `kubeprint admission vap` (a
+   * ValidatingAdmissionPolicy). Only for object rules that CEL can express
+   * exactly: a test evaluates it on every fixture and requires the verdict of
+   * `check`.
+   */
+  readonly cel?: RuleCel;
   check(obj: KubeObject, ctx: RuleContext): RuleHit[] | undefined;
+}
+
+/** A rule as CEL over the admitted `object`; every validation must hold. */
+export interface RuleCel {
+  /** Kinds the policy matches (`workloads`: every kind with a pod template). */
+  readonly matchKinds: readonly string[] | 'workloads';
+  /** Named expressions, available as `variables.NAME` (in order; later ones may use earlier ones). */
+  readonly variables?: ReadonlyArray<{ name: string; expression: string }>;
+  readonly validations: ReadonlyArray<{ expression: string; message: string }>;
 }
 
 /** What a check returns; the engine turns hits into Findings. */

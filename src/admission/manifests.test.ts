@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runCli } from '../../test/cli-capture.js';
+import { toKubeObject } from '../model/kube-object.js';
+import { atLeast } from '../model/severity.js';
+import { scanObjects } from '../scan.js';
+
+async function manifests(args: string[] = []) {
+  const r = await runCli(['admission', 'manifests', ...args]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, unknown>);
+}
+
+type Obj = Record<string, unknown>;
+
+/** The value at a dotted path of parsed YAML (numbers index lists). */
+function at(o: unknown, path: string): unknown {
+  let cur = o;
+  for (const k of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+describe('admission manifests', () => {
+  it.each([[[] as string[]], [['--cert-manager', '--namespace', 'policy']]])(
+    "pass kubeprint's own rules (%j)",
+    async (args) => {
+      const objects = (await manifests(args)).map((o) => toKubeObject(o, undefined, 'manifests'));
+      expect(objects.every((o) => o !== undefined)).toBe(true);
+      const result = scanObjects(
+        objects.filter((o) => o !== undefined),
+        {},
+      );
+      const serious = result.findings.filter((f) => atLeast(f.severity, 'medium'));
+      expect(serious.map((f) => `${f.ruleId} ${f.object?.kind}/${f.object?.name}: ${f.message}`)).toEqual([]);
+      // each exemption is one we justify, with its reason
+      const justified = [
+        'image-digest-not-pinned',
+        'egress-denied-without-dns',
+        'workload-exposed-to-cluster-or-internet',
+      ];
+      expect(result.exempted.length).toBeGreaterThan(0);
+      for (const f of result.exempted) {
+        expect(justified).toContain(f.ruleId);
+        expect(f.exemption?.reason.length).toBeGreaterThan(40);
+      }
+    },
+  );
+
+  it('pins the image it is given and then needs no digest exemption', async () => {
+    const image = `ghcr.io/acme/kubeprint:1.0.0@sha256:${'a'.repeat(64)}`;
+    const objects = await manifests(['--image', image]);
+    const dep = objects.find((o) => o.kind === 'Deployment');
+    expect(at(dep, 'spec.template.spec.containers.0.image')).toBe(image);
+    const kos = objects.map((o) => toKubeObject(o, undefined, 'm')).filter((o) => o !== undefined);
+    const result = scanObjects(kos, {});
+    expect(result.exempted.map((f) => f.ruleId)).not.toContain('image-digest-not-pinned');
+    expect(result.findings.filter((f) => atLeast(f.severity, 'medium'))).toEqual([]);
+  });
+
+  it('runs the webhook safely: replicas, PDB, anti-affinity, restricted PSS, no token, two webhooks', async () => {
+    const objects = await manifests();
+    const byKind = (k: string) => objects.filter((o) => o.kind === k);
+    const dep = byKind('Deployment')[0];
+    expect(at(dep, 'spec.replicas')).toBeGreaterThanOrEqual(2);
+    expect(at(dep, 'spec.template.spec.affinity.podAntiAffinity')).toBeDefined();
+    expect(at(dep, 'spec.template.spec.automountServiceAccountToken')).toBe(false);
+    expect(byKind('PodDisruptionBudget')).toHaveLength(1);
+    expect(at(byKind('Namespace')[0], 'metadata.labels.pod-security.kubernetes.io/enforce')).toBeUndefined();
+    expect((at(byKind('Namespace')[0], 'metadata.labels') as Obj)['pod-security.kubernetes.io/enforce']).toBe(
+      'restricted',
+    );
+    expect(byKind('RoleBinding').length + byKind('ClusterRoleBinding').length).toBe(0);
+    const hooks = at(byKind('ValidatingWebhookConfiguration')[0], 'webhooks') as Obj[];
+    expect(hooks.map((h) => [at(h, 'clientConfig.service.path'), h.failurePolicy])).toEqual([
+      ['/validate', 'Fail'],
+      ['/validate/advisory', 'Ignore'],
+    ]);
+    for (const h of hooks) {
+      expect(h.timeoutSeconds).toBeLessThanOrEqual(5);
+      expect(h.sideEffects).toBe('None');
+      expect(at(h, 'namespaceSelector.matchExpressions.0.values')).toEqual(['kube-system', 'kubeprint']);
+      expect(Buffer.from(String(at(h, 'clientConfig.caBundle')), 'base64').toString()).toContain('BEGIN CERTIFICATE');
+      const resources = (h.rules as Obj[]).flatMap((r) => r.resources as string[]);
+      expect(resources).toEqual(expect.arrayContaining(['pods', 'deployments', 'cronjobs']));
+    }
+    expect(byKind('Secret')[0]?.type).toBe('kubernetes.io/tls');
+  });
+
+  it('uses cert-manager when asked', async () => {
+    const objects = await manifests(['--cert-manager']);
+    expect(objects.some((o) => o.kind === 'Certificate')).toBe(true);
+    expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
+    const vwc = objects.find((o) => o.kind === 'ValidatingWebhookConfiguration');
+    expect((at(vwc, 'metadata.annotations') as Obj)['cert-manager.io/inject-ca-from']).toBe(
+      'kubeprint/kubeprint-webhook',
+    );
+    expect(at(vwc, 'webhooks.0.clientConfig.caBundle')).toBeUndefined();
+  });
+
+  it('rejects an unknown subcommand with a usage error', async () => {
+    const r = await runCli(['admission', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown admission subcommand/);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * ValidatingAdmissionPolicy generation: one policy and one binding per rule
+ * that carries CEL (`rule.cel`), so that the API server enforces those rules
+ * itself, with no webhook in its critical path.
+ */
+import { DEFAULT_CONFIG, type LoadedConfig } from '../config/config.js';
+import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from '../exemptions/index.js';
+import { activeRules } from '../rules/engine.js';
+import { RULES } from '../rules/registry.js';
+import type { Rule, RuleCel } from '../rules/rule.js';
+import { modeOf, type RuleMode } from './decide.js';
+import { webhookRules } from './manifests.js';
+
+/** Pod spec and every container of any workload kind, as CEL variables the rules' expressions use. */
+export const WORKLOAD_VARIABLES: ReadonlyArray<{ name: string; expression: string }> = [
+  {
+    name: 'podSpec',
+    expression:
+      "object.kind == 'Pod' ? object.spec : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.kind == 'PodTemplate' ? object.template.spec : object.spec.template.spec",
+  },
+  {
+    name: 'containers',
+    expression:
+      'variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []) + (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])',
+  },
+];
+
+export const WORKLOAD_KINDS = [
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'PodTemplate',
+];
+
+/** The variables a rule's CEL is evaluated with: the workload variables first for workload rules. */
+export function celVariables(cel: RuleCel): ReadonlyArray<{ name: string; expression: string }> {
+  return [...(cel.matchKinds === 'workloads' ? WORKLOAD_VARIABLES : []), ...(cel.variables ?? [])];
+}
+
+const ACTIONS: Record<RuleMode, string> = { enforce: 'Deny', warn: 'Warn', audit: 'Audit' };
+
+/** Annotation exemption as a matchCondition: objects that name the rule (with a reason) are not matched. */
+function exemptCondition(ruleId: string): { name: string; expression: string } {
+  const a = `object.metadata.annotations['${EXEMPT_ANNOTATION}']`;
+  const r = `object.metadata.annotations['${EXEMPT_REASON_ANNOTATION}']`;
+  return {
+    name: 'not-exempted',
+    expression: `!(has(object.metadata.annotations) && '${EXEMPT_ANNOTATION}' in object.metadata.annotations && '${EXEMPT_REASON_ANNOTATION}' in object.metadata.annotations && ${r}.trim() != '' && ${a}.matches('(^|[ ,])(${ruleId}|[*])($|[ ,])'))`,
+  };
+}
+
+/**
+ * Policies and bindings for every active rule with CEL. The binding's action
+ * follows the rule's mode (enforce → Deny, warn → Warn, audit → Audit), and
+ * it excludes kube-system and kubeprint's own namespace, as the webhook does.
+ */
+export function validatingAdmissionPolicies(opts: {
+  config?: LoadedConfig;
+  namespace: string;
+  rules?: readonly Rule[];
+}): Array<Record<string, unknown>> {
+  const config = opts.config ?? DEFAULT_CONFIG;
+  const out: Array<Record<string, unknown>> = [];
+  const labels = { 'app.kubernetes.io/part-of': 'kubeprint' };
+  for (const { rule, severity } of activeRules(opts.rules ?? RULES, config.config)) {
+    const cel = rule.cel;
+    if (!cel) continue;
+    const name = `kubeprint-${rule.id}`;
+    const kinds = cel.matchKinds === 'workloads' ? WORKLOAD_KINDS : cel.matchKinds;
+    const matchConditions = config.config.annotationExemptions === false ? [] : [exemptCondition(rule.id)];
+    out.push({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name, labels, annotations: { 'kubeprint.dev/rule': rule.id, 'kubeprint.dev/severity': severity } },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: webhookRules([{ ...rule, appliesTo: kinds }]),
+        },
+        ...(matchConditions.length ? { matchConditions } : {}),
+        variables: celVariables(cel),
+        validations: cel.validations.map((v) => ({
+          expression: v.expression,
+          message: `[${rule.id}] ${v.message}`,
+          reason: 'Forbidden',
+        })),
+      },
+    });
+    out.push({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name, labels },
+      spec: {
+        policyName: name,
+        validationActions: [ACTIONS[modeOf(rule.id, severity, config)]],
+        matchResources: {
+          namespaceSelector: {
+            matchExpressions: [
+              { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', opts.namespace] },
+            ],
+          },
+        },
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/config.js';
+import { KubeprintError } from '../errors.js';
+import { choice, parseCommandArgs } from './args.js';
+import type { CliIO } from './io.js';
+
+export const summary =
+  'Admission: serve the validating webhook, print its manifests, or generate ValidatingAdmissionPolicies';
+
+const USAGE = `Usage:
+  kubeprint admission serve --tls-cert FILE --tls-key FILE [options]
+  kubeprint admission manifests [--namespace NS] [--image IMAGE] [--cert-manager]
+  kubeprint admission vap [--config FILE] [--namespace NS]
+
+serve options:
+  --port N               HTTPS port (default 8443)
+  --host ADDR            address to listen on (default 0.0.0.0)
+  --config FILE          .kubeprint.yaml: per-rule mode (enforce, warn, audit), severities, exemptions
+  --decision-log FILE    append every decision as a JSON line
+  --max-body-bytes N     largest AdmissionReview accepted (default 7340032)
+  --deadline-ms N        per-request deadline, below the webhook timeout (default 2500)
+  --drain-seconds N      on SIGTERM, how long in-flight requests may take (default 10)
+  --log-level LEVEL      debug, info, warn or error (default info); JSON lines on stderr
+
+Paths: /validate (enforce-mode rules; register with failurePolicy Fail),
+/validate/advisory (warn and audit rules; failurePolicy Ignore), /validate/all (both),
+/healthz, /readyz, /metrics.
+
+manifests options:
+  --namespace NS         namespace to run in (default kubeprint)
+  --image IMAGE          kubeprint image, pinned by digest
+  --cert-manager         use cert-manager (Issuer, Certificate, cainjector annotation) instead of
+                         a generated CA and serving certificate (requires openssl)
+
+vap options:
+  --config FILE          .kubeprint.yaml: rule modes pick the validation action (enforce → Deny, warn → Warn, audit → Audit)
+  --namespace NS         kubeprint's own namespace, excluded from the bindings (default kubeprint)
+`;
+
+function intFlag(flag: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new KubeprintError('USAGE', `${flag} must be a non-negative integer (got "${v}")`);
+  return n;
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.stdout(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub === 'serve') return serve(rest, io);
+  if (sub === 'manifests') return manifests(rest, io);
+  if (sub === 'vap') return vap(rest, io);
+  throw new KubeprintError('USAGE', `unknown admission subcommand "${sub}" (serve, manifests, vap)`);
+}
+
+async function serve(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    config: { type: 'string' },
+    'decision-log': { type: 'string' },
+    'max-body-bytes': { type: 'string' },
+    'deadline-ms': { type: 'string' },
+    'drain-seconds': { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (!values['tls-cert'] || !values['tls-key'])
+    throw new KubeprintError('USAGE', 'admission serve needs --tls-cert FILE and --tls-key FILE');
+  const port = intFlag('--port', values.port, 8443);
+  const logLevel = choice('--log-level', values['log-level'], ['debug', 'info', 'warn', 'error'] as const, 'info');
+  const config = loadConfig(io.cwd, values.config);
+  const { admissionPolicy } = await import('../admission/decide.js');
+  const { startWebhookServer } = await import('../admission/server.js');
+  const server = await startWebhookServer({
+    policy: admissionPolicy({ config }),
+    tlsCert: resolve(io.cwd, values['tls-cert']),
+    tlsKey: resolve(io.cwd, values['tls-key']),
+    port,
+    host: values.host ?? '0.0.0.0',
+    maxBodyBytes: intFlag('--max-body-bytes', values['max-body-bytes'], 7 * 1024 * 1024),
+    deadlineMs: intFlag('--deadline-ms', values['deadline-ms'], 2500),
+    ...(values['decision-log'] ? { decisionLog: resolve(io.cwd, values['decision-log']) } : {}),
+    log: io.stderr,
+    logLevel,
+  });
+  const drainMs = intFlag('--drain-seconds', values['drain-seconds'], 10) * 1000;
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      server.close(drainMs).then(done, done);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  return 0;
+}
+
+async function manifests(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    namespace: { type: 'string' },
+    image: { type: 'string' },
+    'cert-manager': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const { admissionManifests, manifestsYaml } = await import('../admission/manifests.js');
+  const objects = admissionManifests({
+    namespace: values.namespace ?? 'kubeprint',
+    ...(values.image ? { image: values.image } : {}),
+    tls: values['cert-manager'] ? 'cert-manager' : 'generated',
+  });
+  io.stdout(manifestsYaml(objects));
+  return 0;
+}
+
+async function vap(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    config: { type: 'string' },
+    namespace: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const config = loadConfig(io.cwd, values.config);
+  const { validatingAdmissionPolicies } = await import('../admission/vap.js');
+  const { manifestsYaml } = await import('../admission/manifests.js');
+  const objects = validatingAdmissionPolicies({ config, namespace: values.namespace ?? 'kubeprint' });
+  io.stdout(manifestsYaml(objects));
+  return 0;
+}
