@@ -136,12 +136,26 @@ try {
   });
   const loadSeconds = (performance.now() - t0) / 1000;
   // kwok marks pods Running; give it a moment, then count (informational)
+  const countRunning = async () => {
+    let n = 0;
+    let cont = '';
+    do {
+      const page = JSON.parse(
+        await api(
+          'GET',
+          `/api/v1/pods?fieldSelector=status.phase%3DRunning&limit=2000${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
+        ),
+      );
+      n += page.items?.length ?? 0;
+      cont = page.metadata?.continue ?? '';
+    } while (cont);
+    return n;
+  };
   let running = 0;
-  for (let i = 0; i < 60; i++) {
-    const out = JSON.parse(await api('GET', '/api/v1/pods?fieldSelector=status.phase%3DRunning&limit=1'));
-    running = (out.metadata?.remainingItemCount ?? -1) + (out.items?.length ?? 0);
+  for (let i = 0; i < 40; i++) {
+    running = await countRunning();
     if (running >= PODS) break;
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 3000));
   }
   const cli = join(REPO, 'dist/cli/main.js');
   const args = ['-v', process.execPath, cli, 'scan', '--cluster', '--kubeconfig', cp.kubeconfig, '-A'];
