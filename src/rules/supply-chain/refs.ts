@@ -1,5 +1,7 @@
 import type { Reference } from '../rule.js';
 
+export { NSA_CISA } from '../references.js';
+
 /** References shared by the image rules. */
 export const K8S_IMAGE_NAMES: Reference = {
   title: 'Kubernetes: Images, image names',
@@ -20,8 +22,4 @@ export const MITRE_T1204_003: Reference = {
 export const SLSA: Reference = {
   title: 'SLSA: verifying artifacts',
   url: 'https://slsa.dev/spec/v1.0/verifying-artifacts',
-};
-export const NSA_CISA: Reference = {
-  title: 'NSA-CISA Kubernetes Hardening Guide v1.2',
-  url: 'https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF',
 };
