@@ -305,7 +305,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         `--tls-cert-file=${join(dir, 'apiserver.crt')}`,
         `--tls-private-key-file=${join(dir, 'apiserver.key')}`,
         `--client-ca-file=${join(dir, 'ca.crt')}`,
-        '--service-cluster-ip-range=10.0.0.0/24',
+        '--service-cluster-ip-range=10.0.0.0/16', // room for the benchmark's 2,000 Services
         '--service-account-issuer=https://kubernetes.default.svc',
         `--service-account-key-file=${join(dir, 'sa.pub')}`,
         `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
@@ -344,7 +344,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
           '--manage-all-nodes=false',
           '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
           '--node-lease-duration-seconds=40',
-          '--cidr=10.0.0.1/16',
+          '--cidr=10.1.0.1/16',
           '--node-ip=10.0.0.1',
           `--server-address=127.0.0.1:${await freePort()}`,
           // kwokctl's fast stages (nodes Ready, pods Running at once), put there by the install script
