@@ -127,7 +127,9 @@ export function decide(req: AdmissionRequest, policy: AdmissionPolicy, path: Web
   const live = verdicts.filter((v) => v.exempted === undefined);
   if (path !== 'advisory' && req.operation === 'UPDATE' && req.oldObject && live.some((v) => v.mode === 'enforce')) {
     const old = admittedObject(req.oldObject, req);
-    const before = old ? new Set(evaluate(old, policy, now).findings.map(keyOf)) : new Set<string>();
+    // exempted or not, a violation in oldObject was already there
+    const prior = old ? evaluate(old, policy, now) : undefined;
+    const before = new Set([...(prior?.findings ?? []), ...(prior?.exempted ?? [])].map(keyOf));
     for (const v of live) if (v.mode === 'enforce' && before.has(keyOf(v))) v.preexisting = true;
   }
 

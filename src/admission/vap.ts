@@ -5,26 +5,16 @@
  */
 import { DEFAULT_CONFIG, type LoadedConfig } from '../config/config.js';
 import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from '../exemptions/index.js';
+import { WORKLOAD_VARIABLES } from '../rules/cel.js';
 import { activeRules } from '../rules/engine.js';
 import { RULES } from '../rules/registry.js';
 import type { Rule, RuleCel } from '../rules/rule.js';
 import { modeOf, type RuleMode } from './decide.js';
 import { webhookRules } from './manifests.js';
 
-/** Pod spec and every container of any workload kind, as CEL variables the rules' expressions use. */
-export const WORKLOAD_VARIABLES: ReadonlyArray<{ name: string; expression: string }> = [
-  {
-    name: 'podSpec',
-    expression:
-      "object.kind == 'Pod' ? object.spec : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.kind == 'PodTemplate' ? object.template.spec : object.spec.template.spec",
-  },
-  {
-    name: 'containers',
-    expression:
-      'variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []) + (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])',
-  },
-];
+export { WORKLOAD_VARIABLES };
 
+/** Kinds a `workloads` policy matches (those with a resource in the webhook's table). */
 export const WORKLOAD_KINDS = [
   'Pod',
   'Deployment',

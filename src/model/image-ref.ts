@@ -28,9 +28,9 @@ const DOMAIN = `(?:${DOMAIN_NAME}|${IPV6})(?::[0-9]+)?`;
 const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9A-Fa-f]{32,}';
 
-const REFERENCE = new RegExp(
-  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`,
-);
+/** The grammar of an image reference as one regular expression (RE2-compatible; also used in generated CEL). */
+export const IMAGE_REFERENCE_PATTERN = `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`;
+const REFERENCE = new RegExp(IMAGE_REFERENCE_PATTERN);
 const DOMAIN_RE = new RegExp(`^${DOMAIN}$`);
 
 export const DEFAULT_REGISTRY = 'docker.io';

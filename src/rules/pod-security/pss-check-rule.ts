@@ -1,5 +1,5 @@
 import { checkById, evaluateCheck, podInputOfWorkload } from '../../engines/pss/index.js';
-import { defineRule, type Reference, type Rule } from '../rule.js';
+import { defineRule, type Reference, type Rule, type RuleCel } from '../rule.js';
 
 export const PSS_DOC = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 
@@ -13,6 +13,8 @@ export interface PssCheckRuleSpec {
   remediation: string;
   /** Extra references beyond the Pod Security Standards page. */
   references?: Reference[];
+  /** The check in CEL, for ValidatingAdmissionPolicy generation. */
+  cel?: RuleCel;
 }
 
 /**
@@ -30,6 +32,7 @@ export function pssCheckRule(spec: PssCheckRuleSpec): Rule {
     severity: check.level === 'baseline' ? 'high' : 'medium',
     appliesTo: 'workloads',
     needs: 'object',
+    ...(spec.cel ? { cel: spec.cel } : {}),
     description: `${spec.description} Pod Security Standards, ${check.level} level (check \`${check.id}\` of the Pod Security Admission controller, evaluated at the latest policy version).`,
     remediation: spec.remediation,
     references: [

@@ -1,4 +1,5 @@
 import { join } from '../../model/pointer.js';
+import { IS_WINDOWS, scIs } from '../cel.js';
 import { defineRule, type RuleHit } from '../rule.js';
 import { describeContainer } from '../supply-chain/container-images.js';
 import { NSA_CISA } from './hardening-refs.js';
@@ -14,6 +15,16 @@ export const rule = defineRule({
   severity: 'medium',
   appliesTo: 'workloads',
   needs: 'object',
+  cel: {
+    matchKinds: 'workloads',
+    variables: [IS_WINDOWS],
+    validations: [
+      {
+        expression: `variables.isWindows || variables.containers.all(c, ${scIs('c', 'readOnlyRootFilesystem', 'true')})`,
+        message: 'containers must set securityContext.readOnlyRootFilesystem: true',
+      },
+    ],
+  },
   description:
     'A container (init and ephemeral containers included) does not set `securityContext.readOnlyRootFilesystem: true`. A writable root filesystem lets an attacker who gets code execution drop tools, change binaries and configuration, and persist until the container restarts. Windows pods (`spec.os.name: windows`) are not reported: the field is not supported there.',
   remediation:

@@ -1,3 +1,4 @@
+import { SERVING_VARIABLES } from '../cel.js';
 import { defineRule } from '../rule.js';
 import { isControlled, isLongRunning, servingContainers } from './shared.js';
 
@@ -8,6 +9,16 @@ export const rule = defineRule({
   severity: 'low',
   appliesTo: 'workloads',
   needs: 'object',
+  cel: {
+    matchKinds: 'workloads',
+    variables: SERVING_VARIABLES,
+    validations: [
+      {
+        expression: 'variables.controlled || !variables.longRunning || variables.serving.all(c, has(c.livenessProbe))',
+        message: 'containers of long-running workloads (and native sidecars) must have a livenessProbe',
+      },
+    ],
+  },
   description:
     'Without a livenessProbe the kubelet restarts a container only when its process exits; a process that deadlocks or hangs stays up, keeps its place in the rollout and serves errors until someone notices. A liveness probe must check only the process itself (not databases or other services), or an outage of a dependency restarts every replica at once; that is why this rule is low severity. Checked on app containers and native sidecars of long-running workloads; Jobs, CronJobs and bare Pods with restartPolicy Never or OnFailure run to completion and are skipped, and so are pods and ReplicaSets controlled by a workload (their owner is checked).',
   remediation:

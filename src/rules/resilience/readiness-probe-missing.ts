@@ -1,3 +1,4 @@
+import { SERVING_VARIABLES } from '../cel.js';
 import { defineRule } from '../rule.js';
 import { isControlled, isLongRunning, servingContainers } from './shared.js';
 
@@ -8,6 +9,16 @@ export const rule = defineRule({
   severity: 'medium',
   appliesTo: 'workloads',
   needs: 'object',
+  cel: {
+    matchKinds: 'workloads',
+    variables: SERVING_VARIABLES,
+    validations: [
+      {
+        expression: 'variables.controlled || !variables.longRunning || variables.serving.all(c, has(c.readinessProbe))',
+        message: 'containers of long-running workloads (and native sidecars) must have a readinessProbe',
+      },
+    ],
+  },
   description:
     'Without a readinessProbe a pod counts as ready as soon as its containers start: Services send it traffic before the application listens or while it cannot serve, and a rolling update moves on to the next pod before the new one works, so a broken release replaces every replica. Checked on app containers and native sidecars (init containers with restartPolicy Always) of long-running workloads; Jobs, CronJobs and bare Pods with restartPolicy Never or OnFailure run to completion and are skipped, and so are pods and ReplicaSets controlled by a workload (their owner is checked).',
   remediation:

@@ -1,3 +1,4 @@
+import { IMAGE_HAS_DIGEST, imageValid } from '../cel.js';
 import { defineRule } from '../rule.js';
 import { describeContainer, parsedImages } from './container-images.js';
 import { K8S_IMAGE_NAMES, MITRE_T1525, SLSA } from './refs.js';
@@ -9,6 +10,15 @@ export const rule = defineRule({
   severity: 'medium',
   appliesTo: 'workloads',
   needs: 'object',
+  cel: {
+    matchKinds: 'workloads',
+    validations: [
+      {
+        expression: `variables.containers.all(c, !has(c.image) || !${imageValid('c')} || ${IMAGE_HAS_DIGEST('c')})`,
+        message: 'images must be pinned by digest (@sha256:…)',
+      },
+    ],
+  },
   description:
     'A container image is referenced by tag only. Tags are mutable: whoever can push to the repository (or compromise it) can change what this workload runs without any change to the manifest, and signature or provenance checks done on one image do not hold for the next.',
   remediation:

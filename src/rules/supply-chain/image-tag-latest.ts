@@ -1,3 +1,4 @@
+import { IMAGE_HAS_DIGEST, imageValid } from '../cel.js';
 import { defineRule } from '../rule.js';
 import { describeContainer, parsedImages } from './container-images.js';
 import { K8S_IMAGE_NAMES, MITRE_T1525, NSA_CISA } from './refs.js';
@@ -9,6 +10,15 @@ export const rule = defineRule({
   severity: 'high',
   appliesTo: 'workloads',
   needs: 'object',
+  cel: {
+    matchKinds: 'workloads',
+    validations: [
+      {
+        expression: `variables.containers.all(c, !has(c.image) || !${imageValid('c')} || ${IMAGE_HAS_DIGEST('c')} || (c.image.matches(':[\\\\w][\\\\w.-]{0,127}$') && !c.image.endsWith(':latest')))`,
+        message: 'images must have an explicit tag other than latest, or a digest',
+      },
+    ],
+  },
   description:
     'A container image has the tag `latest` or no tag at all (which means `latest`). What runs then depends on when each node pulled: replicas can run different code, a rollback redeploys whatever `latest` is today, and a pushed image goes live without review. An image pinned by digest is not reported, whatever its tag.',
   remediation:

@@ -1,0 +1,253 @@
+/**
+ * Admission end to end on a real kube-apiserver: the webhook, served by this
+ * test over TLS on 127.0.0.1, is registered with the ValidatingWebhookConfiguration
+ * that `admission manifests` generates (clientConfig switched to a URL); the
+ * API server then admits or denies Deployments and Pods through it. Then the
+ * webhook process stops (failurePolicy decides), and the generated
+ * ValidatingAdmissionPolicies replace it.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateWebhookTls } from '../../src/admission/certs.js';
+import { admissionPolicy } from '../../src/admission/decide.js';
+import { admissionManifests } from '../../src/admission/manifests.js';
+import { startWebhookServer, type WebhookServer } from '../../src/admission/server.js';
+import { testObject } from '../../src/admission/testdata/reviews.js';
+import { validatingAdmissionPolicies } from '../../src/admission/vap.js';
+import { type ControlPlane, controlPlaneMissing, startControlPlane } from '../helpers/control-plane.js';
+
+const missing = controlPlaneMissing();
+if (missing) console.warn(`admission end-to-end tests skipped: ${missing}`);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+type Obj = Record<string, unknown>;
+
+function withName(o: Obj, name: string): Obj {
+  return { ...o, metadata: { ...(o.metadata as Obj), name } };
+}
+
+/** The first container of a Deployment's pod template or of a Pod. */
+function firstContainer(o: Obj): Obj {
+  const spec = o.kind === 'Pod' ? (o.spec as Obj) : ((o.spec as Obj).template as { spec: Obj }).spec;
+  const c = (spec.containers as Obj[])[0];
+  if (!c) throw new Error('no container');
+  return c;
+}
+
+function privileged(o: Obj): Obj {
+  const c = firstContainer(o);
+  c.securityContext = { ...(c.securityContext as Obj), privileged: true, allowPrivilegeEscalation: true };
+  return o;
+}
+
+/** A compliant Pod: the compliant Deployment's pod template. */
+function compliantPod(name: string): Obj {
+  const d = testObject('compliant-deployment.yaml');
+  const tpl = (d.spec as Obj).template as Obj;
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...(tpl.metadata as Obj), name }, spec: tpl.spec };
+}
+
+describe.skipIf(missing !== undefined)('admission on a real API server', () => {
+  let cp: ControlPlane;
+  let dir: string;
+  let srv: WebhookServer | undefined;
+  let ca: string;
+  const NS = 'apps';
+
+  function kubectl(args: string[], input?: Obj | string): Promise<Run> {
+    return new Promise((resolve) => {
+      const child = execFile(
+        'kubectl',
+        ['--kubeconfig', cp.kubeconfig, ...args],
+        { maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+      child.stdin?.end(input === undefined ? undefined : typeof input === 'string' ? input : JSON.stringify(input));
+    });
+  }
+  const create = (o: Obj, extra: string[] = []) => kubectl(['create', '-n', NS, '-f', '-', ...extra], o);
+
+  /** Wait (bounded) until the API server has picked up its admission configuration. */
+  async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kubeprint-adm-'));
+    cp = await startControlPlane();
+    const tls = generateWebhookTls(['127.0.0.1', 'localhost'], 2);
+    ca = tls.caCert;
+    writeFileSync(join(dir, 'tls.crt'), tls.cert);
+    writeFileSync(join(dir, 'tls.key'), tls.key);
+    srv = await startWebhookServer({
+      policy: admissionPolicy({}),
+      tlsCert: join(dir, 'tls.crt'),
+      tlsKey: join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      decisionLog: join(dir, 'decisions.jsonl'),
+      log: () => {},
+    });
+    expect((await kubectl(['create', 'namespace', NS])).code).toBe(0);
+    // the configuration `admission manifests` prints, pointed at this process
+    const vwc = admissionManifests({ namespace: 'kubeprint', tls: 'cert-manager' }).find(
+      (o) => o.kind === 'ValidatingWebhookConfiguration',
+    ) as Obj;
+    for (const h of vwc.webhooks as Obj[]) {
+      const path = ((h.clientConfig as Obj).service as Obj).path as string;
+      h.clientConfig = { url: `${srv.url}${path}`, caBundle: Buffer.from(ca).toString('base64') };
+    }
+    delete (vwc.metadata as Obj).annotations;
+    const r = await kubectl(['create', '-f', '-'], vwc);
+    expect(r.stderr).toBe('');
+    await until('the webhook to be called', async () => {
+      const probe = await create(privileged(withName(testObject('privileged-pod.yaml'), 'probe')), [
+        '--dry-run=server',
+      ]);
+      return probe.code !== 0 && probe.stderr.includes('enforce.kubeprint.dev');
+    });
+  }, 150_000);
+
+  afterAll(async () => {
+    await srv?.close(1000);
+    await cp?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('allows a compliant Deployment and a compliant Pod, with no warning', async () => {
+    for (const o of [withName(testObject('compliant-deployment.yaml'), 'good'), compliantPod('good-pod')]) {
+      const r = await create(o);
+      expect(r.stderr, `${o.kind}`).toBe('');
+      expect(r.code).toBe(0);
+    }
+    expect((await kubectl(['get', 'deployment/good', 'pod/good-pod', '-n', NS, '-o', 'name'])).stdout).toContain(
+      'deployment.apps/good',
+    );
+  });
+
+  it('denies a violating Deployment and Pod, naming the rules and their fixes', async () => {
+    const dep = await create(privileged(withName(testObject('compliant-deployment.yaml'), 'bad')));
+    expect(dep.code).not.toBe(0);
+    expect(dep.stderr).toContain('admission webhook "enforce.kubeprint.dev" denied the request');
+    expect(dep.stderr).toContain('[pss-privileged]');
+    expect(dep.stderr).toContain('fix: ');
+    const pod = await create(testObject('privileged-pod.yaml'));
+    expect(pod.code).not.toBe(0);
+    expect(pod.stderr).toContain('[pss-host-namespaces]');
+    expect((await kubectl(['get', 'deployment/bad', '-n', NS])).code).not.toBe(0);
+    // dry-run requests are judged the same
+    const dry = await create(testObject('privileged-pod.yaml'), ['--dry-run=server']);
+    expect(dry.stderr).toContain('[pss-privileged]');
+  });
+
+  it('admits a warn-mode violation with a warning', async () => {
+    const d = withName(testObject('compliant-deployment.yaml'), 'no-probe');
+    delete firstContainer(d).readinessProbe;
+    const r = await create(d);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Warning: \[readiness-probe-missing\] container "web" has no readinessProbe/);
+  });
+
+  it('on UPDATE, does not deny for what was already there', async () => {
+    // admitted while exempt by annotation, then the exemption is removed: the
+    // violation was already there, so the update warns instead of denying
+    const d = privileged(withName(testObject('compliant-deployment.yaml'), 'legacy'));
+    (d.metadata as Obj).annotations = {
+      'kubeprint.dev/exempt': 'pss-privileged,pss-allow-privilege-escalation',
+      'kubeprint.dev/exempt-reason': 'legacy agent, migration tracked',
+    };
+    expect((await create(d)).code).toBe(0);
+    const r = await kubectl([
+      'annotate',
+      '-n',
+      NS,
+      'deployment/legacy',
+      'kubeprint.dev/exempt-',
+      'kubeprint.dev/exempt-reason-',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Warning: \[pss-privileged\].*already present/);
+    const log = readFileSync(join(dir, 'decisions.jsonl'), 'utf8');
+    expect(log).toMatch(/"operation":"UPDATE".*"name":"legacy"/);
+  });
+
+  it('with the webhook process stopped, follows failurePolicy', async () => {
+    await srv?.close(1000);
+    srv = undefined;
+    // enforce webhook: failurePolicy Fail → every matched request is refused
+    const good = await create(compliantPod('while-down'));
+    expect(good.code).not.toBe(0);
+    expect(good.stderr).toMatch(/failed calling webhook "enforce\.kubeprint\.dev"/);
+    // the advisory webhook alone (failurePolicy Ignore) lets requests through
+    expect((await kubectl(['delete', 'validatingwebhookconfiguration', 'kubeprint'])).code).toBe(0);
+    const vwc = admissionManifests({ namespace: 'kubeprint', tls: 'cert-manager' }).find(
+      (o) => o.kind === 'ValidatingWebhookConfiguration',
+    ) as Obj;
+    const advisory = (vwc.webhooks as Obj[]).filter((h) => h.failurePolicy === 'Ignore');
+    expect(advisory).toHaveLength(1);
+    for (const h of advisory)
+      h.clientConfig = { url: 'https://127.0.0.1:1/validate/advisory', caBundle: Buffer.from(ca).toString('base64') };
+    const only = { ...vwc, metadata: { name: 'kubeprint-advisory' }, webhooks: advisory };
+    expect((await kubectl(['create', '-f', '-'], only)).code).toBe(0);
+    await until(
+      'the advisory-only configuration',
+      async () => (await create(compliantPod('ignored'), ['--dry-run=server'])).code === 0,
+    );
+    const bad = await create(testObject('privileged-pod.yaml'));
+    expect(bad.code).toBe(0);
+    await kubectl(['delete', 'pod', '-n', NS, 'root-shell', '--wait=false']);
+    expect((await kubectl(['delete', 'validatingwebhookconfiguration', 'kubeprint-advisory'])).code).toBe(0);
+  });
+
+  it('without the webhook, the generated ValidatingAdmissionPolicies make the API server deny violations itself', async () => {
+    const objects = validatingAdmissionPolicies({ namespace: 'kubeprint' });
+    expect(objects.length).toBeGreaterThan(0);
+    const r = await kubectl(['create', '-f', '-'], { apiVersion: 'v1', kind: 'List', items: objects });
+    expect(r.stderr).toBe('');
+    await until('the policies to be enforced', async () => {
+      const probe = await create(withName(testObject('privileged-pod.yaml'), 'vap-probe'), ['--dry-run=server']);
+      return probe.code !== 0 && probe.stderr.includes('ValidatingAdmissionPolicy');
+    });
+    const pod = await create(testObject('privileged-pod.yaml'));
+    expect(pod.code).not.toBe(0);
+    // the API server names the first policy that denies
+    expect(pod.stderr).toMatch(
+      /ValidatingAdmissionPolicy 'kubeprint-pss-(privileged|host-namespaces)' with binding '[^']+' denied request: \[pss-(privileged|host-namespaces)\]/,
+    );
+    // warn-mode policies add warnings on the way
+    expect(pod.stderr).toMatch(
+      /Warning: Validation failed for ValidatingAdmissionPolicy 'kubeprint-readiness-probe-missing'/,
+    );
+    const dep = await create(privileged(withName(testObject('compliant-deployment.yaml'), 'bad-vap')));
+    expect(dep.code).not.toBe(0);
+    expect(dep.stderr).toMatch(
+      /ValidatingAdmissionPolicy 'kubeprint-pss-privileged' with binding '[^']+' denied request: \[pss-privileged\]/,
+    );
+    const good = await create(withName(testObject('compliant-deployment.yaml'), 'good-vap'));
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    // a warn-mode rule binds with the Warn action
+    const noProbe = withName(testObject('compliant-deployment.yaml'), 'no-probe-vap');
+    delete firstContainer(noProbe).readinessProbe;
+    const warned = await create(noProbe);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toMatch(
+      /Warning: Validation failed for ValidatingAdmissionPolicy 'kubeprint-readiness-probe-missing'/,
+    );
+  });
+});
