@@ -42,11 +42,11 @@ export const tableReporter: Reporter = {
     const out: string[] = [];
 
     if (result.findings.length === 0) out.push('No findings.');
-    else out.push(...renderGroups(result.findings, paint));
+    else for (const line of renderGroups(result.findings, paint)) out.push(line);
 
     if (ctx.showExempted && result.exempted.length > 0) {
       out.push('', paint(SGR.bold, `Exempted findings (${result.exempted.length})`), '');
-      out.push(...renderGroups(result.exempted, paint));
+      for (const line of renderGroups(result.exempted, paint)) out.push(line);
     }
 
     out.push('', ...renderSummary(result, ctx, paint));
