@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG, type LoadedConfig } from '../config/config.js';
 import type { Finding } from '../model/finding.js';
 import { type KubeObject, type ObjectRef, objectRef, toKubeObject } from '../model/kube-object.js';
 import type { Severity } from '../model/severity.js';
+import { WORKLOAD_KINDS } from '../model/workload.js';
 import { activeRules } from '../rules/engine.js';
 import { RULES } from '../rules/registry.js';
 import type { Rule } from '../rules/rule.js';
@@ -103,7 +104,12 @@ const MAX_WARNING_CHARS = 256;
  * const d = decide(parsed.request, policy, 'all');
  * d.response.allowed; // false when an enforce rule is violated
  */
-export function decide(req: AdmissionRequest, policy: AdmissionPolicy, path: WebhookPath, now?: Date): Decision {
+export function decide(
+  req: AdmissionRequest,
+  policy: AdmissionPolicy,
+  path: WebhookPath,
+  now: Date = new Date(),
+): Decision {
   const allow = (ignored: string): Decision => ({
     response: { uid: req.uid, allowed: true },
     object: undefined,
@@ -162,10 +168,31 @@ function admittedObject(raw: Record<string, unknown>, req: AdmissionRequest): Ku
   return toKubeObject(r, undefined, SCOPE);
 }
 
+/** The policy's rules that apply to a kind, computed once per kind (the hot path pays nothing for the others). */
+const byKindCache = new WeakMap<AdmissionPolicy, Map<string, readonly Rule[]>>();
+function rulesFor(policy: AdmissionPolicy, kind: string): readonly Rule[] {
+  let m = byKindCache.get(policy);
+  if (!m) byKindCache.set(policy, (m = new Map()));
+  let list = m.get(kind);
+  if (!list) {
+    list = policy.rules.filter((r) =>
+      r.appliesTo === '*'
+        ? true
+        : r.appliesTo === 'workloads'
+          ? WORKLOAD_KINDS.includes(kind)
+          : r.appliesTo.includes(kind),
+    );
+    m.set(kind, list);
+  }
+  return list;
+}
+
 function evaluate(obj: KubeObject, policy: AdmissionPolicy, now: Date | undefined) {
   const others = policy.neighbours ? policy.neighbours(obj) : [];
   const objects = [obj, ...others.filter((o) => !sameObject(o, obj)).map((o) => ({ ...o, scope: SCOPE }))];
-  const out = scanObjects(objects, { rules: policy.rules, config: policy.config, ...(now ? { now } : {}) });
+  // with neighbours, rules on them may report on the admitted object too (rare): run them all
+  const rules = others.length ? policy.rules : rulesFor(policy, obj.kind);
+  const out = scanObjects(objects, { rules, config: policy.config, ...(now ? { now } : {}) });
   const mine = (f: Finding) => f.object !== undefined && sameObject(f.object, obj);
   return { findings: out.findings.filter(mine), exempted: out.exempted.filter(mine) };
 }
