@@ -1,0 +1,128 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runCli } from '../../test/cli-capture.js';
+import { generateWebhookTls, type WebhookTls } from '../admission/certs.js';
+import { review, testObject } from '../admission/testdata/reviews.js';
+import { RULES } from '../rules/registry.js';
+import type { CliIO } from './io.js';
+import { main } from './main.js';
+
+let dir: string;
+let tls: WebhookTls;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kubeprint-cli-adm-'));
+  tls = generateWebhookTls(['127.0.0.1'], 2);
+  writeFileSync(join(dir, 'tls.crt'), tls.cert);
+  writeFileSync(join(dir, 'tls.key'), tls.key);
+  writeFileSync(join(dir, 'kubeprint.yaml'), 'rules:\n  pss-privileged: {mode: warn}\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('kubeprint admission serve', () => {
+  it('serves until SIGTERM, then drains and exits 0; logs JSON lines on stderr', async () => {
+    const lines: string[] = [];
+    let onLine: (() => void) | undefined;
+    const io: CliIO = {
+      stdout: () => {},
+      stderr: (t) => {
+        lines.push(...t.split('\n').filter(Boolean));
+        onLine?.();
+      },
+      readStdin: async () => '',
+      isTTY: false,
+      cwd: dir,
+      env: {},
+    };
+    const running = main(
+      [
+        'admission',
+        'serve',
+        '--tls-cert=tls.crt',
+        '--tls-key=tls.key',
+        '--port=0',
+        '--host=127.0.0.1',
+        '--config=kubeprint.yaml',
+        '--decision-log=decisions.jsonl',
+      ],
+      io,
+    );
+    const listening = await new Promise<{ port: number }>((resolve) => {
+      onLine = () => {
+        const l = lines
+          .map((x) => JSON.parse(x) as { msg: string; port?: number })
+          .find((x) => x.msg.includes('listening'));
+        if (l?.port) resolve({ port: l.port });
+      };
+    });
+    const body = JSON.stringify(review({ object: testObject('privileged-pod.yaml'), uid: 'cli-1' }));
+    const reply = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: listening.port, path: '/validate/all', method: 'POST', ca: tls.caCert },
+        (res) => {
+          let t = '';
+          res.on('data', (c: Buffer) => {
+            t += c.toString();
+          });
+          res.on('end', () => resolve(t));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    const r = JSON.parse(reply) as {
+      response: { allowed: boolean; warnings?: string[]; status?: { message: string } };
+    };
+    // --config made pss-privileged a warning; hostPID (pss-host-namespaces) still denies
+    expect(r.response.allowed).toBe(false);
+    expect(r.response.status?.message).not.toContain('[pss-privileged]');
+    expect(r.response.warnings?.some((w) => w.startsWith('[pss-privileged]'))).toBe(true);
+    process.emit('SIGTERM');
+    expect(await running).toBe(0);
+    const msgs = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(msgs).toContain('stopped');
+    expect(readFileSync(join(dir, 'decisions.jsonl'), 'utf8')).toContain('"uid":"cli-1"');
+  });
+
+  it('is a usage error without TLS material, and a one-line error when it cannot be read', async () => {
+    const none = await runCli(['admission', 'serve']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--tls-cert/);
+    const bad = await runCli([
+      'admission',
+      'serve',
+      '--tls-cert',
+      join(dir, 'nope.crt'),
+      '--tls-key',
+      join(dir, 'tls.key'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/cannot read the TLS certificate/);
+  });
+});
+
+describe('kubeprint admission vap', () => {
+  it('prints a policy and a binding per CEL rule, with the action from the rule mode', async () => {
+    const r = await runCli(['admission', 'vap', '--config', join(dir, 'kubeprint.yaml')]);
+    expect(r.code).toBe(0);
+    const objects = parseAllDocuments(r.stdout).map(
+      (d) =>
+        d.toJS() as { kind: string; apiVersion: string; spec: { policyName: string; validationActions: string[] } },
+    );
+    const withCel = RULES.filter((x) => x.cel).length;
+    expect(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(withCel);
+    const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
+    expect(bindings).toHaveLength(withCel);
+    const action = (rule: string) =>
+      bindings.find((b) => b.spec.policyName === `kubeprint-${rule}`)?.spec.validationActions;
+    expect(action('pss-privileged')).toEqual(['Warn']);
+    expect(action('pss-host-namespaces')).toEqual(['Deny']);
+    expect(action('readiness-probe-missing')).toEqual(['Warn']);
+    expect(action('liveness-probe-missing')).toEqual(['Audit']);
+    for (const o of objects) expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
+  });
+});
