@@ -158,24 +158,43 @@ try {
     await new Promise((r) => setTimeout(r, 3000));
   }
   const cli = join(REPO, 'dist/cli/main.js');
-  const args = ['-v', process.execPath, cli, 'scan', '--cluster', '--kubeconfig', cp.kubeconfig, '-A'];
-  const { stderr } = await run(
-    '/usr/bin/time',
-    [...args, '-o', 'json', '--output-file', '/dev/null', '--fail-on', 'none'],
-    {
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  ).catch((e) => e);
-  const wall = /Elapsed \(wall clock\) time.*: (\S+)/.exec(stderr)?.[1];
-  const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0);
-  const exit = /Exit status: (\d+)/.exec(stderr)?.[1];
   console.log(
     `cluster: ${NODES} kwok nodes, ${PODS} pods (${running} Running), ${SERVICES} Services in ${NAMESPACES} namespaces; created in ${loadSeconds.toFixed(1)} s`,
   );
-  console.log(
-    `kubeprint scan --cluster -A: wall ${wall}, peak RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${exit} (target: 15 s, 500 MB)`,
-  );
-  if (exit !== '0') console.log(stderr.split('\n').slice(0, 5).join('\n'));
+  // the default table report, then -o json (which holds every finding in one string)
+  for (const output of ['table', 'json']) {
+    const args = ['-v', process.execPath, cli, 'scan', '--cluster', '--kubeconfig', cp.kubeconfig, '-A', '-o', output];
+    const { stderr } = await run('/usr/bin/time', [...args, '--output-file', '/dev/null', '--fail-on', 'none'], {
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((e) => e);
+    const wall = /Elapsed \(wall clock\) time.*: (\S+)/.exec(stderr)?.[1];
+    const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0);
+    const exit = /Exit status: (\d+)/.exec(stderr)?.[1];
+    console.log(
+      `kubeprint scan --cluster -A -o ${output}: wall ${wall}, peak RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${exit} (target: 15 s, 500 MB)`,
+    );
+    if (exit !== '0') console.log(stderr.split('\n').slice(0, 5).join('\n'));
+  }
+  if (process.env.CLUSTER_BENCH_DIAG) {
+    for (const page of ['500', '100']) console.log((await run(process.execPath, ['--expose-gc', process.env.CLUSTER_BENCH_DIAG, cp.kubeconfig], { cwd: REPO, env: { ...process.env, PAGE: page } })).stdout);
+  }
+  if (process.env.CLUSTER_BENCH_SNAPSHOT)
+    await run(process.execPath, [
+      cli,
+      'scan',
+      '--cluster',
+      '--kubeconfig',
+      cp.kubeconfig,
+      '-A',
+      '--snapshot',
+      process.env.CLUSTER_BENCH_SNAPSHOT,
+      '-o',
+      'json',
+      '--output-file',
+      '/dev/null',
+      '--fail-on',
+      'none',
+    ]);
 } finally {
   await cp.stop();
 }

@@ -2,21 +2,18 @@
  * The cluster source: reads the kinds kubeprint's rules look at from a live
  * API server into KubeObjects (`source: undefined`, scope = the context name).
  *
- * Kubeconfig handling is @kubernetes/client-node's (contexts, exec credential
- * plugins, auth providers, client certificates, proxy-url, in-cluster config),
- * imported lazily so other commands do not pay for it. Requests are plain
+ * Kubeconfig handling is kubectl's (./kubeconfig.ts, over pieces of
+ * @kubernetes/client-node, loaded only when a cluster is read). Requests are plain
  * HTTPS GETs of raw JSON: discovery first (which of the wanted kinds exist, in
  * which version), then paginated lists, a few at a time. A kind that RBAC
  * forbids is skipped with one notice; the rest of the scan goes on.
  */
-import { existsSync } from 'node:fs';
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { KubeprintError } from '../errors.js';
 import type { KubeObject } from '../model/kube-object.js';
 import { toKubeObject } from '../model/kube-object.js';
+import { resolveKubeconfig } from './kubeconfig.js';
 
 /** A kind kubeprint reads: its API group (`''` for core) and kind. */
 export interface WantedKind {
@@ -155,7 +152,7 @@ export async function readCluster(opts: ClusterReadOptions = {}): Promise<Cluste
     return items;
   });
   const perResource = await inParallel(lists, opts.concurrency ?? 4);
-  for (const items of perResource) result.items.push(...items);
+  for (const items of perResource) for (const it of items) result.items.push(it);
   for (const s of result.skipped) opts.notice?.(describeSkip(s));
   const kept = opts.includeOwned ? result.items : withoutOwned(result.items);
   result.owned = result.items.length - kept.length;
@@ -226,108 +223,18 @@ async function inParallel<T>(tasks: Array<() => Promise<T>>, limit: number): Pro
   return results;
 }
 
-// ---------------------------------------------------------------- kubeconfig
-
-type KubeConfigT = import('@kubernetes/client-node').KubeConfig;
-
-async function loadKubeConfig(opts: ClusterReadOptions): Promise<KubeConfigT> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const env = opts.env ?? process.env;
-  const kc = new KubeConfig();
-  const load = (file: string) => {
-    try {
-      kc.loadFromFile(file);
-    } catch (err) {
-      throw new KubeprintError('USAGE', `cannot read kubeconfig ${file}`, { cause: err });
-    }
-  };
-  if (opts.kubeconfig) {
-    if (!existsSync(opts.kubeconfig)) throw new KubeprintError('USAGE', `kubeconfig ${opts.kubeconfig} does not exist`);
-    load(opts.kubeconfig);
-    return kc;
-  }
-  const listed = (env.KUBECONFIG ?? '').split(':').filter((f) => f !== '');
-  if (listed.length > 0) {
-    // as kubectl: files in $KUBECONFIG that do not exist are ignored; the first file's current-context wins
-    const files = listed.filter((f) => existsSync(f));
-    if (files.length === 0)
-      throw new KubeprintError(
-        'USAGE',
-        `no kubeconfig found: none of the files in KUBECONFIG exist (${listed.join(':')})`,
-      );
-    const [first, ...rest] = files as [string, ...string[]];
-    load(first);
-    for (const f of rest) {
-      const more = new KubeConfig();
-      try {
-        more.loadFromFile(f);
-        kc.mergeConfig(more, true);
-      } catch (err) {
-        throw new KubeprintError('USAGE', `cannot read kubeconfig ${f}`, { cause: err });
-      }
-    }
-    return kc;
-  }
-  const home = env.HOME ?? homedir();
-  const file = join(home, '.kube', 'config');
-  if (existsSync(file)) {
-    load(file);
-    return kc;
-  }
-  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) {
-    try {
-      kc.loadFromCluster();
-      return kc;
-    } catch (err) {
-      throw new KubeprintError('USAGE', 'cannot load the in-cluster configuration', { cause: err });
-    }
-  }
-  throw new KubeprintError(
-    'USAGE',
-    `no kubeconfig found (looked at --kubeconfig, $KUBECONFIG, ${file} and the in-cluster service account)`,
-  );
-}
+// ---------------------------------------------------------------- connection
 
 async function connect(
   opts: ClusterReadOptions,
 ): Promise<{ transport: Transport; contextName: string; contextNamespace: string | undefined }> {
-  const kc = await loadKubeConfig(opts);
-  if (opts.context) {
-    if (!kc.getContextObject(opts.context)) {
-      const known = kc.getContexts().map((c) => c.name);
-      throw new KubeprintError(
-        'USAGE',
-        `context "${opts.context}" not found in the kubeconfig (contexts: ${known.join(', ') || 'none'})`,
-      );
-    }
-    kc.setCurrentContext(opts.context);
-  }
-  const contextName = kc.getCurrentContext();
-  if (!contextName || !kc.getContextObject(contextName))
-    throw new KubeprintError('USAGE', 'the kubeconfig has no current context; pass --context');
-  const cluster = kc.getCurrentCluster();
-  if (!cluster?.server) throw new KubeprintError('USAGE', `context "${contextName}" names no cluster with a server`);
-  const contextNamespace = kc.getContextObject(contextName)?.namespace;
-  const server = cluster.server.replace(/\/+$/, '');
-  let base: RequestOptions;
-  try {
-    base = await httpOptions(kc);
-  } catch (err) {
-    throw new KubeprintError('CONNECTION_FAILED', `cannot get credentials for context "${contextName}"`, {
-      cause: err,
-    });
-  }
+  const kc = await resolveKubeconfig(opts);
+  const base = await kc.requestOptions();
   const transport: Transport = {
-    server,
-    get: (path, timeoutMs) => get(server, path, base, timeoutMs),
+    server: kc.server,
+    get: (path, timeoutMs) => get(kc.server, path, base, timeoutMs),
   };
-  return { transport, contextName, contextNamespace: contextNamespace || undefined };
-}
-
-async function httpOptions(kc: KubeConfigT): Promise<RequestOptions> {
-  const o: RequestOptions = {};
-  await kc.applyToHTTPSOptions(o);
-  return o;
+  return { transport, contextName: kc.contextName, contextNamespace: kc.namespace };
 }
 
 function get(
@@ -538,19 +445,19 @@ async function listResource(
 /**
  * List items carry neither apiVersion nor kind; set them. managedFields and
  * kubectl's last-applied copy are bookkeeping no rule reads, and they are often
- * most of an object's size, so they are dropped.
+ * most of an object's size, so they are dropped (in place: a large cluster's
+ * objects are not copied).
  */
 function normalise(it: Record<string, unknown>, apiVersion: string, kind: string): Record<string, unknown> {
+  if (typeof it.apiVersion !== 'string') it.apiVersion = apiVersion;
+  if (typeof it.kind !== 'string') it.kind = kind;
   const md = it.metadata;
-  let metadata = md;
   if (md && typeof md === 'object' && !Array.isArray(md)) {
-    const { managedFields: _mf, ...rest } = md as Record<string, unknown>;
-    const ann = rest.annotations;
-    if (ann && typeof ann === 'object' && 'kubectl.kubernetes.io/last-applied-configuration' in ann) {
-      const { 'kubectl.kubernetes.io/last-applied-configuration': _la, ...others } = ann as Record<string, unknown>;
-      rest.annotations = others;
-    }
-    metadata = rest;
+    const m = md as Record<string, unknown>;
+    delete m.managedFields;
+    const ann = m.annotations;
+    if (ann && typeof ann === 'object')
+      delete (ann as Record<string, unknown>)['kubectl.kubernetes.io/last-applied-configuration'];
   }
-  return { apiVersion, kind, ...it, ...(metadata === undefined ? {} : { metadata }) };
+  return it;
 }
