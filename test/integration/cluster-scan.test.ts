@@ -168,6 +168,51 @@ describe.skipIf(missing !== undefined)('scan --cluster on a real API server', ()
     expect([...kinds].sort()).toEqual(['Deployment', 'StatefulSet']);
   });
 
+  it('honours kubeconfig as kubectl: merged $KUBECONFIG, --context, exec credential plugins', async () => {
+    // an exec plugin that hands out the admin's client certificate, as cloud plugins hand out tokens
+    const b64 = (f: string) => readFileSync(join(cp.dir, f), 'utf8');
+    writeFileSync(
+      join(work, 'cred.json'),
+      JSON.stringify({
+        apiVersion: 'client.authentication.k8s.io/v1',
+        kind: 'ExecCredential',
+        status: { clientCertificateData: b64('admin.crt'), clientKeyData: b64('admin.key') },
+      }),
+    );
+    const ca = readFileSync(join(cp.dir, 'ca.crt')).toString('base64');
+    // the first file sets current-context to a dead cluster; the second holds the exec context
+    writeFileSync(
+      join(work, 'first.kubeconfig'),
+      `apiVersion: v1
+kind: Config
+clusters: [{name: dead, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: nobody, user: {token: x}}]
+contexts: [{name: dead, context: {cluster: dead, user: nobody}}]
+current-context: dead
+`,
+    );
+    writeFileSync(
+      join(work, 'second.kubeconfig'),
+      `apiVersion: v1
+kind: Config
+clusters: [{name: test, cluster: {server: "${cp.server}", certificate-authority-data: ${ca}}}]
+users: [{name: plugin, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: cat, args: ["${join(work, 'cred.json')}"], interactiveMode: Never}}}]
+contexts: [{name: via-exec, context: {cluster: test, user: plugin, namespace: shop-prod}}]
+current-context: via-exec
+`,
+    );
+    const env = { KUBECONFIG: `${join(work, 'first.kubeconfig')}:${join(work, 'second.kubeconfig')}` };
+    const dead = await scanCluster({ env }).catch((e: unknown) => e);
+    expect((dead as { code?: string }).code).toBe('CONNECTION_FAILED');
+    const live = await scanCluster({ env, context: 'via-exec' });
+    expect(live.read.contextName).toBe('via-exec');
+    // the context's namespace, as kubectl: namespaced objects from shop-prod only
+    expect(live.read.namespace).toBe('shop-prod');
+    const namespaces = new Set(live.objects.filter((o) => o.kind === 'Deployment').map((o) => o.namespace));
+    expect([...namespaces]).toEqual(['shop-prod']);
+    expect(live.findings.some((f) => f.object?.namespace === 'shop-prod')).toBe(true);
+  });
+
   it('exits 2 with one line when the server is unreachable or the context unknown', { timeout: 20_000 }, async () => {
     const text = readFileSync(cp.kubeconfig, 'utf8').replace(cp.server, 'https://127.0.0.1:1');
     const dead = join(work, 'dead.kubeconfig');
