@@ -61,3 +61,19 @@ export const SERVING_VARIABLES: ReadonlyArray<{ name: string; expression: string
       "variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers.filter(c, has(c.restartPolicy) && c.restartPolicy == 'Always') : [])",
   },
 ];
+
+/** `spec.hostUsers: false` (Pod Security's v1.35 relaxations for user-namespaced pods). */
+export const USER_NAMESPACE = {
+  name: 'userNamespace',
+  expression: 'has(variables.podSpec.hostUsers) && variables.podSpec.hostUsers == false',
+};
+
+/** A CEL list of string literals. */
+export function celList(items: Iterable<string>): string {
+  return `[${[...items].map(celString).join(', ')}]`;
+}
+
+/** A seccomp profile whose type is RuntimeDefault or Localhost. */
+export function seccompValid(p: string): string {
+  return `(has(${p}.type) && ${p}.type in ['RuntimeDefault', 'Localhost'])`;
+}

@@ -182,8 +182,10 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Warning: \[pss-privileged\].*already present/);
-    const log = readFileSync(join(dir, 'decisions.jsonl'), 'utf8');
-    expect(log).toMatch(/"operation":"UPDATE".*"name":"legacy"/);
+    // decisions are written in batches
+    await until('the decision log entry', async () =>
+      /"operation":"UPDATE".*"name":"legacy"/.test(readFileSync(join(dir, 'decisions.jsonl'), 'utf8')),
+    );
   });
 
   it('with the webhook process stopped, follows failurePolicy', async () => {

@@ -16,7 +16,7 @@ export const RESTRICTED_ALLOWED_VOLUMES: readonly string[] = [
 ];
 
 /** The other core volume sources, in the order the controller names them. */
-const RESTRICTED_TYPES: readonly string[] = [
+export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
   'hostPath',
   'gcePersistentDisk',
   'awsElasticBlockStore',
@@ -56,7 +56,7 @@ export const restrictedVolumes: PssCheck = {
         list(pod.spec, 'volumes').forEach((v, i) => {
           if (!isRecord(v)) return;
           if (RESTRICTED_ALLOWED_VOLUMES.some((k) => present(v, k))) return;
-          const type = RESTRICTED_TYPES.find((k) => present(v, k));
+          const type = RESTRICTED_VOLUME_TYPES.find((k) => present(v, k));
           // A volume with no source is defaulted to emptyDir by the API server before admission.
           if (type === undefined) return;
           names.push(str(v, 'name'));
