@@ -175,9 +175,7 @@ try {
     );
     if (exit !== '0') console.log(stderr.split('\n').slice(0, 5).join('\n'));
   }
-  if (process.env.CLUSTER_BENCH_DIAG) {
-    for (const page of ['500', '100']) console.log((await run(process.execPath, ['--expose-gc', process.env.CLUSTER_BENCH_DIAG, cp.kubeconfig], { cwd: REPO, env: { ...process.env, PAGE: page } })).stdout);
-  }
+  // keep what was read, to study the scan offline (kubeprint scan --from-snapshot FILE)
   if (process.env.CLUSTER_BENCH_SNAPSHOT)
     await run(process.execPath, [
       cli,
