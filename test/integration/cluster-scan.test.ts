@@ -213,6 +213,61 @@ current-context: via-exec
     expect(live.findings.some((f) => f.object?.namespace === 'shop-prod')).toBe(true);
   });
 
+  it('judges what a controller made through its owner, unless --include-owned', async () => {
+    // what the deployment controller would write (no controller-manager runs here)
+    const dep = JSON.parse(await cp.kubectl(['get', 'deployment', 'storefront', '-n', 'shop-staging', '-o', 'json']));
+    const owner = (kind: string, name: string, uid: string, apiVersion: string) => [
+      { apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true },
+    ];
+    const rs = JSON.parse(
+      await cp.kubectl(
+        ['create', '-o', 'json', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          metadata: {
+            name: 'storefront-abc',
+            namespace: 'shop-staging',
+            ownerReferences: owner('Deployment', 'storefront', dep.metadata.uid, 'apps/v1'),
+          },
+          spec: { replicas: 1, selector: dep.spec.selector, template: dep.spec.template },
+        }),
+      ),
+    );
+    await cp.kubectl(
+      ['create', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'storefront-abc-1',
+          namespace: 'shop-staging',
+          labels: dep.spec.template.metadata.labels,
+          ownerReferences: owner('ReplicaSet', 'storefront-abc', rs.metadata.uid, 'apps/v1'),
+        },
+        spec: dep.spec.template.spec,
+      }),
+    );
+    const notices: string[] = [];
+    const folded = await scanCluster({
+      kubeconfig: cp.kubeconfig,
+      namespace: 'shop-staging',
+      notice: (l) => notices.push(l),
+    });
+    expect(folded.read.owned).toBe(2);
+    expect(folded.objects.some((o) => o.kind === 'Pod' || o.kind === 'ReplicaSet')).toBe(false);
+    expect(notices.filter((l) => l.startsWith('2 objects owned by a controller'))).toHaveLength(1);
+    const all = await scanCluster({ kubeconfig: cp.kubeconfig, namespace: 'shop-staging', includeOwned: true });
+    expect(all.read.owned).toBe(0);
+    const onPod = all.findings.filter((f) => f.object?.kind === 'Pod').map((f) => f.ruleId);
+    const onDeployment = all.findings
+      .filter((f) => f.object?.kind === 'Deployment' && f.object.name === 'storefront')
+      .map((f) => f.ruleId);
+    // the pod carries the deployment's template, so it repeats the deployment's pod findings
+    expect(onPod.length).toBeGreaterThan(0);
+    expect(onPod.filter((id) => !onDeployment.includes(id))).toEqual([]);
+  });
+
   it('exits 2 with one line when the server is unreachable or the context unknown', { timeout: 20_000 }, async () => {
     const text = readFileSync(cp.kubeconfig, 'utf8').replace(cp.server, 'https://127.0.0.1:1');
     const dead = join(work, 'dead.kubeconfig');
