@@ -389,6 +389,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     };
   } catch (err) {
     await stop();
-    throw err;
+    throw new Error(`control plane did not start (its temp dir ${dir} is removed): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

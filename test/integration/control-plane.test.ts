@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, controlPlaneMissing, startControlPlane } from '../helpers/control-plane.js';
 
@@ -30,5 +31,16 @@ describe.skipIf(missing !== undefined)('test control plane (etcd + kube-apiserve
       (e: Error) => e.message,
     );
     expect(denied).toMatch(/forbidden/i);
+  });
+
+  it('stops what it started and removes its temp dir when a component does not come up', async () => {
+    const err = await startControlPlane({ apiserverArgs: ['--no-such-flag'] }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/kube-apiserver exited/);
+    expect(msg).toMatch(/no-such-flag/);
+    const dir = /temp dir (\S+) is removed/.exec(msg)?.[1];
+    expect(dir).toBeDefined();
+    expect(existsSync(dir ?? '')).toBe(false);
   });
 });
