@@ -52,12 +52,14 @@ export function scanObjects(
     extra?: Array<{ finding: Finding; object: KubeObject | undefined }>;
     stats?: { files: number; skippedDocuments: number; skippedFiles: number };
     started?: number;
+    /** Judge only these objects; the others are context for cross-object rules. */
+    only?: ReadonlySet<KubeObject>;
   },
 ): ScanOutput {
   const started = opts.started ?? performance.now();
   const config = opts.config ?? DEFAULT_CONFIG;
   const inventory = new Inventory(objects);
-  const entries = runRules(inventory, opts.rules ?? RULES, config.config);
+  const entries = runRules(inventory, opts.rules ?? RULES, config.config, opts.only);
   for (const p of opts.problems ?? []) entries.push({ finding: p, object: undefined });
   entries.push(...(opts.extra ?? []));
   const ex = applyExemptions(entries, config, opts.now);

@@ -188,11 +188,14 @@ function rulesFor(policy: AdmissionPolicy, kind: string): readonly Rule[] {
 }
 
 function evaluate(obj: KubeObject, policy: AdmissionPolicy, now: Date | undefined) {
-  const others = policy.neighbours ? policy.neighbours(obj) : [];
-  const objects = [obj, ...others.filter((o) => !sameObject(o, obj)).map((o) => ({ ...o, scope: SCOPE }))];
-  // with neighbours, rules on them may report on the admitted object too (rare): run them all
-  const rules = others.length ? policy.rules : rulesFor(policy, obj.kind);
-  const out = scanObjects(objects, { rules, config: policy.config, ...(now ? { now } : {}) });
+  const others = policy.neighbours ? policy.neighbours(obj).filter((o) => !sameObject(o, obj)) : [];
+  // the neighbours are context for cross-object rules; only the admitted object is judged
+  const out = scanObjects(others.length ? [obj, ...others] : [obj], {
+    rules: rulesFor(policy, obj.kind),
+    config: policy.config,
+    only: new Set([obj]),
+    ...(now ? { now } : {}),
+  });
   const mine = (f: Finding) => f.object !== undefined && sameObject(f.object, obj);
   return { findings: out.findings.filter(mine), exempted: out.exempted.filter(mine) };
 }

@@ -21,6 +21,9 @@ serve options:
   --deadline-ms N        per-request deadline, below the webhook timeout (default 2500)
   --drain-seconds N      on SIGTERM, how long in-flight requests may take (default 10)
   --log-level LEVEL      debug, info, warn or error (default info); JSON lines on stderr
+  --kubeconfig FILE      read the cluster (a cache kept by watches) so that cross-object rules run too
+  --context NAME         kubeconfig context (with --kubeconfig)
+  --in-cluster           read the cluster with the pod's service account
 
 Paths: /validate (enforce-mode rules; register with failurePolicy Fail),
 /validate/advisory (warn and audit rules; failurePolicy Ignore), /validate/all (both),
@@ -69,12 +72,17 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     'deadline-ms': { type: 'string' },
     'drain-seconds': { type: 'string' },
     'log-level': { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(USAGE);
     return 0;
   }
+  if (values.kubeconfig && values['in-cluster'])
+    throw new KubeprintError('USAGE', '--kubeconfig and --in-cluster are alternatives');
   if (!values['tls-cert'] || !values['tls-key'])
     throw new KubeprintError('USAGE', 'admission serve needs --tls-cert FILE and --tls-key FILE');
   const port = intFlag('--port', values.port, 8443);
@@ -82,8 +90,30 @@ async function serve(args: string[], io: CliIO): Promise<number> {
   const config = loadConfig(io.cwd, values.config);
   const { admissionPolicy } = await import('../admission/decide.js');
   const { startWebhookServer } = await import('../admission/server.js');
+  const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
+    io.stderr(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+  let cache: import('../admission/cluster-cache.js').ClusterCache | undefined;
+  if (values.kubeconfig || values['in-cluster']) {
+    const { startClusterCache } = await import('../admission/cluster-cache.js');
+    cache = await startClusterCache({
+      ...(values.kubeconfig ? { kubeconfig: resolve(io.cwd, values.kubeconfig) } : {}),
+      ...(values.context ? { context: values.context } : {}),
+      // in-cluster: the service account only, whatever kubeconfig files lie around
+      env: values['in-cluster']
+        ? {
+            KUBERNETES_SERVICE_HOST: io.env.KUBERNETES_SERVICE_HOST,
+            KUBERNETES_SERVICE_PORT: io.env.KUBERNETES_SERVICE_PORT,
+            HOME: '/nonexistent',
+          }
+        : io.env,
+      log,
+    });
+  }
   const server = await startWebhookServer({
-    policy: admissionPolicy({ config }),
+    policy: admissionPolicy({
+      config,
+      ...(cache ? { clusterState: true, neighbours: cache.neighbours } : {}),
+    }),
     tlsCert: resolve(io.cwd, values['tls-cert']),
     tlsKey: resolve(io.cwd, values['tls-key']),
     port,
@@ -99,6 +129,7 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     const stop = () => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
+      cache?.stop();
       server.close(drainMs).then(done, done);
     };
     process.on('SIGTERM', stop);

@@ -29,7 +29,13 @@ export function activeRules(rules: readonly Rule[], config: Config): Array<{ rul
  * only (one render root or one plain directory), so that staging and
  * production objects never satisfy each other.
  */
-export function runRules(all: Inventory, rules: readonly Rule[], config: Config): RuleRunEntry[] {
+export function runRules(
+  all: Inventory,
+  rules: readonly Rule[],
+  config: Config,
+  /** Judge only these objects (the others are context: an admission request among the cluster's objects). */
+  only?: ReadonlySet<KubeObject>,
+): RuleRunEntry[] {
   const active = activeRules(rules, config);
   // kind → rules, computed once
   const byKind = new Map<string, Array<{ rule: Rule; severity: Severity }>>();
@@ -51,6 +57,7 @@ export function runRules(all: Inventory, rules: readonly Rule[], config: Config)
   for (const scope of all.byScope().values()) {
     const memo = new Map<string, unknown>();
     for (const obj of scope.objects) {
+      if (only && !only.has(obj)) continue;
       const applicable = byKind.get(obj.kind);
       if (!applicable && wildcard.length === 0) continue;
       const workload = workloadOf(obj);

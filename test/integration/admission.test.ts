@@ -12,10 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWebhookTls } from '../../src/admission/certs.js';
-import { admissionPolicy } from '../../src/admission/decide.js';
+import { startClusterCache } from '../../src/admission/cluster-cache.js';
+import { admissionPolicy, decide } from '../../src/admission/decide.js';
 import { admissionManifests } from '../../src/admission/manifests.js';
+import { parseAdmissionReview } from '../../src/admission/review.js';
 import { startWebhookServer, type WebhookServer } from '../../src/admission/server.js';
-import { testObject } from '../../src/admission/testdata/reviews.js';
+import { review, testObject } from '../../src/admission/testdata/reviews.js';
 import { validatingAdmissionPolicies } from '../../src/admission/vap.js';
 import { type ControlPlane, controlPlaneMissing, startControlPlane } from '../helpers/control-plane.js';
 
@@ -46,6 +48,16 @@ function privileged(o: Obj): Obj {
   const c = firstContainer(o);
   c.securityContext = { ...(c.securityContext as Obj), privileged: true, allowPrivilegeEscalation: true };
   return o;
+}
+
+/** The compliant Deployment with its own app label. */
+function labelled(name: string, app: string): Obj {
+  const d = withName(testObject('compliant-deployment.yaml'), name);
+  const spec = d.spec as { selector: { matchLabels: Obj }; template: { metadata: { labels: Obj } } };
+  (d.metadata as Obj).labels = { app };
+  spec.selector.matchLabels = { app };
+  spec.template.metadata.labels = { app };
+  return d;
 }
 
 /** A compliant Pod: the compliant Deployment's pod template. */
@@ -186,6 +198,33 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     await until('the decision log entry', async () =>
       /"operation":"UPDATE".*"name":"legacy"/.test(readFileSync(join(dir, 'decisions.jsonl'), 'utf8')),
     );
+  });
+
+  it('with a cluster cache kept by watches, cross-object rules see the cluster as it changes', async () => {
+    const cache = await startClusterCache({ kubeconfig: cp.kubeconfig, env: {} });
+    try {
+      const policy = admissionPolicy({ clusterState: true, neighbours: cache.neighbours });
+      expect(policy.skipped.filter((s) => s.why === 'cluster-state')).toEqual([]);
+      const dep = labelled('cached', 'cached');
+      const judge = () => {
+        const p = parseAdmissionReview(JSON.stringify(review({ object: dep, namespace: NS })));
+        if (!p.ok) throw new Error(p.reason);
+        return decide(p.request, policy, 'all').verdicts.map((v) => v.ruleId);
+      };
+      expect(judge()).toContain('pdb-missing');
+      const pdb = {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'cached' },
+        spec: { minAvailable: 1, selector: { matchLabels: { app: 'cached' } } },
+      };
+      expect((await create(pdb)).code).toBe(0);
+      await until('the PDB to reach the cache', async () => !judge().includes('pdb-missing'), 10_000);
+      expect((await kubectl(['delete', '-n', NS, 'pdb/cached'])).code).toBe(0);
+      await until('the deletion to reach the cache', async () => judge().includes('pdb-missing'), 10_000);
+    } finally {
+      cache.stop();
+    }
   });
 
   it('with the webhook process stopped, follows failurePolicy', async () => {
