@@ -25,7 +25,7 @@ function at(o: unknown, path: string): unknown {
 }
 
 describe('admission manifests', () => {
-  it.each([[[] as string[]], [['--cert-manager', '--namespace', 'policy']]])(
+  it.each([[[] as string[]], [['--cert-manager', '--namespace', 'policy']], [['--cluster-access']]])(
     "pass kubeprint's own rules (%j)",
     async (args) => {
       const objects = (await manifests(args)).map((o) => toKubeObject(o, undefined, 'manifests'));
@@ -88,6 +88,19 @@ describe('admission manifests', () => {
       expect(resources).toEqual(expect.arrayContaining(['pods', 'deployments', 'cronjobs']));
     }
     expect(byKind('Secret')[0]?.type).toBe('kubernetes.io/tls');
+  });
+
+  it('with --cluster-access, grants list and watch only, and mounts the token', async () => {
+    const objects = await manifests(['--cluster-access']);
+    const role = objects.find((o) => o.kind === 'ClusterRole');
+    const verbs = new Set((at(role, 'rules') as Obj[]).flatMap((r) => r.verbs as string[]));
+    expect([...verbs].sort()).toEqual(['list', 'watch']);
+    const resources = (at(role, 'rules') as Obj[]).flatMap((r) => r.resources as string[]);
+    expect(resources).not.toContain('secrets');
+    expect(resources).toContain('poddisruptionbudgets');
+    const dep = objects.find((o) => o.kind === 'Deployment');
+    expect(at(dep, 'spec.template.spec.automountServiceAccountToken')).toBe(true);
+    expect(at(dep, 'spec.template.spec.containers.0.args')).toContain('--in-cluster');
   });
 
   it('uses cert-manager when asked', async () => {

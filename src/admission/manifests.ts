@@ -9,6 +9,7 @@ import { RULES } from '../rules/registry.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';
 import { generateWebhookTls } from './certs.js';
+import { CACHED_RESOURCES } from './cluster-cache.js';
 
 export interface ManifestOptions {
   namespace: string;
@@ -17,6 +18,8 @@ export interface ManifestOptions {
   /** `generated`: a CA and serving certificate made now; `cert-manager`: Issuer + Certificate and CA injection. */
   tls: 'generated' | 'cert-manager';
   rules?: readonly Rule[];
+  /** Let the webhook read the cluster (list/watch of the kinds cross-object rules need) and run with `--in-cluster`. */
+  clusterAccess?: boolean;
 }
 
 const NAME = 'kubeprint-webhook';
@@ -112,14 +115,37 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
       },
     },
   });
-  // Least privilege: the webhook reads nothing from the API server, so its
-  // identity has no bindings and no token is mounted.
+  // Least privilege: without cluster access the webhook reads nothing from the
+  // API server, so its identity has no bindings and no token is mounted; with
+  // it, it may only list and watch the kinds its cross-object rules read.
+  const access = opts.clusterAccess === true;
   out.push({
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: { name: NAME, namespace: ns, labels },
     automountServiceAccountToken: false,
   });
+  if (access) {
+    const byGroup = new Map<string, string[]>();
+    for (const r of CACHED_RESOURCES) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r.resource]);
+    out.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: NAME, labels },
+      rules: [...byGroup].map(([group, resources]) => ({
+        apiGroups: [group],
+        resources: resources.sort(),
+        verbs: ['list', 'watch'],
+      })),
+    });
+    out.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: NAME, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME },
+      subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: ns }],
+    });
+  }
   out.push({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -198,7 +224,7 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
         metadata: { labels },
         spec: {
           serviceAccountName: NAME,
-          automountServiceAccountToken: false,
+          automountServiceAccountToken: access,
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 65532,
@@ -234,6 +260,7 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
                 `--port=${PORT}`,
                 '--config=/config/kubeprint.yaml',
                 '--drain-seconds=20',
+                ...(access ? ['--in-cluster'] : []),
               ],
               ports: [{ name: 'https', containerPort: PORT, protocol: 'TCP' }],
               readinessProbe: probe('/readyz'),

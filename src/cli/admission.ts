@@ -9,7 +9,7 @@ export const summary =
 
 const USAGE = `Usage:
   kubeprint admission serve --tls-cert FILE --tls-key FILE [options]
-  kubeprint admission manifests [--namespace NS] [--image IMAGE] [--cert-manager]
+  kubeprint admission manifests [--namespace NS] [--image IMAGE] [--cert-manager] [--cluster-access]
   kubeprint admission vap [--config FILE] [--namespace NS]
 
 serve options:
@@ -34,6 +34,8 @@ manifests options:
   --image IMAGE          kubeprint image, pinned by digest
   --cert-manager         use cert-manager (Issuer, Certificate, cainjector annotation) instead of
                          a generated CA and serving certificate (requires openssl)
+  --cluster-access       let the webhook list and watch what cross-object rules read
+                         (a ClusterRole and binding; the pod runs with --in-cluster)
 
 vap options:
   --config FILE          .kubeprint.yaml: rule modes pick the validation action (enforce → Deny, warn → Warn, audit → Audit)
@@ -143,6 +145,7 @@ async function manifests(args: string[], io: CliIO): Promise<number> {
     namespace: { type: 'string' },
     image: { type: 'string' },
     'cert-manager': { type: 'boolean' },
+    'cluster-access': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -154,6 +157,7 @@ async function manifests(args: string[], io: CliIO): Promise<number> {
     namespace: values.namespace ?? 'kubeprint',
     ...(values.image ? { image: values.image } : {}),
     tls: values['cert-manager'] ? 'cert-manager' : 'generated',
+    clusterAccess: values['cluster-access'] === true,
   });
   io.stdout(manifestsYaml(objects));
   return 0;
