@@ -137,7 +137,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(text),
     };
-    if (draining || code >= 400) headers.connection = 'close';
+    // 408 and 413 leave a body unread on the connection; anything else keeps it alive
+    if (draining || code === 408 || code === 413) headers.connection = 'close';
     res.writeHead(code, headers);
     res.end(text);
   }
