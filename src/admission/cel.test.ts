@@ -58,24 +58,27 @@ interface Spec {
   validations: Array<{ expression: string; message: string }>;
 }
 
-/** Evaluate a generated policy on one object, as the API server does for a CREATE. */
-function evaluatePolicy(spec: Spec, obj: Record<string, unknown>): Outcome {
+/** Evaluate a generated policy on one object, as the API server does for a CREATE (or an UPDATE from `old`). */
+function evaluatePolicy(spec: Spec, obj: Record<string, unknown>, old?: Record<string, unknown>): Outcome {
   const object = toCel(obj);
+  const oldObject = old ? toCel(old) : null;
+  const request = new Map([['operation', old ? 'UPDATE' : 'CREATE']]);
   for (const mc of spec.matchConditions ?? []) {
-    const r = evalCel(mc.expression, { object, oldObject: null });
+    const r = evalCel(mc.expression, { object, oldObject, request });
     if (isErr(r)) return { kind: 'error', error: `matchCondition: ${r.error}` };
     if (r !== true) return { kind: 'unmatched' };
   }
-  // variables are lazy in Kubernetes; evaluating them in order gives the same values
+  // Variables are lazy in Kubernetes, and an error surfaces only where one is
+  // used: evaluated in order here, a failing one is left unset, so that using
+  // it is an error (the `old_` variables fail on CREATE, where oldObject is null).
   const variables = new Map<string, unknown>();
   for (const v of spec.variables ?? []) {
-    const r = evalCel(v.expression, { object, oldObject: null, variables });
-    if (isErr(r)) return { kind: 'error', error: `variable ${v.name}: ${r.error}` };
-    variables.set(v.name, r);
+    const r = evalCel(v.expression, { object, oldObject, request, variables });
+    if (!isErr(r)) variables.set(v.name, r);
   }
   const messages: string[] = [];
   for (const val of spec.validations) {
-    const r = evalCel(val.expression, { object, oldObject: null, variables });
+    const r = evalCel(val.expression, { object, oldObject, request, variables });
     if (isErr(r)) return { kind: 'error', error: `${val.expression}: ${r.error}` };
     if (r !== true) messages.push(val.message);
   }
@@ -132,6 +135,8 @@ function fixtureEntries(rule: Rule): Array<{ path: string; config: LoadedConfig 
 }
 
 const CEL_RULES = RULES.filter((r) => r.cel);
+/** Objects judged on CREATE, for the UPDATE checks below. */
+const judged: Array<{ rule: string; spec: Spec; raw: Record<string, unknown>; kind: string; denied: boolean }> = [];
 
 describe('rules with CEL', () => {
   it('include the object rules CEL can express', () => {
@@ -168,10 +173,27 @@ describe('rules with CEL', () => {
           expect(outcome.kind === 'error' ? outcome.error : 'no error', label).toBe('no error');
           expect(outcome.kind === 'denied', `${label}: ${JSON.stringify(outcome)}`).toBe(tsDenies);
           compared++;
+          judged.push({ rule: rule.id, spec, raw: o.raw, kind: o.kind, denied: tsDenies });
         }
         if (entry.path.split('/').pop()?.startsWith('fail.'))
           expect(compared, 'a fail fixture has an object to judge').toBeGreaterThan(0);
       },
     );
+  });
+
+  it('on UPDATE, deny only a violation the old object did not have', () => {
+    let pairs = 0;
+    for (const bad of judged.filter((j) => j.denied)) {
+      const label = `${bad.rule} ${bad.kind}/${String((bad.raw.metadata as { name?: string } | undefined)?.name)}`;
+      // already there: admitted
+      expect(evaluatePolicy(bad.spec, bad.raw, bad.raw).kind, label).toBe('allowed');
+      const good = judged.find((j) => j.rule === bad.rule && j.kind === bad.kind && !j.denied);
+      if (!good) continue;
+      // introduced by the update: denied; fixed by the update: admitted
+      expect(evaluatePolicy(bad.spec, bad.raw, good.raw).kind, label).toBe('denied');
+      expect(evaluatePolicy(bad.spec, good.raw, bad.raw).kind, label).toBe('allowed');
+      pairs++;
+    }
+    expect(pairs).toBeGreaterThanOrEqual(10);
   });
 });

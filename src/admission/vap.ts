@@ -32,6 +32,62 @@ export function celVariables(cel: RuleCel): ReadonlyArray<{ name: string; expres
   return [...(cel.matchKinds === 'workloads' ? WORKLOAD_VARIABLES : []), ...(cel.variables ?? [])];
 }
 
+/**
+ * The same expression over `oldObject`: the identifier `object` and each
+ * `variables.NAME` are renamed (outside string literals) to `oldObject` and
+ * `variables.old_NAME`.
+ */
+export function overOldObject(expr: string, variableNames: ReadonlySet<string>): string {
+  let out = '';
+  let i = 0;
+  while (i < expr.length) {
+    const ch = expr[i] as string;
+    if (ch === "'" || ch === '"') {
+      // copy a string literal verbatim
+      let j = i + 1;
+      while (j < expr.length && expr[j] !== ch) j += expr[j] === '\\' ? 2 : 1;
+      out += expr.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (/[A-Za-z_]/.test(ch)) {
+      let j = i;
+      while (j < expr.length && /[A-Za-z0-9_]/.test(expr[j] as string)) j++;
+      const word = expr.slice(i, j);
+      const afterDot = out.trimEnd().endsWith('.');
+      if (!afterDot && word === 'object') out += 'oldObject';
+      else if (!afterDot && word === 'variables' && expr[j] === '.') {
+        let k = j + 1;
+        while (k < expr.length && /[A-Za-z0-9_]/.test(expr[k] as string)) k++;
+        const name = expr.slice(j + 1, k);
+        out += variableNames.has(name) ? `variables.old_${name}` : `variables.${name}`;
+        j = k;
+      } else out += word;
+      i = j;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
+}
+
+/** The variables, and each again over `oldObject` (lazy in Kubernetes: evaluated only on UPDATE). */
+function withOldVariables(vars: ReadonlyArray<{ name: string; expression: string }>) {
+  const names = new Set(vars.map((v) => v.name));
+  return [...vars, ...vars.map((v) => ({ name: `old_${v.name}`, expression: overOldObject(v.expression, names) }))];
+}
+
+/**
+ * As the webhook, an UPDATE is not denied for a violation `oldObject`
+ * already had: the validation holds when the new object passes, or when the
+ * old one failed it too.
+ */
+function onlyWhatChanged(expr: string, vars: ReadonlyArray<{ name: string; expression: string }>): string {
+  const old = overOldObject(expr, new Set(vars.map((v) => v.name)));
+  return `(${expr}) || (request.operation == 'UPDATE' && oldObject != null && !(${old}))`;
+}
+
 const ACTIONS: Record<RuleMode, string> = { enforce: 'Deny', warn: 'Warn', audit: 'Audit' };
 
 /** Annotation exemption as a matchCondition: objects that name the rule (with a reason) are not matched. */
@@ -73,9 +129,9 @@ export function validatingAdmissionPolicies(opts: {
           resourceRules: webhookRules([{ ...rule, appliesTo: kinds }]),
         },
         ...(matchConditions.length ? { matchConditions } : {}),
-        variables: celVariables(cel),
+        variables: withOldVariables(celVariables(cel)),
         validations: cel.validations.map((v) => ({
-          expression: v.expression,
+          expression: onlyWhatChanged(v.expression, celVariables(cel)),
           message: `[${rule.id}] ${v.message}`,
           reason: 'Forbidden',
         })),

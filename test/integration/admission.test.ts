@@ -282,6 +282,29 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     const good = await create(withName(testObject('compliant-deployment.yaml'), 'good-vap'));
     expect(good.stderr).toBe('');
     expect(good.code).toBe(0);
+    // an exempted object is not matched; once the exemption goes, the update is
+    // admitted because the violation was already there (only what changed is judged)
+    const legacy = privileged(withName(testObject('compliant-deployment.yaml'), 'legacy-vap'));
+    (legacy.metadata as Obj).annotations = {
+      'kubeprint.dev/exempt': 'pss-privileged',
+      'kubeprint.dev/exempt-reason': 'legacy agent, migration tracked',
+    };
+    expect((await create(legacy)).code).toBe(0);
+    const unexempt = await kubectl(['annotate', '-n', NS, 'deployment/legacy-vap', 'kubeprint.dev/exempt-']);
+    expect(unexempt.stderr).not.toContain('denied');
+    expect(unexempt.code).toBe(0);
+    // an update that introduces the violation is denied
+    const patch = await kubectl([
+      'patch',
+      '-n',
+      NS,
+      'deployment/good-vap',
+      '--type=json',
+      '-p',
+      '[{"op":"add","path":"/spec/template/spec/containers/0/securityContext/privileged","value":true},{"op":"replace","path":"/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation","value":true}]',
+    ]);
+    expect(patch.code).not.toBe(0);
+    expect(patch.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-pss-privileged'.*denied request/);
     // a warn-mode rule binds with the Warn action
     const noProbe = withName(testObject('compliant-deployment.yaml'), 'no-probe-vap');
     delete firstContainer(noProbe).readinessProbe;
