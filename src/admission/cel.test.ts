@@ -92,6 +92,29 @@ function evaluatePolicy(spec: Spec, obj: Record<string, unknown>, old?: Record<s
  */
 function admissible(raw: Record<string, unknown>): boolean {
   const isMap = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+  const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+  const int = (v: unknown) => v === undefined || Number.isInteger(v);
+  switch (raw.kind) {
+    case 'HorizontalPodAutoscaler':
+      return isMap(raw.spec) && int((raw.spec as Record<string, unknown>).minReplicas);
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      return (
+        isMap(raw.roleRef) &&
+        (raw.subjects === undefined ||
+          (Array.isArray(raw.subjects) &&
+            raw.subjects.every((x) => isMap(x) && typeof x.kind === 'string' && typeof x.name === 'string')))
+      );
+    case 'Role':
+    case 'ClusterRole':
+      return (
+        raw.rules === undefined ||
+        (Array.isArray(raw.rules) &&
+          raw.rules.every(
+            (r) => isMap(r) && ['verbs', 'apiGroups', 'resources', 'nonResourceURLs'].every((f) => strings(r[f])),
+          ))
+      );
+  }
   const listOfMaps = (v: unknown) => v === undefined || (Array.isArray(v) && v.every(isMap));
   const spec = raw.spec as Record<string, unknown> | undefined;
   const podSpec = (() => {

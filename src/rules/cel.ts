@@ -45,11 +45,14 @@ export function imageValid(c: string): string {
 export const IMAGE_HAS_DIGEST = (c: string) => `${c}.image.contains('@')`;
 
 /** Controlled by a workload controller (its owner is judged instead), and long-running. */
+/** Owned by a workload controller (a ReplicaSet's pods): the owner is judged instead. */
+export const CONTROLLED = {
+  name: 'controlled',
+  expression: `has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller == true && r.kind in [${WORKLOAD_KINDS.map(celString).join(', ')}])`,
+};
+
 export const SERVING_VARIABLES: ReadonlyArray<{ name: string; expression: string }> = [
-  {
-    name: 'controlled',
-    expression: `has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller == true && r.kind in [${WORKLOAD_KINDS.map(celString).join(', ')}])`,
-  },
+  CONTROLLED,
   {
     name: 'longRunning',
     expression:

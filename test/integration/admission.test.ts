@@ -305,6 +305,24 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     ]);
     expect(patch.code).not.toBe(0);
     expect(patch.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-pss-privileged'.*denied request/);
+    // cluster-scoped and RBAC objects too
+    const crb = await kubectl(['create', '-f', '-'], {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'ci-admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: NS }],
+    });
+    expect(crb.code).not.toBe(0);
+    expect(crb.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-cluster-admin-binding'.*denied request/);
+    const role = await create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'anything' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }],
+    });
+    expect(role.code).not.toBe(0);
+    expect(role.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-rbac-wildcard-permissions'.*denied request/);
     // a warn-mode rule binds with the Warn action
     const noProbe = withName(testObject('compliant-deployment.yaml'), 'no-probe-vap');
     delete firstContainer(noProbe).readinessProbe;

@@ -8,6 +8,16 @@ export const rule = defineRule({
   severity: 'critical',
   appliesTo: ['ClusterRoleBinding', 'RoleBinding'],
   needs: 'object',
+  cel: {
+    matchKinds: ['ClusterRoleBinding', 'RoleBinding'],
+    validations: [
+      {
+        expression:
+          "!(object.roleRef.kind == 'ClusterRole' && object.roleRef.name == 'cluster-admin') || !has(object.subjects) || object.subjects.all(s, !(s.kind == 'ServiceAccount' || (s.kind == 'Group' && (s.name in ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'] || s.name.startsWith('system:serviceaccounts:'))) || (s.kind == 'User' && s.name == 'system:anonymous')))",
+        message: 'cluster-admin must not be bound to service accounts, broad groups or system:anonymous',
+      },
+    ],
+  },
   description:
     'The binding gives the cluster-admin ClusterRole (every verb on every resource) to a service account, whose token any pod running as it carries, or to a group that holds many identities (system:authenticated, system:unauthenticated, system:serviceaccounts[:namespace], system:anonymous). Whoever takes one pod or one token owns the cluster (or, through a RoleBinding, the whole namespace).',
   remediation:

@@ -8,6 +8,16 @@ export const rule = defineRule({
   severity: 'high',
   appliesTo: ['Role', 'ClusterRole'],
   needs: 'object',
+  cel: {
+    matchKinds: ['Role', 'ClusterRole'],
+    validations: [
+      {
+        expression:
+          "(object.kind == 'ClusterRole' && has(object.aggregationRule)) || !has(object.rules) || object.rules.all(r, !(has(r.verbs) && '*' in r.verbs) && !(has(r.apiGroups) && '*' in r.apiGroups) && !(has(r.resources) && r.resources.exists(v, v == '*' || v.startsWith('*/'))) && !(has(r.nonResourceURLs) && '*' in r.nonResourceURLs))",
+        message: 'rules must not use * in verbs, apiGroups, resources or nonResourceURLs',
+      },
+    ],
+  },
   description:
     'A rule uses `*` in verbs, resources, API groups or non-resource URLs. Wildcards grant everything that exists now and everything added later (new resources, CRDs, subresources such as pods/exec, verbs such as escalate, bind and impersonate), so the role silently grows.',
   remediation:

@@ -8,6 +8,15 @@ export const rule = defineRule({
   severity: 'medium',
   appliesTo: ['HorizontalPodAutoscaler'],
   needs: 'object',
+  cel: {
+    matchKinds: ['HorizontalPodAutoscaler'],
+    validations: [
+      {
+        expression: 'has(object.spec.minReplicas) && object.spec.minReplicas >= 2',
+        message: 'spec.minReplicas must be at least 2 (unset means 1)',
+      },
+    ],
+  },
   description:
     'An HPA owns the replica count of its target. With minReplicas below 2 (unset means 1) every quiet period scales the workload down to a single pod, which is then a single point of failure: one eviction, node drain or crash is an outage, and a PodDisruptionBudget cannot help. minReplicas 0 (scale to zero) is reported at low severity, since it is usually a deliberate choice for idle workloads.',
   remediation:

@@ -1,3 +1,4 @@
+import { CONTROLLED } from '../cel.js';
 import { defineRule } from '../rule.js';
 import { intOf, isControlled, kindName, shown } from './shared.js';
 
@@ -8,6 +9,17 @@ export const rule = defineRule({
   severity: 'low',
   appliesTo: 'workloads',
   needs: 'object',
+  cel: {
+    matchKinds: 'workloads',
+    variables: [CONTROLLED],
+    validations: [
+      {
+        expression:
+          'variables.controlled || !has(variables.podSpec.terminationGracePeriodSeconds) || variables.podSpec.terminationGracePeriodSeconds != 0',
+        message: 'terminationGracePeriodSeconds must not be 0',
+      },
+    ],
+  },
   description:
     'With terminationGracePeriodSeconds 0 the kubelet sends SIGKILL at once on every deletion, eviction and rollout: in-flight requests fail, preStop hooks never run, and data not yet flushed is lost. Endpoints are also removed asynchronously, so clients keep sending traffic to a pod that is already gone.',
   remediation:
