@@ -257,6 +257,45 @@ describe('admission webhook server', () => {
   });
 });
 
+describe('deadline from the API server', () => {
+  it('answers before the timeout the API server gives in ?timeout=', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));
+    const tls = generateWebhookTls(['127.0.0.1'], 2);
+    writeFileSync(join(dir, 'tls.crt'), tls.cert);
+    writeFileSync(join(dir, 'tls.key'), tls.key);
+    const srv = await startWebhookServer({
+      policy: admissionPolicy({}),
+      tlsCert: join(dir, 'tls.crt'),
+      tlsKey: join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      log: () => {},
+      deadlineMs: 20_000,
+      watchCertificates: false,
+    });
+    try {
+      const t0 = Date.now();
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          `${srv.url}/validate?timeout=1s`,
+          { method: 'POST', ca: tls.caCert, headers: { 'content-length': '1000' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.write('{');
+      });
+      expect(status).toBe(408);
+      // 1 s less a margin, far below the configured 20 s
+      expect(Date.now() - t0).toBeLessThan(5000);
+    } finally {
+      await srv.close(100);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('drains in-flight requests, then refuses new connections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));

@@ -189,13 +189,16 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const chunks: Buffer[] = [];
     let size = 0;
     let finished = false;
+    // the API server says how long it will wait (`?timeout=10s`): answer before that
+    const told = q < 0 ? undefined : /(?:^|&)timeout=(\d+)s(?:&|$)/.exec(url.slice(q + 1))?.[1];
+    const deadline = told ? Math.min(deadlineMs, Math.max(100, Number(told) * 1000 - 500)) : deadlineMs;
     const timer = setTimeout(() => {
       if (finished) return;
       finished = true;
-      log('warn', 'request deadline passed before the review arrived', { path: pathname, deadlineMs });
-      sendJson(res, 408, { error: `review not received within ${deadlineMs} ms` }, pathname);
+      log('warn', 'request deadline passed before the review arrived', { path: pathname, deadlineMs: deadline });
+      sendJson(res, 408, { error: `review not received within ${deadline} ms` }, pathname);
       req.destroy();
-    }, deadlineMs);
+    }, deadline);
     req.on('data', (c: Buffer) => {
       if (finished) return;
       size += c.length;
