@@ -260,9 +260,35 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     expect(objects.length).toBeGreaterThan(0);
     const r = await kubectl(['create', '-f', '-'], { apiVersion: 'v1', kind: 'List', items: objects });
     expect(r.stderr).toBe('');
+    // the API server picks up policies and bindings one by one: wait (dry-run)
+    // until each one this test relies on is in force
+    const crbObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'ci-admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: NS }],
+    };
+    const roleObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'anything' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }],
+    };
+    const probeDeployment = privileged(withName(testObject('compliant-deployment.yaml'), 'vap-probe'));
+    delete firstContainer(probeDeployment).readinessProbe;
     await until('the policies to be enforced', async () => {
-      const probe = await create(withName(testObject('privileged-pod.yaml'), 'vap-probe'), ['--dry-run=server']);
-      return probe.code !== 0 && probe.stderr.includes('ValidatingAdmissionPolicy');
+      const [dep, crbProbe, roleProbe] = await Promise.all([
+        create(probeDeployment, ['--dry-run=server']),
+        kubectl(['create', '-f', '-', '--dry-run=server'], crbObject),
+        create(roleObject, ['--dry-run=server']),
+      ]);
+      return (
+        dep.stderr.includes("'kubeprint-pss-privileged'") &&
+        dep.stderr.includes("'kubeprint-readiness-probe-missing'") &&
+        crbProbe.stderr.includes("'kubeprint-cluster-admin-binding'") &&
+        roleProbe.stderr.includes("'kubeprint-rbac-wildcard-permissions'")
+      );
     });
     const pod = await create(testObject('privileged-pod.yaml'));
     expect(pod.code).not.toBe(0);
@@ -306,21 +332,10 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     expect(patch.code).not.toBe(0);
     expect(patch.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-pss-privileged'.*denied request/);
     // cluster-scoped and RBAC objects too
-    const crb = await kubectl(['create', '-f', '-'], {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'ci-admin' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: NS }],
-    });
+    const crb = await kubectl(['create', '-f', '-'], crbObject);
     expect(crb.code).not.toBe(0);
     expect(crb.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-cluster-admin-binding'.*denied request/);
-    const role = await create({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: 'anything' },
-      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }],
-    });
+    const role = await create(roleObject);
     expect(role.code).not.toBe(0);
     expect(role.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-rbac-wildcard-permissions'.*denied request/);
     // a warn-mode rule binds with the Warn action
