@@ -11,7 +11,8 @@ export type { Config, Exemption, LoadedConfig } from './config/config.js';
 // configuration and exemptions
 export { DEFAULT_CONFIG, loadConfig, parseConfig } from './config/config.js';
 export { configJsonSchema } from './config/json-schema.js';
-// engines (etcd is a separate entry point, `kubeprint/etcd`, because its client loads gRPC)
+// engines (etcd and admission are separate entry points, `kubeprint/etcd` and `kubeprint/admission`,
+// because they load gRPC and the Kubernetes client)
 export * as netpol from './engines/netpol/index.js';
 export * as pss from './engines/pss/index.js';
 export * as rbac from './engines/rbac/index.js';
