@@ -128,8 +128,20 @@ function containerOf(c: Record<string, unknown>, path: string): ControlPlaneCont
   };
 }
 
+// Every control-plane rule asks for the same Pod's containers: parse its flags once.
+const parsed = new WeakMap<KubeObject, ControlPlaneContainer[]>();
+
 /** The control-plane containers of a Pod in kube-system (a static pod manifest); none otherwise. */
 export function controlPlaneContainers(obj: KubeObject): ControlPlaneContainer[] {
+  let hit = parsed.get(obj);
+  if (!hit) {
+    hit = readContainers(obj);
+    parsed.set(obj, hit);
+  }
+  return hit;
+}
+
+function readContainers(obj: KubeObject): ControlPlaneContainer[] {
   if (obj.kind !== 'Pod' || obj.apiVersion !== 'v1' || obj.namespace !== 'kube-system') return [];
   const spec = obj.raw.spec;
   if (!isRecord(spec) || !Array.isArray(spec.containers)) return [];
