@@ -239,14 +239,15 @@ function generate(rng: Rng, aggregation: boolean): Generated {
   if (aggregation) {
     // one role per label, one that gathers both, one of a higher level that
     // gathers an aggregated role, and one whose selector matches nothing
-    const agg = (name: string, selectors: Obj[], labels?: Record<string, string>) => {
+    const agg = (name: string, selectors: Obj[], labels?: Record<string, string>, own = rng.chance(0.5)) => {
       objects.push({
         apiVersion: RBAC_V1,
         kind: 'ClusterRole',
         metadata: meta(name, undefined, labels),
         aggregationRule: { clusterRoleSelectors: selectors },
-        // the controller overwrites whatever rules an aggregated role is created with
-        rules: rng.chance(0.5) ? [resourceRule(rng)] : [],
+        // the controller overwrites whatever rules an aggregated role is created
+        // with, unless its selectors gather no rules at all (see kp-agg-none)
+        rules: own ? [resourceRule(rng)] : [],
       });
       clusterRoles.push(name);
     };
@@ -256,9 +257,10 @@ function generate(rng: Rng, aggregation: boolean): Generated {
       { matchExpressions: [{ key: AGG_LABELS[1] as string, operator: 'Exists' }] },
     ]);
     agg('kp-agg-top', [{ matchLabels: { 'kubeprint.test/agg-top': 'true' } }]);
-    agg('kp-agg-none', [{ matchLabels: { 'kubeprint.test/agg-nothing': 'true' } }]);
+    agg('kp-agg-none', [{ matchLabels: { 'kubeprint.test/agg-nothing': 'true' } }], undefined, true);
     clusterRoles.push('view', 'edit', 'admin');
   }
+  const aggregated = aggregation ? ['kp-agg-a', 'kp-agg-ab', 'kp-agg-top', 'kp-agg-none', 'view', 'edit', 'admin'] : [];
 
   const roles = new Map<string, string[]>();
   for (const ns of namespaces) {
@@ -334,6 +336,17 @@ function generate(rng: Rng, aggregation: boolean): Generated {
       subjects: subjects(undefined),
     });
   }
+  // every aggregated role bound at least once, whatever the dice said
+  for (const name of aggregated) {
+    const ns = rng.pick(namespaces);
+    objects.push({
+      apiVersion: RBAC_V1,
+      kind: 'RoleBinding',
+      metadata: meta(`kp-rb-${name}`, ns),
+      roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name },
+      subjects: subjects(ns),
+    });
+  }
   // at least one of each kind of binding to a role that does not exist, whatever the dice said
   const [firstNs = 'default'] = namespaces;
   objects.push(
@@ -392,8 +405,7 @@ function randomRequest(rng: Rng, namespaces: readonly string[]): AccessRequest {
 }
 
 /** A request near a generated rule, so that many tuples are decided by the generated policy, not all "no". */
-function nearRule(rng: Rng, gen: Generated): AccessRequest {
-  const { rule, namespace } = rng.pick(gen.rules);
+function nearRule(rng: Rng, gen: Generated, rule: Rule, namespace: string): AccessRequest {
   if (rule.nonResourceURLs) {
     const pattern = rng.pick(rule.nonResourceURLs);
     const path = pattern.includes('*') ? rng.pick(URLS) : rng.chance(0.8) ? pattern : rng.pick(URLS);
@@ -417,12 +429,61 @@ function nearRule(rng: Rng, gen: Generated): AccessRequest {
   return { type: 'resource', verb, apiGroup, resource, subresource, name, namespace: ns };
 }
 
+/** The user a binding subject stands for, as the authenticator would present it. */
+function userOf(rng: Rng, s: { kind: string; name: string; namespace?: string }, bindingNs: string): UserInfo {
+  const sa = (namespace: string, name: string): UserInfo => ({
+    name: `system:serviceaccount:${namespace}:${name}`,
+    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+  });
+  if (s.kind === 'ServiceAccount') return sa(s.namespace ?? bindingNs, s.name);
+  if (s.kind === 'User') {
+    const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(s.name);
+    if (m?.[1] && m[2]) return sa(m[1], m[2]);
+    return { name: s.name, groups: [...rng.some(TEAM_GROUPS, 0, 1), 'system:authenticated'] };
+  }
+  if (s.name === 'system:unauthenticated') return { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+  const m = /^system:serviceaccounts:(.+)$/.exec(s.name);
+  if (m?.[1]) return sa(m[1], rng.pick(['default', 'sa-0', 'nobody']));
+  if (s.name.startsWith('system:')) return sa(rng.pick(['rb-a', 'rb-b']), 'sa-0');
+  return { name: rng.pick([...USERS, 'erin']), groups: [s.name, 'system:authenticated'] };
+}
+
+/** A tuple near a generated binding: one of its subjects, asking about one of its role's rules (or near it). */
+function nearBinding(rng: Rng, gen: Generated, users: readonly UserInfo[]): Tuple {
+  const bindings = gen.objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding');
+  const b = rng.pick(bindings);
+  const ns = ((b.metadata as Obj).namespace as string | undefined) ?? '';
+  const ref = b.roleRef as { kind: string; name: string };
+  const role = gen.objects.find(
+    (o) =>
+      o.kind === ref.kind &&
+      (o.metadata as Obj).name === ref.name &&
+      (ref.kind === 'ClusterRole' || (o.metadata as Obj).namespace === ns),
+  );
+  const rules = (role?.rules as Rule[] | undefined) ?? [];
+  const fallback = rng.pick(gen.rules);
+  const clusterRules = gen.rules.filter((r) => r.namespace === '');
+  const rule =
+    rules.length && !role?.aggregationRule
+      ? rng.pick(rules)
+      : role?.aggregationRule && rng.chance(0.7)
+        ? rng.pick([...rules, ...clusterRules.map((r) => r.rule)])
+        : fallback.rule;
+  const subjects = (b.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? [];
+  const user = subjects.length && rng.chance(0.8) ? userOf(rng, rng.pick(subjects), ns) : rng.pick(users);
+  return { user, req: nearRule(rng, gen, rule, ns || fallback.namespace) };
+}
+
 function tuples(rng: Rng, gen: Generated): Tuple[] {
   const users = userPool(rng, gen);
   const out: Tuple[] = [];
   for (let i = 0; i < TUPLES; i++) {
-    const user = rng.pick(users);
-    out.push({ user, req: rng.chance(0.6) ? nearRule(rng, gen) : randomRequest(rng, gen.namespaces) });
+    const dice = rng.next();
+    if (dice < 0.55) out.push(nearBinding(rng, gen, users));
+    else if (dice < 0.75) {
+      const { rule, namespace } = rng.pick(gen.rules);
+      out.push({ user: rng.pick(users), req: nearRule(rng, gen, rule, namespace) });
+    } else out.push({ user: rng.pick(users), req: randomRequest(rng, gen.namespaces) });
   }
   // members of system:masters are allowed everything, before RBAC is asked
   for (let i = 0; i < 24; i++)
@@ -571,16 +632,32 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+/** Poll until `check` gives no complaint; the last complaint (and `detail()`) explain a timeout. */
+async function until(
+  what: string,
+  check: () => Promise<string[]>,
+  detail: () => string = () => '',
+  ms = 20_000,
+): Promise<void> {
   const deadline = Date.now() + ms;
+  let last: string[] = [];
   while (Date.now() < deadline) {
-    if (await check()) return;
+    last = await check();
+    if (last.length === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${what}: not so after ${ms} ms`);
+  throw new Error(`${what}: not so after ${ms} ms: ${last.join(', ')}${detail()}`);
 }
 
 // ---------------------------------------------------------------- aggregation controller
+
+function tailOf(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
 
 function startAggregationController(cp: ControlPlane): ChildProcess {
   const log = openSync(join(cp.dir, 'kube-controller-manager.log'), 'a');
@@ -610,7 +687,8 @@ function selects(sel: Obj, labels: Record<string, string>): boolean {
  * are exactly the union of the rules of the roles it selects (as stored). This
  * is only a wait condition; what is compared is the server's answers.
  */
-function aggregationSettled(clusterRoles: Obj[]): boolean {
+function unsettledAggregations(clusterRoles: Obj[]): string[] {
+  const unsettled: string[] = [];
   const key = (r: unknown) => JSON.stringify(r, Object.keys(r as Obj).sort());
   for (const role of clusterRoles) {
     const agg = role.aggregationRule as { clusterRoleSelectors?: Obj[] } | undefined;
@@ -622,10 +700,13 @@ function aggregationSettled(clusterRoles: Obj[]): boolean {
       if (!(agg.clusterRoleSelectors ?? []).some((s) => selects(s, md.labels ?? {}))) continue;
       for (const r of (other.rules as unknown[] | undefined) ?? []) want.add(key(r));
     }
+    // with nothing to gather the controller's apply sets no rules: the role keeps its own
+    if (want.size === 0) continue;
     const have = new Set(((role.rules as unknown[] | undefined) ?? []).map(key));
-    if (have.size !== want.size || [...want].some((k) => !have.has(k))) return false;
+    if (have.size !== want.size || [...want].some((k) => !have.has(k)))
+      unsettled.push(`${(role.metadata as { name: string }).name} (${have.size} rules, ${want.size} expected)`);
   }
-  return true;
+  return unsettled;
 }
 
 // ---------------------------------------------------------------- the test
@@ -651,8 +732,10 @@ describe.skipIf(missing !== undefined)('RBAC answers agree with the API server (
     if (aggregation) kcm = startAggregationController(cp);
     for (const o of gen.objects) await create(api, o);
     if (aggregation)
-      await until('the aggregation controller has filled every aggregated ClusterRole', async () =>
-        aggregationSettled(await listAll(api, `/apis/${RBAC_V1}/clusterroles`, RBAC_V1, 'ClusterRole')),
+      await until(
+        'the aggregation controller has filled every aggregated ClusterRole',
+        async () => unsettledAggregations(await listAll(api, `/apis/${RBAC_V1}/clusterroles`, RBAC_V1, 'ClusterRole')),
+        () => `\nkube-controller-manager log:\n${tailOf(join(cp.dir, 'kube-controller-manager.log'))}`,
       );
     // The authorizer reads RBAC through informers, one per kind. Objects created
     // last of each kind, once effective, show that every earlier one is too.
@@ -702,7 +785,7 @@ describe.skipIf(missing !== undefined)('RBAC answers agree with the API server (
         review(api, { user, req: resource('get') }),
         review(api, { user, req: resource('list') }),
       ]);
-      return a.allowed && b.allowed;
+      return a.allowed && b.allowed ? [] : ['kp-sentinel is not yet allowed'];
     });
     const objects = (await readBack(api)).map((raw) => toKubeObject(raw, undefined, 'cluster'));
     engine = createRbacEngine(

@@ -355,6 +355,32 @@ roleRef: { kind: ClusterRole, name: monitoring }
     expect(p.clusterRole('monitoring')?.aggregatedFrom.sort()).toEqual(['monitoring-endpoints', 'nested']);
   });
 
+  it('keep the rules they were written with when their selectors gather no rules, as the controller does', () => {
+    const p = policy(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: lonely }
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: { rbac.example.com/aggregate-to-lonely: "true" }
+rules: [{ apiGroups: [""], resources: [configmaps], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: empty-leaf, labels: { rbac.example.com/aggregate-to-lonely: "true" } }
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: lonely }
+subjects: [{ kind: Group, name: sre }]
+roleRef: { kind: ClusterRole, name: lonely }
+`);
+    expect(can(p, 'Group:sre', 'get', 'configmaps', { namespace: 'x' })).toBe(true);
+    expect(can(p, 'Group:sre', 'list', 'configmaps', { namespace: 'x' })).toBe(false);
+    expect(p.clusterRole('lonely')?.aggregatedFrom).toEqual(['empty-leaf']);
+  });
+
   it('resolves the default admin/edit/view aggregation when the bootstrap roles are added', () => {
     const yaml = `
 apiVersion: rbac.authorization.k8s.io/v1

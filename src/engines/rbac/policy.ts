@@ -182,7 +182,8 @@ export class RbacPolicy {
 
   /**
    * The aggregation controller overwrites an aggregated ClusterRole's rules
-   * with the union of the rules of every ClusterRole its selectors match.
+   * with the union of the rules of every ClusterRole its selectors match
+   * (when that union is not empty).
    * Aggregated roles can feed each other (view → edit → admin), so resolve
    * depth-first with a guard against cycles.
    */
@@ -203,7 +204,10 @@ export class RbacPolicy {
         from.push(other.name);
         rules.push(...other.rules);
       }
-      role.rules = rules;
+      // The controller writes the union by server-side apply; an empty union
+      // applies no `rules` field, so the rules the role was written with stay
+      // (seen on kube-apiserver + kube-controller-manager v1.36, test/integration/rbac-sar.test.ts).
+      if (rules.length > 0) role.rules = rules;
       role.aggregatedFrom = from;
       visiting.delete(role);
       done.add(role);
