@@ -34,11 +34,14 @@ export function resourceNameMatches(rule: PolicyRule, name: string): boolean {
   return name !== '' && rule.resourceNames.includes(name);
 }
 
-/** `*` matches any path; a trailing `*` is a prefix match; otherwise exact. */
+/**
+ * `*` matches any path; trailing `*`s make a prefix match (all of them are
+ * trimmed, as Go's strings.TrimRight does: `/debug/**` matches `/debug/x`); otherwise exact.
+ */
 export function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
   for (const u of rule.nonResourceURLs) {
     if (u === '*' || u === path) return true;
-    if (u.endsWith('*') && path.startsWith(u.slice(0, -1))) return true;
+    if (u.endsWith('*') && path.startsWith(u.replace(/\*+$/, ''))) return true;
   }
   return false;
 }

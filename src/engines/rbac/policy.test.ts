@@ -148,7 +148,7 @@ roleRef: { kind: Role, name: cm }
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: { name: health }
-rules: [{ nonResourceURLs: ["/healthz", "/metrics/*"], verbs: [get] }]
+rules: [{ nonResourceURLs: ["/healthz", "/metrics/*", "/debug/**"], verbs: [get] }]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -165,6 +165,9 @@ roleRef: { kind: ClusterRole, name: health }
     expect(can(p, 'User:u', 'get', '/healthz')).toBe(true);
     expect(can(p, 'User:u', 'get', '/healthz/etcd')).toBe(false);
     expect(can(p, 'User:u', 'get', '/metrics/slis')).toBe(true);
+    // every trailing * is trimmed (Go's strings.TrimRight), not just one
+    expect(can(p, 'User:u', 'get', '/debug/pprof')).toBe(true);
+    expect(can(p, 'User:u', 'get', '/debugz')).toBe(false);
     expect(can(p, 'User:u', 'post', '/healthz')).toBe(false);
     expect(can(p, 'User:v', 'get', '/healthz')).toBe(false);
   });
