@@ -21,7 +21,11 @@
  * aggregated role as having the (empty) rules it was created with, while
  * kubeprint computes the aggregation a running cluster does; comparing those
  * would only measure the missing controller, so the test then leaves
- * aggregated roles out and binds none of the default aggregated ones.
+ * aggregated roles out and binds none of the default aggregated ones. (A seed
+ * replays a run only with the same answer to "is kube-controller-manager there".)
+ * It is built like kube-apiserver, from the same wrapper module:
+ * `go build -o <cache>/controlplane/kube-controller-manager-<K8S_VERSION>/kube-controller-manager
+ * k8s.io/kubernetes/cmd/kube-controller-manager` in test/controlplane/apiserver.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
@@ -274,11 +278,10 @@ function generate(rng: Rng, aggregation: boolean): Generated {
     roles.set(ns, names);
   }
 
-  const saNames = serviceAccounts.map((s) => s);
   const subject = (bindingNs: string | undefined): Obj => {
     const kind = rng.pick(['User', 'Group', 'ServiceAccount', 'ServiceAccount']);
     if (kind === 'User') {
-      const sa = rng.pick(saNames);
+      const sa = rng.pick(serviceAccounts);
       const name = rng.chance(0.1) ? `system:serviceaccount:${sa.namespace}:${sa.name}` : rng.pick([...USERS, 'erin']);
       return { kind, apiGroup: RBAC, name };
     }
@@ -292,7 +295,7 @@ function generate(rng: Rng, aggregation: boolean): Generated {
       ]);
       return { kind, apiGroup: RBAC, name };
     }
-    const sa = rng.pick(saNames);
+    const sa = rng.pick(serviceAccounts);
     // a RoleBinding may leave a ServiceAccount's namespace out: it is the binding's
     if (bindingNs && sa.namespace === bindingNs && rng.chance(0.5)) return { kind, name: sa.name };
     return { kind, name: sa.name, namespace: sa.namespace };
