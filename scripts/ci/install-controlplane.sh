@@ -73,6 +73,7 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   k8s_ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean"
 done
 build_wrapped kube-apiserver "$K8S_VERSION" test/controlplane/apiserver k8s.io/kubernetes/cmd/kube-apiserver "$k8s_ldflags"
+build_wrapped kube-controller-manager "$K8S_VERSION" test/controlplane/apiserver k8s.io/kubernetes/cmd/kube-controller-manager "$k8s_ldflags"
 build_wrapped etcd "$ETCD_VERSION" test/controlplane/etcd go.etcd.io/etcd/server/v3
 
 kwok_out="$ROOT/kwok-$KWOK_VERSION/kwok"
