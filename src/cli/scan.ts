@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { KubeprintError } from '../errors.js';
-import { atLeast, isSeverity, type Severity } from '../model/severity.js';
+import { failsAt, isSeverity, type Threshold } from '../model/severity.js';
 import { reporterFor } from '../report/index.js';
 import { RULES } from '../rules/registry.js';
 import { scanPaths } from '../scan.js';
@@ -88,7 +88,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       'USAGE',
       `--fail-on must be critical, high, medium, low, info or none (got "${failOnText}")`,
     );
-  const failOn: Severity | 'none' = failOnText;
+  const failOn: Threshold = failOnText;
   if (values['verify-images'] && live)
     throw new KubeprintError('USAGE', '--verify-images works on files for now, not with --cluster or --from-snapshot');
   const verify = values['verify-images'] ? (await import('./images.js')).verifyObjects : undefined;
@@ -126,6 +126,5 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } else {
     io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   }
-  if (failOn === 'none') return 0;
-  return result.findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
+  return result.findings.some((f) => failsAt(f.severity, failOn)) ? 1 : 0;
 }
