@@ -70,6 +70,26 @@ describe.skipIf(!present)(`kubeprint netpol (reads ${CORPUS})`, () => {
     expect(x.err).toMatch(/NetworkPolicy .*\/spec\/.*ipBlock\/cidr.*invalid CIDR/);
     expect(x.out).toBe('');
   });
+  it('list --exposure appends the exposure analysis (np-guard text, exactly)', async () => {
+    const x = io();
+    expect(
+      await main(
+        ['netpol', 'list', 'tests/onlineboutique_workloads', '--exposure', '--focus-workload', 'default/loadgenerator'],
+        x,
+      ),
+    ).toBe(0);
+    const expected = readFileSync(
+      join(
+        CORPUS,
+        'test_outputs/connlist/onlineboutique_workloads_focus_workload_default_loadgenerator_exposure_output.txt',
+      ),
+      'utf8',
+    );
+    expect(x.out.trimEnd()).toBe(expected.trimEnd());
+    const y = io();
+    expect(await main(['netpol', 'list', 'tests/acs-security-demos', '--exposure', '-o', 'json'], y)).toBe(2);
+    expect(y.err).toContain('--exposure');
+  });
   it('usage errors exit 2', async () => {
     const x = io();
     expect(await main(['netpol', 'frobnicate', 'x'], x)).toBe(2);

@@ -7,10 +7,12 @@ export const summary = 'NetworkPolicy reachability: list, diff and explain allow
 
 const USAGE = `Usage:
   kubeprint netpol list PATH... [-o txt|json|csv|md|dot] [--focus-workload NAME]... [--focus-workload-peer NAME]...
-                                [--focus-direction ingress|egress] [--focus-conn tcp-8080]
+                                [--focus-direction ingress|egress] [--focus-conn tcp-8080] [--exposure]
   kubeprint netpol diff A B [-o txt|json|csv|md]
   kubeprint netpol explain SRC DST PATH...
 
+--exposure adds np-guard's exposure analysis: what each workload may be reached from, or may reach,
+beyond the workloads in the input (entire-cluster, namespaces and pods by labels, IP ranges).
 Workload names are NAME or NAMESPACE/NAME; \`ingress-controller\` is the ingress controller.
 Only the result goes to stdout; warnings go to stderr.
 `;
@@ -44,6 +46,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'focus-workload-peer': { type: 'string', multiple: true },
     'focus-direction': { type: 'string' },
     'focus-conn': { type: 'string' },
+    exposure: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -57,6 +60,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const direction = values['focus-direction'];
       if (direction !== undefined && direction !== 'ingress' && direction !== 'egress')
         throw new KubeprintError('USAGE', `--focus-direction must be ingress or egress (got "${direction}")`);
+      if (values.exposure && format !== 'txt')
+        throw new KubeprintError('USAGE', `--exposure supports -o txt only (got "${format}")`);
+      if (values.exposure && values['focus-conn'] !== undefined)
+        throw new KubeprintError('USAGE', '--exposure cannot be combined with --focus-conn yet');
       const { connections, problems, engine } = np.connectivity(await load(positionals, io));
       if (report(problems, io)) return 2;
       const workloads = values['focus-workload'] ?? [];
@@ -80,6 +87,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           io.stdout(`${np.formatFocusedOnConnection(conns, fc.conn.toString())}\n`);
           return 0;
         }
+      }
+      if (values.exposure) {
+        const exposed = np.exposureAnalysis(engine, {
+          workloads,
+          ...(direction ? { direction: direction as 'ingress' | 'egress' } : {}),
+        });
+        io.stdout(`${np.formatExposureTxt(np.formatConnlist(conns, 'txt'), conns, exposed)}\n`);
+        return 0;
       }
       const out = np.formatConnlist(conns, format);
       if (out) io.stdout(`${out}\n`);

@@ -42,4 +42,18 @@ export function connectivity(objects: readonly KubeObject[]): Connectivity {
   return { connections, problems: engine.problems, engine };
 }
 export { type ExplainStep, type Explanation, explainPair, formatExplanation } from './explain.js';
+export {
+  type ExposedWorkload,
+  type ExposureConn,
+  type ExposureItem,
+  type ExposureLine,
+  type ExposureOptions,
+  type ExposurePeer,
+  exposureAnalysis,
+  exposureConnString,
+  exposureLines,
+  exposurePeerName,
+  formatExposureTxt,
+  type XgressExposure,
+} from './exposure.js';
 export { parseIPv4 } from './ip.js';

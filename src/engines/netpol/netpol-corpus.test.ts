@@ -7,11 +7,13 @@ import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
 import {
   connectivity,
   connectivityDiff,
+  exposureAnalysis,
   type FocusOptions,
   focusConnections,
   focusOnConnection,
   formatConnlist,
   formatDiffTxt,
+  formatExposureTxt,
   formatFocusedOnConnection,
   parseFocusConn,
 } from './index.js';
@@ -285,4 +287,81 @@ describe.skipIf(!present)('netpol connlist json, csv, md', () => {
       });
     }
   }
+});
+
+/** Exposure runs of np-guard's test table that add a focus: output file stem → analyzer options. */
+const EXPOSURE_FOCUS: Record<string, { dir: string; workloads: string[]; direction?: 'ingress' | 'egress' }> = {
+  'acs-security-demos_focus_workload_backend_catalog': { dir: 'acs-security-demos', workloads: ['backend/catalog'] },
+  'acs-security-demos_focus_workload_backend_checkout_frontend_webapp': {
+    dir: 'acs-security-demos',
+    workloads: ['backend/checkout', 'frontend/webapp'],
+  },
+  'acs-security-demos_focus_workload_backend_checkout_frontend_webapp_egress': {
+    dir: 'acs-security-demos',
+    workloads: ['backend/checkout', 'frontend/webapp'],
+    direction: 'egress',
+  },
+  'acs-security-demos_focus_workload_frontend_webapp': { dir: 'acs-security-demos', workloads: ['frontend/webapp'] },
+  'acs-security-demos_focus_workload_frontend_webapp_egress': {
+    dir: 'acs-security-demos',
+    workloads: ['frontend/webapp'],
+    direction: 'egress',
+  },
+  'acs-security-demos_focus_workload_frontend_webapp_ingress': {
+    dir: 'acs-security-demos',
+    workloads: ['frontend/webapp'],
+    direction: 'ingress',
+  },
+  anp_banp_blog_demo_focus_workload_mybar_egress: {
+    dir: 'anp_banp_blog_demo',
+    workloads: ['mybar'],
+    direction: 'egress',
+  },
+  'k8s_ingress_test_focus_workload_ratings-v1-b6994bb9': {
+    dir: 'k8s_ingress_test',
+    workloads: ['ratings-v1-b6994bb9'],
+  },
+  onlineboutique_workloads_focus_workload_default_loadgenerator: {
+    dir: 'onlineboutique_workloads',
+    workloads: ['default/loadgenerator'],
+  },
+};
+
+/** Exposure outputs whose form kubeprint does not produce (beyond the connlist test's out-of-scope families). */
+const EXPOSURE_OUT_OF_SCOPE: Array<[RegExp, string]> = [
+  [/_explain_exposure_output\.txt$/, 'np-guard explain output format'],
+  [/_(tcp|udp|sctp)-\d+_exposure_output\.txt$/, '--focus-conn with exposure (a different heading and line form)'],
+];
+
+const exposureFiles = present ? readdirSync(OUT).filter((f) => f.endsWith('_exposure_output.txt')) : [];
+
+describe.skipIf(!present)('netpol exposure txt', () => {
+  const tally = { matched: 0, total: 0, skipped: [] as string[] };
+  for (const f of exposureFiles.sort()) {
+    const stem = f.slice(0, -'_exposure_output.txt'.length);
+    const focus = EXPOSURE_FOCUS[stem];
+    const dir = focus ? focus.dir : stem;
+    const reason = EXPOSURE_OUT_OF_SCOPE.find(([re]) => re.test(f))?.[1] ?? outOfScope(dir);
+    if (reason) {
+      tally.skipped.push(`${f} (${reason})`);
+      continue;
+    }
+    it(f, () => {
+      tally.total++;
+      expect(existsSync(join(TESTS, dir)), `no input folder for ${f}`).toBe(true);
+      const { connections, engine } = connectivity(loadCase(join(TESTS, dir)));
+      const opts: FocusOptions = { workloads: focus?.workloads ?? [] };
+      if (focus?.direction) opts.direction = focus.direction;
+      const conns = focusConnections(connections, opts);
+      const actual = formatExposureTxt(formatConnlist(conns, 'txt'), conns, exposureAnalysis(engine, opts));
+      const expected = readFileSync(join(OUT, f), 'utf8').replace(/\n+$/, '');
+      expect(actual).toEqual(expected);
+      tally.matched++;
+    });
+  }
+  it('reports the tally', () => {
+    console.log(
+      `exposure txt: matched ${tally.matched}/${tally.total} (out of scope: ${tally.skipped.length})\n  ${tally.skipped.join('\n  ')}`,
+    );
+  });
 });
