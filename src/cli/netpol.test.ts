@@ -87,7 +87,7 @@ describe.skipIf(!present)(`kubeprint netpol (reads ${CORPUS})`, () => {
     );
     expect(x.out.trimEnd()).toBe(expected.trimEnd());
     const y = io();
-    expect(await main(['netpol', 'list', 'tests/acs-security-demos', '--exposure', '-o', 'json'], y)).toBe(2);
+    expect(await main(['netpol', 'list', 'tests/acs-security-demos', '--exposure', '-o', 'dot'], y)).toBe(2);
     expect(y.err).toContain('--exposure');
   });
   it('usage errors exit 2', async () => {

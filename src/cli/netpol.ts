@@ -60,8 +60,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const direction = values['focus-direction'];
       if (direction !== undefined && direction !== 'ingress' && direction !== 'egress')
         throw new KubeprintError('USAGE', `--focus-direction must be ingress or egress (got "${direction}")`);
-      if (values.exposure && format !== 'txt')
-        throw new KubeprintError('USAGE', `--exposure supports -o txt only (got "${format}")`);
+      const exposureFormat = np.EXPOSURE_FORMATS.find((f) => f === format);
+      if (values.exposure && exposureFormat === undefined)
+        throw new KubeprintError('USAGE', `--exposure supports -o txt, json, csv or md (got "${format}")`);
       if (values.exposure && values['focus-conn'] !== undefined)
         throw new KubeprintError('USAGE', '--exposure cannot be combined with --focus-conn yet');
       const { connections, problems, engine } = np.connectivity(await load(positionals, io));
@@ -88,12 +89,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           return 0;
         }
       }
-      if (values.exposure) {
+      if (values.exposure && exposureFormat !== undefined) {
         const exposed = np.exposureAnalysis(engine, {
           workloads,
           ...(direction ? { direction: direction as 'ingress' | 'egress' } : {}),
         });
-        io.stdout(`${np.formatExposureTxt(np.formatConnlist(conns, 'txt'), conns, exposed)}\n`);
+        io.stdout(`${np.formatExposure(conns, exposed, exposureFormat)}\n`);
         return 0;
       }
       const out = np.formatConnlist(conns, format);

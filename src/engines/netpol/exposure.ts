@@ -10,6 +10,7 @@ import type { LabelSelector, LabelSelectorRequirement } from '../../model/select
 import { isEmptySelector, matchesSelector } from '../../model/selector.js';
 import { type Connection, type Endpoint, endpointName, type Reachability } from './analyze.js';
 import { ConnSet, PROTOCOLS, type Protocol } from './conn.js';
+import { connLines, csvField, formatConnlist } from './format.js';
 import * as iv from './intervals.js';
 import {
   type AdminPolicy,
@@ -489,4 +490,68 @@ export function formatExposureTxt(
   }
   if (unprotected.length > 0) out.push('', 'Workloads not protected by network policies:', ...unprotected);
   return out.join('\n');
+}
+
+export const EXPOSURE_FORMATS = ['txt', 'json', 'csv', 'md'] as const;
+export type ExposureFormat = (typeof EXPOSURE_FORMATS)[number];
+
+/**
+ * The connectivity list and the exposure analysis in one of np-guard's formats
+ * (`conns` should be the list as printed, after any focus).
+ */
+export function formatExposure(
+  conns: readonly Connection[],
+  exposed: readonly ExposedWorkload[],
+  format: ExposureFormat,
+): string {
+  if (format === 'txt') return formatExposureTxt(formatConnlist(conns, 'txt'), conns, exposed);
+  const { ingress, egress } = exposureLines(conns, exposed);
+  const list = connLines(conns);
+  switch (format) {
+    case 'json': {
+      const eg = egress.map((l) => ({ src: l.workload, dst: l.peer, conn: l.conn }));
+      const ing = ingress.map((l) => ({ src: l.peer, dst: l.workload, conn: l.conn }));
+      return JSON.stringify(
+        {
+          connlist_results: list,
+          exposure_results: {
+            egress_exposure: eg.length > 0 ? eg : null,
+            ingress_exposure: ing.length > 0 ? ing : null,
+          },
+        },
+        null,
+        2,
+      );
+    }
+    case 'csv': {
+      const row = (a: string, b: string, c: string) => [a, b, c].map(csvField).join(',');
+      const out = ['src,dst,conn', ...list.map((l) => row(l.src, l.dst, l.conn)), 'Exposure Analysis Result:,,'];
+      if (egress.length > 0)
+        out.push('Egress Exposure:,,', 'src,dst,conn', ...egress.map((l) => row(l.workload, l.peer, l.conn)));
+      if (ingress.length > 0)
+        out.push('Ingress Exposure:,,', 'dst,src,conn', ...ingress.map((l) => row(l.workload, l.peer, l.conn)));
+      return out.join('\n');
+    }
+    case 'md': {
+      const row = (a: string, b: string, c: string) => `| ${a} | ${b} | ${c} |`;
+      const out = ['| src | dst | conn |', '|-----|-----|------|', ...list.map((l) => row(l.src, l.dst, l.conn))];
+      out.push('## Exposure Analysis Result:');
+      if (egress.length > 0)
+        out.push(
+          '### Egress Exposure:',
+          '| src | dst | conn |',
+          '|-----|-----|------|',
+          ...egress.map((l) => row(l.workload, l.peer, l.conn)),
+        );
+      if (ingress.length > 0)
+        out.push(
+          '',
+          '### Ingress Exposure:',
+          '| dst | src | conn |',
+          '|-----|-----|------|',
+          ...ingress.map((l) => row(l.workload, l.peer, l.conn)),
+        );
+      return out.join('\n');
+    }
+  }
 }

@@ -43,8 +43,10 @@ export function connectivity(objects: readonly KubeObject[]): Connectivity {
 }
 export { type ExplainStep, type Explanation, explainPair, formatExplanation } from './explain.js';
 export {
+  EXPOSURE_FORMATS,
   type ExposedWorkload,
   type ExposureConn,
+  type ExposureFormat,
   type ExposureItem,
   type ExposureLine,
   type ExposureOptions,
@@ -53,6 +55,7 @@ export {
   exposureConnString,
   exposureLines,
   exposurePeerName,
+  formatExposure,
   formatExposureTxt,
   type XgressExposure,
 } from './exposure.js';

@@ -7,13 +7,14 @@ import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
 import {
   connectivity,
   connectivityDiff,
+  EXPOSURE_FORMATS,
   exposureAnalysis,
   type FocusOptions,
   focusConnections,
   focusOnConnection,
   formatConnlist,
   formatDiffTxt,
-  formatExposureTxt,
+  formatExposure,
   formatFocusedOnConnection,
   parseFocusConn,
 } from './index.js';
@@ -333,15 +334,18 @@ const EXPOSURE_OUT_OF_SCOPE: Array<[RegExp, string]> = [
   [/_(tcp|udp|sctp)-\d+_exposure_output\.txt$/, '--focus-conn with exposure (a different heading and line form)'],
 ];
 
-const exposureFiles = present ? readdirSync(OUT).filter((f) => f.endsWith('_exposure_output.txt')) : [];
+const exposureFiles = present ? readdirSync(OUT).filter((f) => /_exposure_output\.(txt|json|csv|md)$/.test(f)) : [];
 
-describe.skipIf(!present)('netpol exposure txt', () => {
+describe.skipIf(!present)('netpol exposure (txt, json, csv, md)', () => {
   const tally = { matched: 0, total: 0, skipped: [] as string[] };
   for (const f of exposureFiles.sort()) {
-    const stem = f.slice(0, -'_exposure_output.txt'.length);
+    const m = /^(.*)_exposure_output\.(txt|json|csv|md)$/.exec(f);
+    const stem = m?.[1] ?? '';
+    const format = EXPOSURE_FORMATS.find((x) => x === m?.[2]) ?? 'txt';
     const focus = EXPOSURE_FOCUS[stem];
     const dir = focus ? focus.dir : stem;
-    const reason = EXPOSURE_OUT_OF_SCOPE.find(([re]) => re.test(f))?.[1] ?? outOfScope(dir);
+    const reason =
+      EXPOSURE_OUT_OF_SCOPE.find(([re]) => re.test(f.replace(/\.(json|csv|md)$/, '.txt')))?.[1] ?? outOfScope(dir);
     if (reason) {
       tally.skipped.push(`${f} (${reason})`);
       continue;
@@ -353,15 +357,16 @@ describe.skipIf(!present)('netpol exposure txt', () => {
       const opts: FocusOptions = { workloads: focus?.workloads ?? [] };
       if (focus?.direction) opts.direction = focus.direction;
       const conns = focusConnections(connections, opts);
-      const actual = formatExposureTxt(formatConnlist(conns, 'txt'), conns, exposureAnalysis(engine, opts));
+      const actual = formatExposure(conns, exposureAnalysis(engine, opts), format);
       const expected = readFileSync(join(OUT, f), 'utf8').replace(/\n+$/, '');
-      expect(actual).toEqual(expected);
+      if (format === 'json') expect(JSON.parse(actual)).toEqual(JSON.parse(expected));
+      else expect(actual).toEqual(expected);
       tally.matched++;
     });
   }
   it('reports the tally', () => {
     console.log(
-      `exposure txt: matched ${tally.matched}/${tally.total} (out of scope: ${tally.skipped.length})\n  ${tally.skipped.join('\n  ')}`,
+      `exposure: matched ${tally.matched}/${tally.total} (out of scope: ${tally.skipped.length})\n  ${tally.skipped.join('\n  ')}`,
     );
   });
 });
