@@ -86,6 +86,13 @@ describe.skipIf(!present)(`kubeprint netpol (reads ${CORPUS})`, () => {
       'utf8',
     );
     expect(x.out.trimEnd()).toBe(expected.trimEnd());
+    const z = io();
+    expect(
+      await main(['netpol', 'list', 'tests/anp_demo', '--exposure', '--focus-conn', 'udp-52', '-o', 'csv'], z),
+    ).toBe(0);
+    expect(z.out.trimEnd()).toBe(
+      readFileSync(join(CORPUS, 'test_outputs/connlist/anp_demo_udp-52_exposure_output.csv'), 'utf8').trimEnd(),
+    );
     const y = io();
     expect(await main(['netpol', 'list', 'tests/acs-security-demos', '--exposure', '-o', 'dot'], y)).toBe(2);
     expect(y.err).toContain('--exposure');

@@ -63,8 +63,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const exposureFormat = np.EXPOSURE_FORMATS.find((f) => f === format);
       if (values.exposure && exposureFormat === undefined)
         throw new KubeprintError('USAGE', `--exposure supports -o txt, json, csv or md (got "${format}")`);
-      if (values.exposure && values['focus-conn'] !== undefined)
-        throw new KubeprintError('USAGE', '--exposure cannot be combined with --focus-conn yet');
       const { connections, problems, engine } = np.connectivity(await load(positionals, io));
       if (report(problems, io)) return 2;
       const workloads = values['focus-workload'] ?? [];
@@ -84,6 +82,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         if (!fc)
           throw new KubeprintError('USAGE', `--focus-conn must look like tcp-8080 (got "${values['focus-conn']}")`);
         conns = np.focusOnConnection(conns, fc.protocol, fc.port);
+        if (values.exposure && exposureFormat !== undefined) {
+          const exposed = np.focusExposure(
+            np.exposureAnalysis(engine, {
+              workloads,
+              ...(direction ? { direction: direction as 'ingress' | 'egress' } : {}),
+            }),
+            fc.conn,
+          );
+          io.stdout(`${np.formatExposureOnConnection(conns, exposed, fc.conn.toString(), exposureFormat)}\n`);
+          return 0;
+        }
         if (format === 'txt') {
           io.stdout(`${np.formatFocusedOnConnection(conns, fc.conn.toString())}\n`);
           return 0;

@@ -10,7 +10,7 @@ import type { LabelSelector, LabelSelectorRequirement } from '../../model/select
 import { isEmptySelector, matchesSelector } from '../../model/selector.js';
 import { type Connection, type Endpoint, endpointName, type Reachability } from './analyze.js';
 import { ConnSet, PROTOCOLS, type Protocol } from './conn.js';
-import { connLines, csvField, formatConnlist } from './format.js';
+import { connLines, csvField, formatConnlist, formatFocusedOnConnection } from './format.js';
 import * as iv from './intervals.js';
 import {
   type AdminPolicy,
@@ -550,6 +550,105 @@ export function formatExposure(
           '| dst | src | conn |',
           '|-----|-----|------|',
           ...ingress.map((l) => row(l.workload, l.peer, l.conn)),
+        );
+      return out.join('\n');
+    }
+  }
+}
+
+/**
+ * Narrow an exposure to one connection (np-guard's --focus-conn): each item keeps the
+ * part of its connections inside `focus`; a representative is kept when that part is
+ * not empty and differs from the entire-cluster part.
+ */
+export function focusExposure(exposed: readonly ExposedWorkload[], focus: ConnSet): ExposedWorkload[] {
+  const narrow = (x: XgressExposure): XgressExposure => {
+    if (!x.isProtected) return x;
+    const cluster = x.items.find((i) => i.peer.type === 'entire-cluster');
+    const clusterPorts = cluster ? cluster.conn.ports.intersect(focus) : ConnSet.NONE;
+    const items: ExposureItem[] = [];
+    for (const it of x.items) {
+      const ports = it.conn.ports.intersect(focus);
+      if (ports.isEmpty()) continue;
+      if (it.peer.type !== 'entire-cluster' && ports.equals(clusterPorts)) continue;
+      items.push({ peer: it.peer, conn: conn(ports) });
+    }
+    return { isProtected: true, items };
+  };
+  const out: ExposedWorkload[] = [];
+  for (const e of exposed) {
+    const ingress = narrow(e.ingress);
+    const egress = narrow(e.egress);
+    if (ingress.isProtected && egress.isProtected && ingress.items.length === 0 && egress.items.length === 0) continue;
+    out.push({ pod: e.pod, ingress, egress });
+  }
+  return out;
+}
+
+/**
+ * np-guard's output for --focus-conn with --exposure: pairs and exposure lines without
+ * connections, under headings that name the connection (`label`, e.g. `TCP 8080`).
+ * `conns` are the connections that allow it; `exposed` comes from `focusExposure`.
+ */
+export function formatExposureOnConnection(
+  conns: readonly Connection[],
+  exposed: readonly ExposedWorkload[],
+  label: string,
+  format: ExposureFormat,
+): string {
+  const { ingress, egress } = exposureLines(conns, exposed);
+  const list = connLines(conns);
+  const head = `Exposure Analysis Result On ${label}:`;
+  switch (format) {
+    case 'txt': {
+      const width = Math.max(0, ...exposed.map((e) => endpointName({ type: 'pod', pod: e.pod }).length));
+      const fmt = (l: ExposureLine, arrow: string) => `${l.workload.padEnd(width)} \t${arrow} \t${l.peer}`;
+      const out = [formatFocusedOnConnection(conns, label), '', head];
+      if (egress.length > 0) out.push('Egress Exposure:', ...egress.map((l) => fmt(l, '=>')));
+      if (ingress.length > 0) {
+        if (egress.length > 0) out.push('');
+        out.push('Ingress Exposure:', ...ingress.map((l) => fmt(l, '<=')));
+      }
+      // np-guard prints no "not protected" notes here (the entire-cluster lines say it)
+      return out.join('\n');
+    }
+    case 'json':
+      return JSON.stringify(
+        {
+          connlist_conn_focus_results: list.map((l) => ({ src: l.src, dst: l.dst })),
+          exposure_conn_focus_results: {
+            egress_exposure: egress.map((l) => ({ src: l.workload, dst: l.peer })),
+            ingress_exposure: ingress.map((l) => ({ src: l.peer, dst: l.workload })),
+          },
+        },
+        null,
+        2,
+      );
+    case 'csv': {
+      const row = (a: string, b: string) => [a, b].map(csvField).join(',');
+      const out = ['src,dst', ...list.map((l) => row(l.src, l.dst)), `${head},,`];
+      if (egress.length > 0) out.push('Egress Exposure:,,', 'src,dst', ...egress.map((l) => row(l.workload, l.peer)));
+      if (ingress.length > 0)
+        out.push('Ingress Exposure:,,', 'dst,src', ...ingress.map((l) => row(l.workload, l.peer)));
+      return out.join('\n');
+    }
+    case 'md': {
+      const row = (a: string, b: string) => `| ${a} | ${b} |`;
+      const out = ['| src | dst |', '|-----|-----|', ...list.map((l) => row(l.src, l.dst)), `## ${head}`];
+      if (egress.length > 0)
+        out.push(
+          '### Egress Exposure:',
+          '| src | dst |',
+          '|-----|-----|',
+          ...egress.map((l) => row(l.workload, l.peer)),
+        );
+      if (ingress.length > 0)
+        out.push(
+          '',
+          '### Ingress Exposure:',
+          '| dst | src |',
+          '|-----|-----|',
+          ...ingress.map((l) => row(l.workload, l.peer)),
         );
       return out.join('\n');
     }

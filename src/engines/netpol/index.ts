@@ -55,7 +55,9 @@ export {
   exposureConnString,
   exposureLines,
   exposurePeerName,
+  focusExposure,
   formatExposure,
+  formatExposureOnConnection,
   formatExposureTxt,
   type XgressExposure,
 } from './exposure.js';

@@ -11,10 +11,12 @@ import {
   exposureAnalysis,
   type FocusOptions,
   focusConnections,
+  focusExposure,
   focusOnConnection,
   formatConnlist,
   formatDiffTxt,
   formatExposure,
+  formatExposureOnConnection,
   formatFocusedOnConnection,
   parseFocusConn,
 } from './index.js';
@@ -291,7 +293,17 @@ describe.skipIf(!present)('netpol connlist json, csv, md', () => {
 });
 
 /** Exposure runs of np-guard's test table that add a focus: output file stem → analyzer options. */
-const EXPOSURE_FOCUS: Record<string, { dir: string; workloads: string[]; direction?: 'ingress' | 'egress' }> = {
+const EXPOSURE_FOCUS: Record<
+  string,
+  { dir: string; workloads: string[]; direction?: 'ingress' | 'egress'; conn?: string }
+> = {
+  'anp_demo_focus_workload_harry-potter_egress_tcp-8080': {
+    dir: 'anp_demo',
+    workloads: ['harry-potter'],
+    direction: 'egress',
+    conn: 'tcp-8080',
+  },
+  'anp_demo_udp-52': { dir: 'anp_demo', workloads: [], conn: 'udp-52' },
   'acs-security-demos_focus_workload_backend_catalog': { dir: 'acs-security-demos', workloads: ['backend/catalog'] },
   'acs-security-demos_focus_workload_backend_checkout_frontend_webapp': {
     dir: 'acs-security-demos',
@@ -331,7 +343,6 @@ const EXPOSURE_FOCUS: Record<string, { dir: string; workloads: string[]; directi
 /** Exposure outputs whose form kubeprint does not produce (beyond the connlist test's out-of-scope families). */
 const EXPOSURE_OUT_OF_SCOPE: Array<[RegExp, string]> = [
   [/_explain_exposure_output\.txt$/, 'np-guard explain output format'],
-  [/_(tcp|udp|sctp)-\d+_exposure_output\.txt$/, '--focus-conn with exposure (a different heading and line form)'],
 ];
 
 const exposureFiles = present ? readdirSync(OUT).filter((f) => /_exposure_output\.(txt|json|csv|md)$/.test(f)) : [];
@@ -356,8 +367,15 @@ describe.skipIf(!present)('netpol exposure (txt, json, csv, md)', () => {
       const { connections, engine } = connectivity(loadCase(join(TESTS, dir)));
       const opts: FocusOptions = { workloads: focus?.workloads ?? [] };
       if (focus?.direction) opts.direction = focus.direction;
-      const conns = focusConnections(connections, opts);
-      const actual = formatExposure(conns, exposureAnalysis(engine, opts), format);
+      let conns = focusConnections(connections, opts);
+      let actual: string;
+      if (focus?.conn) {
+        const fc = parseFocusConn(focus.conn);
+        if (!fc) throw new Error(`bad focus connection ${focus.conn}`);
+        conns = focusOnConnection(conns, fc.protocol, fc.port);
+        const exposed = focusExposure(exposureAnalysis(engine, opts), fc.conn);
+        actual = formatExposureOnConnection(conns, exposed, fc.conn.toString(), format);
+      } else actual = formatExposure(conns, exposureAnalysis(engine, opts), format);
       const expected = readFileSync(join(OUT, f), 'utf8').replace(/\n+$/, '');
       if (format === 'json') expect(JSON.parse(actual)).toEqual(JSON.parse(expected));
       else expect(actual).toEqual(expected);
