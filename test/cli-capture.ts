@@ -26,3 +26,19 @@ export async function runCli(args: string[], opts: { stdin?: string; cwd?: strin
   const code = await main(args, io);
   return { code, stdout, stderr };
 }
+
+/** A CliIO that records what a command writes (`out`, `err`), for tests that call `main` themselves. */
+export function captureIO(cwd = process.cwd()): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: async () => '',
+    isTTY: false,
+    cwd,
+    env: {},
+  };
+}

@@ -2,24 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from './io.js';
+import { captureIO } from '../../test/cli-capture.js';
 import { main } from './main.js';
 import type { PssEntry } from './pss.js';
 
-function capture(cwd = process.cwd()): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => '',
-    isTTY: false,
-    cwd,
-    env: {},
-  };
-}
+const capture = captureIO;
 
 const CORPUS = resolve(__dirname, '../../../shared/corpora/psa/testdata');
 

@@ -2,23 +2,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from './io.js';
+import { captureIO } from '../../test/cli-capture.js';
 import { main } from './main.js';
 
-function capture(cwd = process.cwd()): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => '',
-    isTTY: false,
-    cwd,
-    env: {},
-  };
-}
+const capture = captureIO;
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeprint-rbac-'));
 writeFileSync(
