@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { K8S_NETPOL_DOC, NSA_CISA_NETWORK, reachabilityOf } from './shared.js';
+import { isolatesWholeNamespace, K8S_NETPOL_DOC, NSA_CISA_NETWORK } from './shared.js';
 
 export const rule = defineRule({
   id: 'namespace-without-default-deny-egress',
@@ -18,15 +18,7 @@ export const rule = defineRule({
     K8S_NETPOL_DOC,
   ],
   check(obj, ctx) {
-    const r = reachabilityOf(ctx);
-    const ok = r.model.policies.some(
-      (p) =>
-        p.namespace === obj.name &&
-        p.egress !== undefined &&
-        Object.keys(p.podSel.matchLabels ?? {}).length === 0 &&
-        (p.podSel.matchExpressions ?? []).length === 0,
-    );
-    if (ok) return undefined;
+    if (isolatesWholeNamespace(ctx, obj.name, 'egress')) return undefined;
     return [
       {
         path: '/metadata/name',

@@ -22,3 +22,17 @@ export const K8S_NETPOL_DOC = {
   title: 'Kubernetes: Network Policies',
   url: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
 };
+
+/**
+ * Whether a NetworkPolicy of namespace `ns` selects every pod (`podSelector: {}`)
+ * for a direction, which makes every pod of the namespace isolated in it.
+ */
+export function isolatesWholeNamespace(ctx: RuleContext, ns: string, direction: 'ingress' | 'egress'): boolean {
+  return reachabilityOf(ctx).model.policies.some(
+    (p) =>
+      p.namespace === ns &&
+      p[direction] !== undefined &&
+      Object.keys(p.podSel.matchLabels ?? {}).length === 0 &&
+      (p.podSel.matchExpressions ?? []).length === 0,
+  );
+}
