@@ -9,6 +9,12 @@ export interface ObjectSource {
   readonly column: number;
   /** Line/column of the node at a JSON pointer; falls back to the nearest ancestor that exists. */
   positionOf(pointer: string): Position;
+  /**
+   * Where a field comes from when that is not this file: a value a kustomize
+   * overlay set or changed points at the patch or kustomization that did it.
+   * Undefined means `file` and `positionOf` tell.
+   */
+  locate?(pointer: string): { file: string; line: number; column: number } | undefined;
 }
 
 export interface Position {

@@ -105,8 +105,9 @@ export function toFinding(rule: Rule, severity: Severity, hit: RuleHit, obj: Kub
   };
   if (hit.path !== undefined) f.path = hit.path;
   if (obj.source) {
-    const pos = obj.source.positionOf(hit.path ?? '');
-    f.source = { file: obj.source.file, line: pos.line, column: pos.column };
+    const elsewhere = obj.source.locate?.(hit.path ?? '');
+    const pos = elsewhere ?? obj.source.positionOf(hit.path ?? '');
+    f.source = { file: elsewhere?.file ?? obj.source.file, line: pos.line, column: pos.column };
   }
   return f;
 }

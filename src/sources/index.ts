@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KubeprintError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
 import type { KubeObject, ObjectSource } from '../model/kube-object.js';
+import { getAt } from '../model/pointer.js';
 import { inputProblem, objectsFromText } from './file-objects.js';
 import { type HelmOptions, renderChart, templatePathInChart } from './helm.js';
 import { KUSTOMIZATION_FILES, readKustomization, renderKustomization, takeOrigin } from './kustomize.js';
@@ -83,10 +84,6 @@ class Loader {
     return rel === '' ? givenRoot : join(givenRoot, rel);
   }
 
-  private displayAny(abs: string): string {
-    return relative(this.opts.cwd, abs) || '.';
-  }
-
   addText(text: string, file: string, scope: string): void {
     const r = objectsFromText(text, { file, scope });
     this.result.objects.push(...r.objects);
@@ -157,12 +154,17 @@ class Loader {
       (c) => !kdirs.some((d) => isUnder(c, d)) && !charts.some((o) => o !== c && isUnder(c, o)),
     );
     const renders: Array<Promise<void>> = [];
-    for (const k of roots) renders.push(this.addKustomization(k.dir, show(k.dir), show(k.file)));
+    for (const k of roots) renders.push(this.addKustomization(k.dir, show(k.dir), show(k.file), show));
     for (const c of rootCharts) renders.push(this.addChart(c, show(c)));
     await Promise.all(renders);
   }
 
-  private async addKustomization(dirAbs: string, shownDir: string, shownFile: string): Promise<void> {
+  private async addKustomization(
+    dirAbs: string,
+    shownDir: string,
+    shownFile: string,
+    show: (abs: string) => string,
+  ): Promise<void> {
     const out = await renderKustomization(dirAbs);
     this.result.files++;
     if (!out.ok) {
@@ -172,15 +174,23 @@ class Loader {
     const r = objectsFromText(out.text, { file: shownFile, scope: shownDir });
     this.result.problems.push(...r.problems);
     this.result.skippedDocuments += r.skippedDocuments;
+    const overlay = new OverlayIndex(
+      join(dirAbs, KUSTOMIZATION_FILES.find((n) => exists(join(dirAbs, n))) ?? ''),
+      shownFile,
+      show,
+    );
     for (const obj of r.objects) {
       const origin = takeOrigin(obj.raw);
-      const source = origin ? this.originSource(obj, origin) : undefined;
-      this.result.objects.push({ ...obj, source: source ?? fixedSource(shownFile, obj.source?.docIndex ?? 0) });
+      const from = origin ? this.originObject(obj, origin, show) : undefined;
+      const source = from?.source
+        ? withOverlay(from.source, obj, from, overlay)
+        : fixedSource(shownFile, obj.source?.docIndex ?? 0);
+      this.result.objects.push({ ...obj, source });
     }
   }
 
-  /** The source document an object came from, found by kind and name in its origin file. */
-  private originSource(obj: KubeObject, originAbs: string): ObjectSource | undefined {
+  /** The source object a rendered object came from, found by kind and name in its origin file. */
+  private originObject(obj: KubeObject, originAbs: string, show: (abs: string) => string): KubeObject | undefined {
     let objs = this.originCache.get(originAbs);
     if (!objs) {
       let text: string | undefined;
@@ -189,15 +199,10 @@ class Loader {
       } catch {
         text = undefined;
       }
-      objs = text === undefined ? [] : objectsFromText(text, { file: this.displayAny(originAbs), scope: '' }).objects;
+      objs = text === undefined ? [] : objectsFromText(text, { file: show(originAbs), scope: '' }).objects;
       this.originCache.set(originAbs, objs);
     }
-    const sameKind = objs.filter((o) => o.kind === obj.kind);
-    const match =
-      sameKind.find((o) => o.name === obj.name) ??
-      sameKind.find((o) => o.name !== '' && obj.name.includes(o.name)) ??
-      (sameKind.length === 1 ? sameKind[0] : undefined);
-    return match?.source;
+    return matchByName(objs, obj);
   }
 
   private async addChart(chartAbs: string, shownChart: string): Promise<void> {
@@ -284,4 +289,104 @@ function walk(dir: string, files: string[], kdirs: string[], charts: string[]): 
     if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name))
       walk(join(dir, e.name), files, kdirs, charts);
   }
+}
+
+/** The object of the same kind whose name the rendered name was built from (prefixes, suffixes). */
+function matchByName(candidates: readonly KubeObject[], obj: KubeObject): KubeObject | undefined {
+  const sameKind = candidates.filter((o) => o.kind === obj.kind);
+  return (
+    sameKind.find((o) => o.name === obj.name) ??
+    sameKind.find((o) => o.name !== '' && obj.name.includes(o.name)) ??
+    (sameKind.length === 1 ? sameKind[0] : undefined)
+  );
+}
+
+/**
+ * What a root kustomization changes on top of its resources: its patch files
+ * (read once) and its own text, for pointing a finding on a patched value at
+ * the patch rather than at the base's old value.
+ */
+class OverlayIndex {
+  private patches: KubeObject[] | undefined;
+  private lines: string[] | undefined;
+
+  constructor(
+    private readonly fileAbs: string,
+    readonly shownFile: string,
+    private readonly show: (abs: string) => string,
+  ) {}
+
+  private text(): string[] {
+    if (!this.lines) {
+      try {
+        this.lines = readFileSync(this.fileAbs, 'utf8').split('\n');
+      } catch {
+        this.lines = [];
+      }
+    }
+    return this.lines;
+  }
+
+  /** Objects of the kustomization's patch files (`patches[].path`, `patchesStrategicMerge`). */
+  private patchObjects(): KubeObject[] {
+    if (this.patches) return this.patches;
+    this.patches = [];
+    const dir = dirname(this.fileAbs);
+    for (const line of this.text()) {
+      const m = /^\s*-?\s*(?:path:\s*)?([\w./-]+\.ya?ml)\s*$/.exec(line);
+      if (!m) continue;
+      const abs = resolve(dir, m[1] as string);
+      try {
+        this.patches.push(...objectsFromText(readFileSync(abs, 'utf8'), { file: this.show(abs), scope: '' }).objects);
+      } catch {
+        // not a file of this kustomization (a resource directory, say)
+      }
+    }
+    return this.patches;
+  }
+
+  /** Where the overlay sets the value at `pointer` of `obj`. */
+  locate(base: KubeObject, pointer: string): { file: string; line: number; column: number } {
+    const patch = matchByName(
+      this.patchObjects().filter((p) => getAt(p.raw, pointer) !== undefined),
+      base,
+    );
+    if (patch?.source) return { file: patch.source.file, ...patch.source.positionOf(pointer) };
+    // an inline patch or a transformer field (namespace:, images:, replicas:) in the kustomization itself
+    const segs = pointer.split('/').filter(Boolean);
+    const last = segs[segs.length - 1] ?? '';
+    const lines = this.text();
+    const wanted = [
+      `/${segs.join('/')}`,
+      `${last}:`,
+      segs[0] === 'metadata' && last === 'namespace' ? 'namespace:' : '',
+    ].filter(Boolean);
+    for (const w of wanted) {
+      const i = lines.findIndex((l) => l.includes(w) && !l.trimStart().startsWith('#'));
+      if (i >= 0) return { file: this.shownFile, line: i + 1, column: (lines[i]?.search(/\S/) ?? 0) + 1 };
+    }
+    return { file: this.shownFile, line: 1, column: 1 };
+  }
+}
+
+/** A source that points patched scalar values at the overlay that set them. */
+function withOverlay(src: ObjectSource, rendered: KubeObject, base: KubeObject, overlay: OverlayIndex): ObjectSource {
+  return {
+    file: src.file,
+    docIndex: src.docIndex,
+    get line() {
+      return src.line;
+    },
+    get column() {
+      return src.column;
+    },
+    positionOf: (p) => src.positionOf(p),
+    locate: (p) => {
+      const now = getAt(rendered.raw, p);
+      // containers, maps and absent fields: the base's place (or its nearest ancestor) is the right one
+      if (now === undefined || (now !== null && typeof now === 'object')) return undefined;
+      if (getAt(base.raw, p) === now) return undefined;
+      return overlay.locate(base, p);
+    },
+  };
 }
