@@ -1,6 +1,6 @@
 import { SERVING_VARIABLES } from '../cel.js';
 import { defineRule } from '../rule.js';
-import { isControlled, isLongRunning, servingContainers } from './shared.js';
+import { containersWithoutProbe } from './shared.js';
 
 export const rule = defineRule({
   id: 'liveness-probe-missing',
@@ -34,14 +34,6 @@ export const rule = defineRule({
     },
   ],
   check(obj, ctx) {
-    const w = ctx.workload;
-    // Pods created by a controller would repeat the owner's finding once per replica.
-    if (!w || isControlled(obj) || !isLongRunning(w)) return undefined;
-    return servingContainers(w)
-      .filter((c) => c.spec.livenessProbe === undefined || c.spec.livenessProbe === null)
-      .map((c) => ({
-        message: `${c.sidecar ? 'sidecar container' : 'container'} "${c.name}" has no livenessProbe`,
-        path: c.path,
-      }));
+    return containersWithoutProbe(obj, ctx.workload, 'livenessProbe');
   },
 });

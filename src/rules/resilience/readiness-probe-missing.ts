@@ -1,6 +1,6 @@
 import { SERVING_VARIABLES } from '../cel.js';
 import { defineRule } from '../rule.js';
-import { isControlled, isLongRunning, servingContainers } from './shared.js';
+import { containersWithoutProbe } from './shared.js';
 
 export const rule = defineRule({
   id: 'readiness-probe-missing',
@@ -34,15 +34,6 @@ export const rule = defineRule({
     },
   ],
   check(obj, ctx) {
-    const w = ctx.workload;
-    // Pods created by a controller (a Deployment's ReplicaSet's pods in a live
-    // cluster) would repeat the owner's finding once per replica.
-    if (!w || isControlled(obj) || !isLongRunning(w)) return undefined;
-    return servingContainers(w)
-      .filter((c) => c.spec.readinessProbe === undefined || c.spec.readinessProbe === null)
-      .map((c) => ({
-        message: `${c.sidecar ? 'sidecar container' : 'container'} "${c.name}" has no readinessProbe`,
-        path: c.path,
-      }));
+    return containersWithoutProbe(obj, ctx.workload, 'readinessProbe');
   },
 });

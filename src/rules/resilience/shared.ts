@@ -7,7 +7,7 @@ import { type KubeObject, labelsOf, metadataOf } from '../../model/kube-object.j
 import { join } from '../../model/pointer.js';
 import { type LabelSelector, matchesSelector, parseLabelSelector } from '../../model/selector.js';
 import { type ContainerView, WORKLOAD_KINDS, type Workload } from '../../model/workload.js';
-import type { RuleContext } from '../rule.js';
+import type { RuleContext, RuleHit } from '../rule.js';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
@@ -322,4 +322,23 @@ export function hasResource(
   if (kind === 'requests' && (hasQuantity(res.limits, r) || hasQuantity(podRes.limits, r))) return true;
   const lr = limitRangeDefaults(ctx).get(nsOf(w.object));
   return lr ? lr[kind].has(r) : false;
+}
+
+/**
+ * The probe rules' check: every serving container of a long-running workload
+ * that lacks the probe. Pods and ReplicaSets a workload controls are left to
+ * their owner, or the finding would repeat once per replica.
+ */
+export function containersWithoutProbe(
+  obj: KubeObject,
+  w: Workload | undefined,
+  probe: 'livenessProbe' | 'readinessProbe',
+): RuleHit[] | undefined {
+  if (!w || isControlled(obj) || !isLongRunning(w)) return undefined;
+  return servingContainers(w)
+    .filter((c) => c.spec[probe] === undefined || c.spec[probe] === null)
+    .map((c) => ({
+      message: `${c.sidecar ? 'sidecar container' : 'container'} "${c.name}" has no ${probe}`,
+      path: c.path,
+    }));
 }
