@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './etcd-cluster.js';
+import { makeTestCa, openssl } from './pki.js';
 
 const exec = promisify(execFile);
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -90,11 +91,6 @@ process.on('exit', () => {
   for (const p of live) p.kill('SIGKILL');
 });
 
-function openssl(dir: string, args: string[]): void {
-  const r = spawnSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr.toString()}`);
-}
-
 /** A key and a certificate signed by the test CA. */
 function signedCert(dir: string, name: string, subject: string, ext: string): void {
   writeFileSync(join(dir, `${name}.ext`), ext);
@@ -130,21 +126,7 @@ function signedCert(dir: string, name: string, subject: string, ext: string): vo
 }
 
 function makePki(dir: string): void {
-  openssl(dir, [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=kubeprint-test-ca',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-  ]);
+  makeTestCa(dir);
   signedCert(
     dir,
     'apiserver',

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { makeTestCa, openssl } from './pki.js';
 
 const run = promisify(execFile);
 
@@ -84,29 +85,12 @@ process.on('exit', () => {
 });
 
 function makeCerts(dir: string): ClusterTls {
-  const ossl = (args: string[]): void => {
-    const r = spawnSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr.toString()}`);
-  };
+  const ossl = (args: string[]): void => openssl(dir, args);
   writeFileSync(
     join(dir, 'ext.cnf'),
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n',
   );
-  ossl([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=kubeprint-test-ca',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-  ]);
+  makeTestCa(dir);
   ossl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=etcd', '-keyout', 'etcd.key', '-out', 'etcd.csr']);
   ossl([
     'x509',
