@@ -229,6 +229,18 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms: number, 
  * @throws Error with the tail of the failing component's log when it does not come up.
  */
 export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  // A port checked free may be taken by another process before our server binds
+  // it; then the whole control plane starts again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'kubeprint-cp-'));
   const procs: ChildProcess[] = [];
   let stopped = false;

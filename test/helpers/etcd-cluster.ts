@@ -27,16 +27,60 @@ export function etcdMissing(): string | undefined {
   return undefined;
 }
 
+/**
+ * A loopback port that is free now, for a server a test is about to start.
+ *
+ * Ports come from below the kernel's ephemeral range (read from
+ * /proc/sys/net/ipv4/ip_local_port_range, 32768 when unknown): a port from
+ * `listen(0)` is an ephemeral one, and any outgoing connection of any process
+ * on the machine (etcdctl, a test's HTTP client) may take it between our check
+ * and the server's bind. A port is never handed out twice in one process, and
+ * each test worker starts at a random place, so two workers rarely try the same
+ * port; a server that still loses the race is restarted by its harness.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const low = 10_000;
+  const high = ephemeralStart() - 1;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free loopback port found between ${low} and ${high}`);
+}
+
+const handedOut = new Set<number>();
+
+function ephemeralStart(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(first) && first > 12_000) return first;
+  } catch {
+    // not Linux: keep the IANA default below
+  }
+  return 32_768;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Whether a member's log says it could not bind its port (another process took it first). */
+function lostPortRace(root: string, members: EtcdMember[]): boolean {
+  return members.some((m) => {
+    try {
+      return readFileSync(join(root, `${m.name}.log`), 'utf8').includes('address already in use');
+    } catch {
+      return false;
+    }
   });
 }
 
@@ -116,6 +160,11 @@ async function waitHealthy(c: EtcdCluster, endpoints: string[], deadlineMs: numb
   const until = Date.now() + deadlineMs;
   let last = '';
   while (Date.now() < until) {
+    const dead = c.members.find((m) => endpoints.includes(m.clientURL) && m.proc && m.proc.exitCode !== null);
+    if (dead) {
+      last = `member ${dead.name} exited with code ${dead.proc?.exitCode}`;
+      break;
+    }
     try {
       await c.etcdctl(['endpoint', 'health', '--command-timeout=2s'], endpoints);
       return;
@@ -136,8 +185,24 @@ function tail(file: string): string {
   }
 }
 
-/** Start a cluster of `size` members (default 3) and wait until every member is healthy. */
+/**
+ * Start a cluster of `size` members (default 3) and wait until every member is
+ * healthy. When a member could not bind its port because another process took
+ * it first, the whole cluster starts again on new ports (at most three times).
+ */
 export async function startEtcdCluster(opts: StartOptions = {}): Promise<EtcdCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (!(err instanceof PortRaceError) || attempt >= 3) throw err;
+    }
+  }
+}
+
+class PortRaceError extends Error {}
+
+async function startOnce(opts: StartOptions): Promise<EtcdCluster> {
   const size = opts.size ?? 3;
   const root = mkdtempSync(join(tmpdir(), 'kubeprint-etcd-'));
   const tls = opts.tls ? makeCerts(root) : undefined;
@@ -221,7 +286,9 @@ export async function startEtcdCluster(opts: StartOptions = {}): Promise<EtcdClu
     for (let i = 0; i < size; i++) startMember(i, 'new');
     await waitHealthy(cluster, cluster.endpoints, 30_000);
   } catch (err) {
+    const race = lostPortRace(root, members);
     await cluster.stop();
+    if (race) throw new PortRaceError(err instanceof Error ? err.message : String(err));
     throw err;
   }
   return cluster;
