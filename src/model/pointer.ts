@@ -1,16 +1,22 @@
 /** RFC 6901 JSON pointers. */
 
 export function escapeSegment(s: string | number): string {
-  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof s === 'number') return String(s);
+  // nearly every segment needs no escaping: skip the two regex passes then
+  if (s.indexOf('~') < 0 && s.indexOf('/') < 0) return s;
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 export function unescapeSegment(s: string): string {
+  if (s.indexOf('~') < 0) return s;
   return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /** Join segments into a pointer: `pointer('spec', 'containers', 0)` → `/spec/containers/0`. */
 export function pointer(...segments: Array<string | number>): string {
-  return segments.length === 0 ? '' : `/${segments.map(escapeSegment).join('/')}`;
+  let out = '';
+  for (const seg of segments) out += `/${escapeSegment(seg)}`;
+  return out;
 }
 
 /** Append segments to an existing pointer. */
@@ -21,7 +27,9 @@ export function join(base: string, ...segments: Array<string | number>): string 
 export function parsePointer(p: string): string[] {
   if (p === '' || p === '/') return p === '/' ? [''] : [];
   if (!p.startsWith('/')) throw new Error(`invalid JSON pointer: ${p}`);
-  return p.slice(1).split('/').map(unescapeSegment);
+  const segs = p.slice(1).split('/');
+  if (p.indexOf('~') < 0) return segs;
+  return segs.map(unescapeSegment);
 }
 
 /** The value at a pointer, or undefined. */
