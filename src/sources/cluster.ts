@@ -85,6 +85,8 @@ export interface ClusterReadOptions {
   pageTimeoutMs?: number;
   /** Keep objects that a controller owns when their owner was read too (Pods of a ReplicaSet, ReplicaSets of a Deployment). */
   includeOwned?: boolean;
+  /** The kinds to read (default WANTED_KINDS, everything the rules look at). */
+  kinds?: readonly WantedKind[];
   /** Environment used to find the kubeconfig (default process.env). */
   env?: Record<string, string | undefined>;
   /** One line per skipped kind (forbidden, failed). */
@@ -128,7 +130,7 @@ export async function readCluster(opts: ClusterReadOptions = {}): Promise<Cluste
   const { transport, contextName, contextNamespace } = await connect(opts);
   const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? contextNamespace ?? 'default');
   const connectTimeout = opts.connectTimeoutMs ?? 10_000;
-  const resources = await discover(transport, connectTimeout);
+  const resources = await discover(transport, connectTimeout, opts.kinds ?? WANTED_KINDS);
   const result: ClusterReadResult = {
     contextName,
     server: transport.server,
@@ -334,7 +336,7 @@ function statusMessage(body: string): string {
 }
 
 /** Which wanted kinds the server serves, each in its group's preferred version. */
-async function discover(t: Transport, timeoutMs: number): Promise<ResourceInfo[]> {
+async function discover(t: Transport, timeoutMs: number, kinds: readonly WantedKind[]): Promise<ResourceInfo[]> {
   const core = await getJson<ApiResourceList>(t, '/api/v1', timeoutMs);
   if (core.status === 401)
     throw new KubeprintError('CONNECTION_FAILED', `${t.server} rejected the credentials (401 Unauthorized)`);
@@ -348,7 +350,7 @@ async function discover(t: Transport, timeoutMs: number): Promise<ResourceInfo[]
     '/apis',
     timeoutMs,
   );
-  const wantedGroups = new Set(WANTED_KINDS.map((w) => w.group));
+  const wantedGroups = new Set(kinds.map((w) => w.group));
   const lists: ApiResourceList[] = [core.json];
   const gvs = (groups.json?.groups ?? [])
     .filter((g) => wantedGroups.has(g.name))
@@ -356,12 +358,15 @@ async function discover(t: Transport, timeoutMs: number): Promise<ResourceInfo[]
     .filter((gv): gv is string => typeof gv === 'string');
   const more = await Promise.all(gvs.map((gv) => getJson<ApiResourceList>(t, `/apis/${gv}`, timeoutMs)));
   for (const m of more) if (m.json) lists.push(m.json);
-  return resourcesFromDiscovery(lists);
+  return resourcesFromDiscovery(lists, kinds);
 }
 
 /** The wanted, listable resources among discovery's resource lists (subresources left out). */
-export function resourcesFromDiscovery(lists: readonly ApiResourceList[]): ResourceInfo[] {
-  const wanted = new Set(WANTED_KINDS.map((w) => `${w.group}/${w.kind}`));
+export function resourcesFromDiscovery(
+  lists: readonly ApiResourceList[],
+  kinds: readonly WantedKind[] = WANTED_KINDS,
+): ResourceInfo[] {
+  const wanted = new Set(kinds.map((w) => `${w.group}/${w.kind}`));
   const out: ResourceInfo[] = [];
   for (const l of lists) {
     const gv = l.groupVersion ?? 'v1';
