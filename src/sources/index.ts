@@ -7,6 +7,7 @@ import { getAt } from '../model/pointer.js';
 import { inputProblem, objectsFromText } from './file-objects.js';
 import { type HelmOptions, renderChart, templatePathInChart } from './helm.js';
 import { KUSTOMIZATION_FILES, readKustomization, renderKustomization, takeOrigin } from './kustomize.js';
+import { commonDirectory, objectIdentity, plainScopeDirs } from './plain-scopes.js';
 import { PositionIndex } from './positions.js';
 
 export { objectsFromText } from './file-objects.js';
@@ -46,6 +47,7 @@ export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 export async function loadInputs(paths: string[], opts: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = { objects: [], problems: [], files: 0, skippedDocuments: 0, skippedFiles: 0 };
   const ctx = new Loader(opts, result);
+  const roots: string[] = [];
   for (const p of paths) {
     if (p === '-') {
       if (!opts.stdin) throw new KubeprintError('USAGE', 'stdin is not available');
@@ -60,15 +62,22 @@ export async function loadInputs(paths: string[], opts: LoadOptions): Promise<Lo
     } catch {
       throw new KubeprintError('PATH_NOT_FOUND', `${p}: no such file or directory`);
     }
+    roots.push(st.isDirectory() ? abs : dirname(abs));
     if (st.isDirectory()) await ctx.addDirectory(abs, p);
     else ctx.addFile(abs, p);
   }
+  ctx.scopePlainFiles(
+    roots,
+    paths.every((p) => p === '-' || !isAbsolute(p)),
+  );
   return result;
 }
 
 class Loader {
   private readonly maxBytes: number;
   private readonly originCache = new Map<string, KubeObject[]>();
+  /** Where each plain file's objects lie in `result.objects`, for `scopePlainFiles`. */
+  private readonly plain: Array<{ dir: string; start: number; end: number }> = [];
 
   constructor(
     private readonly opts: LoadOptions,
@@ -127,7 +136,39 @@ class Loader {
     const text = this.readText(abs, shown);
     this.result.files++;
     if (text === undefined) return;
+    const start = this.result.objects.length;
     this.addText(text, shown, dirname(shown));
+    this.plain.push({ dir: dirname(abs), start, end: this.result.objects.length });
+  }
+
+  /**
+   * Give plain files' objects their scope: directories merged upward, up to
+   * the deepest directory holding every input, until two of them define the
+   * same object (see `plainScopeDirs`). Kustomize and Helm renders keep theirs.
+   */
+  scopePlainFiles(roots: readonly string[], relativeNames: boolean): void {
+    const ceiling = commonDirectory(roots);
+    if (ceiling === undefined || this.plain.length === 0) return;
+    const objects = this.result.objects;
+    const ids = new Map<string, Set<string>>();
+    for (const f of this.plain) {
+      let set = ids.get(f.dir);
+      if (!set) ids.set(f.dir, (set = new Set()));
+      for (let i = f.start; i < f.end; i++) {
+        const id = objectIdentity(objects[i] as KubeObject);
+        if (id !== undefined) set.add(id);
+      }
+    }
+    const scopeDirs = plainScopeDirs(ids, ceiling);
+    const cwd = resolve(this.opts.cwd);
+    for (const f of this.plain) {
+      const top = scopeDirs.get(f.dir) ?? f.dir;
+      const scope = relativeNames ? relative(cwd, top) || '.' : top;
+      for (let i = f.start; i < f.end; i++) {
+        const o = objects[i] as KubeObject;
+        if (o.scope !== scope) objects[i] = { ...o, scope };
+      }
+    }
   }
 
   async addDirectory(rootAbs: string, given: string): Promise<void> {
