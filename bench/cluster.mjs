@@ -22,8 +22,15 @@ const NAMESPACES = Number(process.env.CLUSTER_BENCH_NAMESPACES ?? 50);
 async function helper() {
   const out = join(REPO, 'bench/out/helpers');
   mkdirSync(out, { recursive: true });
-  for (const name of ['etcd-cluster', 'control-plane']) {
+  // control-plane.ts and every helper it imports (./x.js), however deep
+  const todo = ['control-plane'];
+  const done = new Set();
+  while (todo.length > 0) {
+    const name = todo.pop();
+    if (done.has(name)) continue;
+    done.add(name);
     const src = readFileSync(join(REPO, `test/helpers/${name}.ts`), 'utf8');
+    for (const m of src.matchAll(/from '\.\/([\w-]+)\.js'/g)) todo.push(m[1]);
     const js = ts.transpileModule(src, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     }).outputText;
