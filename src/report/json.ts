@@ -1,5 +1,6 @@
 import type { AppliedExemption, Finding, ScanResult } from '../model/finding.js';
 import type { Category, Severity, Threshold } from '../model/severity.js';
+import { JsonArray, jsonChunks, mapped } from './json-chunks.js';
 import type { ReportContext, Reporter } from './reporter.js';
 import { summarize } from './summary.js';
 
@@ -48,28 +49,41 @@ export const jsonReporter: Reporter = {
   render(result: ScanResult, ctx: ReportContext): string {
     return `${JSON.stringify(toJsonReport(result, ctx), null, 2)}\n`;
   },
+  *chunks(result: ScanResult, ctx: ReportContext): Generator<string> {
+    // The same value as toJsonReport, its findings made one at a time as they are written.
+    yield* jsonChunks({
+      findings: new JsonArray(mapped(result.findings, jsonFinding)),
+      summary: jsonSummary(result, ctx),
+      ...(ctx.showExempted ? { exempted: new JsonArray(mapped(result.exempted, jsonExempted)) } : {}),
+    });
+    yield '\n';
+  },
 };
 
 /** The report as a value (for the library API and tests). */
 export function toJsonReport(result: ScanResult, ctx: Pick<ReportContext, 'failOn' | 'showExempted'>): JsonReport {
-  const s = summarize(result, ctx.failOn);
   const report: JsonReport = {
     findings: result.findings.map(jsonFinding),
-    summary: {
-      total: s.total,
-      bySeverity: s.bySeverity,
-      byCategory: s.byCategory,
-      failOn: ctx.failOn,
-      failed: s.failed,
-      exempted: s.exempted,
-      files: result.stats.files,
-      objects: result.stats.objects,
-      skippedDocuments: result.stats.skippedDocuments,
-      skippedFiles: result.stats.skippedFiles,
-    },
+    summary: jsonSummary(result, ctx),
   };
   if (ctx.showExempted) report.exempted = result.exempted.map(jsonExempted);
   return report;
+}
+
+function jsonSummary(result: ScanResult, ctx: Pick<ReportContext, 'failOn'>): JsonSummary {
+  const s = summarize(result, ctx.failOn);
+  return {
+    total: s.total,
+    bySeverity: s.bySeverity,
+    byCategory: s.byCategory,
+    failOn: ctx.failOn,
+    failed: s.failed,
+    exempted: s.exempted,
+    files: result.stats.files,
+    objects: result.stats.objects,
+    skippedDocuments: result.stats.skippedDocuments,
+    skippedFiles: result.stats.skippedFiles,
+  };
 }
 
 function jsonFinding(f: Finding): JsonFinding {

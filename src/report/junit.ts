@@ -26,46 +26,66 @@ import { locationText } from './summary.js';
 export const junitReporter: Reporter = {
   name: 'junit',
   render(result: ScanResult, ctx: ReportContext): string {
-    const suites = buildSuites(result, ctx);
-    let tests = 0;
-    let failures = 0;
-    let skipped = 0;
-    const body: string[] = [];
-    for (const suite of suites) {
-      const counts = {
-        tests: suite.cases.length,
-        failures: suite.cases.filter((c) => c.failing.length > 0).length,
-        skipped: suite.cases.filter((c) => c.failing.length === 0 && c.passing.length === 0 && c.exempted.length > 0)
-          .length,
-      };
-      tests += counts.tests;
-      failures += counts.failures;
-      skipped += counts.skipped;
-      body.push(
-        `  <testsuite${attrs({ name: suite.id, tests: counts.tests, failures: counts.failures, errors: 0, skipped: counts.skipped })}>`,
-      );
-      body.push('    <properties>');
-      for (const [name, value] of [
-        ['category', suite.category],
-        ['severity', suite.severity],
-        ['title', suite.title],
-      ] as const)
-        if (value !== undefined) body.push(`      <property${attrs({ name, value })}/>`);
-      body.push('    </properties>');
-      for (const c of suite.cases) body.push(...renderCase(suite, c, ctx.failOn));
-      body.push('  </testsuite>');
-    }
-    const head = attrs({
-      name: 'kubeprint',
-      tests,
-      failures,
-      errors: 0,
-      skipped,
-      time: (result.stats.durationMs / 1000).toFixed(3),
-    });
-    return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${head}>`, ...body, '</testsuites>', ''].join('\n');
+    return [...junitChunks(result, ctx)].join('');
   },
+  chunks: junitChunks,
 };
+
+/** The document, one suite at a time; every line ends in a newline. */
+function* junitChunks(result: ScanResult, ctx: ReportContext): Generator<string> {
+  const suites = buildSuites(result, ctx);
+  let tests = 0;
+  let failures = 0;
+  let skipped = 0;
+  const counted = suites.map((suite) => {
+    const counts = {
+      tests: suite.cases.length,
+      failures: suite.cases.filter((c) => c.failing.length > 0).length,
+      skipped: suite.cases.filter((c) => c.failing.length === 0 && c.passing.length === 0 && c.exempted.length > 0)
+        .length,
+    };
+    tests += counts.tests;
+    failures += counts.failures;
+    skipped += counts.skipped;
+    return { suite, counts };
+  });
+  const head = attrs({
+    name: 'kubeprint',
+    tests,
+    failures,
+    errors: 0,
+    skipped,
+    time: (result.stats.durationMs / 1000).toFixed(3),
+  });
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${head}>\n`;
+  for (const { suite, counts } of counted) {
+    const body: string[] = [];
+    body.push(
+      `  <testsuite${attrs({ name: suite.id, tests: counts.tests, failures: counts.failures, errors: 0, skipped: counts.skipped })}>`,
+    );
+    body.push('    <properties>');
+    for (const [name, value] of [
+      ['category', suite.category],
+      ['severity', suite.severity],
+      ['title', suite.title],
+    ] as const)
+      if (value !== undefined) body.push(`      <property${attrs({ name, value })}/>`);
+    body.push('    </properties>');
+    yield `${body.join('\n')}\n`;
+    // A suite can hold a case per object of the cluster: written a few hundred cases at a time.
+    let lines: string[] = [];
+    for (const c of suite.cases) {
+      for (const line of renderCase(suite, c, ctx.failOn)) lines.push(line);
+      if (lines.length >= 500) {
+        yield `${lines.join('\n')}\n`;
+        lines = [];
+      }
+    }
+    lines.push('  </testsuite>');
+    yield `${lines.join('\n')}\n`;
+  }
+  yield '</testsuites>\n';
+}
 
 interface Suite {
   id: string;

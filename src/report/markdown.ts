@@ -18,6 +18,10 @@ const MARK: Record<Severity, string> = { critical: '🔴', high: '🟠', medium:
  */
 export const markdownReporter: Reporter = {
   name: 'markdown',
+  // A comment is at most MAX_CHARS long: one piece is enough.
+  chunks(result: ScanResult, ctx: ReportContext): string[] {
+    return [markdownReporter.render(result, ctx)];
+  },
   render(result: ScanResult, ctx: ReportContext): string {
     const s = summarize(result, ctx.failOn);
     const out: string[] = [];

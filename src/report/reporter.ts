@@ -17,4 +17,10 @@ export interface ReportContext {
 export interface Reporter {
   readonly name: string;
   render(result: ScanResult, ctx: ReportContext): string;
+  /**
+   * The same text as `render`, in pieces, made as they are read: the CLI
+   * writes each piece as it comes, so that a report of a large cluster is
+   * never held as one string.
+   */
+  chunks(result: ScanResult, ctx: ReportContext): Iterable<string>;
 }

@@ -3,6 +3,7 @@ import type { Finding, ScanResult } from '../model/finding.js';
 import { objectKey } from '../model/kube-object.js';
 import type { Category, Severity } from '../model/severity.js';
 import type { RuleMeta } from '../rules/rule.js';
+import { JsonArray, jsonChunks, mapped } from './json-chunks.js';
 import type { ReportContext, Reporter } from './reporter.js';
 
 /**
@@ -17,6 +18,11 @@ export const sarifReporter: Reporter = {
   name: 'sarif',
   render(result: ScanResult, ctx: ReportContext): string {
     return `${JSON.stringify(toSarif(result, ctx), null, 2)}\n`;
+  },
+  *chunks(result: ScanResult, ctx: ReportContext): Generator<string> {
+    // The same value as toSarif, its results made one at a time as they are written.
+    yield* jsonChunks(sarifLog(result, ctx, (findings, toResult) => new JsonArray(mapped(findings, toResult))));
+    yield '\n';
   },
 };
 
@@ -52,15 +58,15 @@ const LEVEL: Record<Severity, Level> = {
 const NOT_SECURITY: ReadonlySet<Category> = new Set(['resilience']);
 
 // Only the SARIF properties kubeprint writes; enough to keep the builder honest.
-interface SarifLog {
+interface SarifLog<Results = SarifResult[]> {
   $schema: string;
   version: '2.1.0';
-  runs: SarifRun[];
+  runs: SarifRun<Results>[];
 }
-interface SarifRun {
+interface SarifRun<Results> {
   tool: { driver: SarifDriver };
   columnKind: 'utf16CodeUnits';
-  results: SarifResult[];
+  results: Results;
 }
 interface SarifDriver {
   name: string;
@@ -101,11 +107,23 @@ interface SarifResult {
 
 /** The log as a value (for the library API and tests). */
 export function toSarif(result: ScanResult, ctx: ReportContext): SarifLog {
-  const findings = ctx.showExempted ? [...result.findings, ...result.exempted] : result.findings;
+  return sarifLog(result, ctx, (findings, toResult) => Array.from(findings, toResult));
+}
+
+/**
+ * The log, its results made by `results` from the findings in order (each
+ * finding's result must be made once, in that order: fingerprints count
+ * repeats).
+ */
+function sarifLog<Results>(
+  result: ScanResult,
+  ctx: ReportContext,
+  results: (findings: Iterable<Finding>, toResult: (f: Finding) => SarifResult) => Results,
+): SarifLog<Results> {
+  const findings = ctx.showExempted ? both(result.findings, result.exempted) : result.findings;
   const rules = ruleTable(findings, ctx.rules);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const seen = new Map<string, number>();
-  const results = findings.map((f) => sarifResult(f, index.get(f.ruleId) ?? 0, seen));
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -114,13 +132,23 @@ export function toSarif(result: ScanResult, ctx: ReportContext): SarifLog {
         tool: { driver: { name: 'kubeprint', version: ctx.toolVersion, informationUri: INFORMATION_URI, rules } },
         // Columns come from JavaScript string offsets.
         columnKind: 'utf16CodeUnits',
-        results,
+        results: results(findings, (f) => sarifResult(f, index.get(f.ruleId) ?? 0, seen)),
       },
     ],
   };
 }
 
-function ruleTable(findings: readonly Finding[], metas: readonly RuleMeta[]): SarifRule[] {
+/** Both lists, one after the other, without copying them into one. */
+function both<T>(a: readonly T[], b: readonly T[]): Iterable<T> {
+  return {
+    *[Symbol.iterator]() {
+      yield* a;
+      yield* b;
+    },
+  };
+}
+
+function ruleTable(findings: Iterable<Finding>, metas: readonly RuleMeta[]): SarifRule[] {
   const used = new Map<string, Finding>();
   for (const f of findings) if (!used.has(f.ruleId)) used.set(f.ruleId, f);
   const out: SarifRule[] = [];

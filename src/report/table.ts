@@ -38,26 +38,32 @@ type Paint = (style: string, text: string) => string;
 export const tableReporter: Reporter = {
   name: 'table',
   render(result: ScanResult, ctx: ReportContext): string {
-    const paint: Paint = ctx.color ? (style, text) => `${style}${text}${SGR.reset}` : (_style, text) => text;
-    const out: string[] = [];
-
-    if (result.findings.length === 0) out.push('No findings.');
-    else for (const line of renderGroups(result.findings, paint)) out.push(line);
-
-    if (ctx.showExempted && result.exempted.length > 0) {
-      out.push('', paint(SGR.bold, `Exempted findings (${result.exempted.length})`), '');
-      for (const line of renderGroups(result.exempted, paint)) out.push(line);
-    }
-
-    out.push('', ...renderSummary(result, ctx, paint));
-    return `${out.join('\n')}\n`;
+    return [...tableChunks(result, ctx)].join('');
   },
+  chunks: tableChunks,
 };
 
-function renderGroups(findings: readonly Finding[], paint: Paint): string[] {
-  const out: string[] = [];
+/** The table, one object's entry at a time; every line ends in a newline. */
+function* tableChunks(result: ScanResult, ctx: ReportContext): Generator<string> {
+  const paint: Paint = ctx.color ? (style, text) => `${style}${text}${SGR.reset}` : (_style, text) => text;
+
+  if (result.findings.length === 0) yield 'No findings.\n';
+  else yield* renderGroups(result.findings, paint);
+
+  if (ctx.showExempted && result.exempted.length > 0) {
+    yield `\n${paint(SGR.bold, `Exempted findings (${result.exempted.length})`)}\n\n`;
+    yield* renderGroups(result.exempted, paint);
+  }
+
+  yield `\n${renderSummary(result, ctx, paint).join('\n')}\n`;
+}
+
+/** Each group's lines, a blank line between groups. */
+function* renderGroups(findings: readonly Finding[], paint: Paint): Generator<string> {
+  let first = true;
   for (const group of groupByObject(findings)) {
-    if (out.length > 0) out.push('');
+    const out: string[] = first ? [] : [''];
+    first = false;
     // The model carries no document start; the group's topmost finding is where to start reading.
     const lines = group.findings.flatMap((f) => (f.source?.line !== undefined ? [f.source.line] : []));
     const where = group.file && lines.length > 0 ? `${group.file}:${Math.min(...lines)}` : group.file;
@@ -68,8 +74,8 @@ function renderGroups(findings: readonly Finding[], paint: Paint): string[] {
       out.push(paint(SGR.bold, visible(group.file ?? '(no source)')));
     }
     for (const f of group.findings) out.push(...renderFinding(f, paint));
+    yield `${out.join('\n')}\n`;
   }
-  return out;
 }
 
 function renderFinding(f: Finding, paint: Paint): string[] {
