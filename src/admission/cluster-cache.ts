@@ -103,17 +103,25 @@ export async function startClusterCache(opts: ClusterCacheOptions): Promise<Clus
   let stopped = false;
   const skipped: string[] = [];
 
-  const put = (r: CachedResource, raw: Record<string, unknown>) => {
-    const o = toKubeObject(
+  const objectOf = (r: CachedResource, raw: Record<string, unknown>) =>
+    toKubeObject(
       { ...raw, apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind },
       undefined,
       SCOPE,
     );
-    if (!o) return;
+  const store = (o: KubeObject) => {
     const ns = o.namespace ?? '';
     let m = byNs.get(ns);
     if (!m) byNs.set(ns, (m = new Map()));
     m.set(`${o.kind}/${o.name}`, o);
+  };
+  const put = (r: CachedResource, raw: Record<string, unknown>) => {
+    const o = objectOf(r, raw);
+    if (o) store(o);
+  };
+  /** Forget every object of a kind (a relist replaces them). */
+  const drop = (r: CachedResource) => {
+    for (const m of byNs.values()) for (const [k, o] of m) if (o.kind === r.kind) m.delete(k);
   };
   const remove = (r: CachedResource, raw: Record<string, unknown>) => {
     const md = metadataOf(raw);
@@ -123,15 +131,20 @@ export async function startClusterCache(opts: ClusterCacheOptions): Promise<Clus
 
   const pathOf = (r: CachedResource) => `${r.group ? `/apis/${r.group}` : '/api'}/${r.version}/${r.resource}`;
 
+  /**
+   * List a kind, page by page, and replace what the cache holds of it in one
+   * step once the last page is in: readers never see the kind half-listed,
+   * and objects deleted while no watch ran (the reason for a relist) go.
+   */
   async function list(r: CachedResource): Promise<string | undefined> {
-    // drop what we hold of this kind: a relist replaces it
-    for (const m of byNs.values()) for (const [k, o] of m) if (o.kind === r.kind) m.delete(k);
+    const fresh: KubeObject[] = [];
     let cont = '';
     let rv = '';
     do {
       const res = await get(`${pathOf(r)}?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
       if (res.status === 403 || res.status === 404) {
-        skipped.push(r.kind);
+        if (!skipped.includes(r.kind)) skipped.push(r.kind);
+        drop(r);
         log('warn', `cluster cache: cannot list ${r.resource} (HTTP ${res.status}); rules see none`, {});
         return undefined;
       }
@@ -141,33 +154,66 @@ export async function startClusterCache(opts: ClusterCacheOptions): Promise<Clus
         items?: Array<Record<string, unknown>>;
         metadata?: { resourceVersion?: string; continue?: string };
       };
-      for (const item of body.items ?? []) put(r, item);
+      for (const item of body.items ?? []) {
+        const o = objectOf(r, item);
+        if (o) fresh.push(o);
+      }
       rv = body.metadata?.resourceVersion ?? rv;
       cont = body.metadata?.continue ?? '';
     } while (cont);
+    drop(r);
+    for (const o of fresh) store(o);
     return rv;
   }
 
-  function watch(r: CachedResource, fromVersion: string): void {
+  /**
+   * Keep a kind current from `fromVersion`. A watch that ends normally (the
+   * API server closes watches after a while) starts again from the last
+   * version seen; one that fails without an event retries with a growing
+   * pause; one that ends with 410 Gone re-lists first (see below).
+   */
+  function watch(r: CachedResource, fromVersion: string, failures = 0): void {
     if (stopped) return;
     let rv = fromVersion;
-    const restart = (relist: boolean) => {
+    let events = 0;
+    // An ERROR event ends the watch. 410 Gone (Expired): the resourceVersion is
+    // older than what the API server still has (etcd compacted it, or it left
+    // the watch cache), so the events in between are lost: only a fresh list
+    // brings the cache back in step (objects deleted meanwhile must go too).
+    let failed: { code: number; message: string } | undefined;
+    const restart = () => {
       requests.delete(req);
       if (stopped) return;
-      const again = async () => {
+      const gone = failed?.code === 410;
+      if (failed)
+        log(
+          gone ? 'info' : 'warn',
+          gone
+            ? `cluster cache: ${r.resource} watch expired (410 Gone: resourceVersion ${rv} is too old); re-listing`
+            : `cluster cache: ${r.resource} watch failed (${failed.code || 'error'}: ${failed.message}); retrying`,
+          { resource: r.resource, code: failed.code, resourceVersion: rv },
+        );
+      const again = async (attempt: number) => {
+        if (stopped) return;
         try {
-          if (relist) rv = (await list(r)) ?? rv;
-          watch(r, rv);
+          if (gone) {
+            const listed = await list(r);
+            // the kind can no longer be listed (RBAC changed): rules see none of it, and it is not watched
+            if (listed === undefined) return;
+            rv = listed;
+          }
+          watch(r, rv, gone || events > 0 ? 0 : failures + 1);
         } catch (err) {
           log('warn', `cluster cache: ${r.resource} relist failed; retrying`, {
             error: err instanceof Error ? err.message : String(err),
           });
-          setTimeout(() => void again(), 2000).unref();
+          setTimeout(() => void again(attempt + 1), Math.min(2000 * 2 ** attempt, 30_000)).unref();
         }
       };
-      setTimeout(() => void again(), relist ? 0 : 200).unref();
+      // a watch that delivered nothing and failed waits longer each time (the API server may be down)
+      const pause = gone ? 0 : events > 0 || !failed ? 200 : Math.min(200 * 2 ** failures, 5000);
+      setTimeout(() => void again(0), pause).unref();
     };
-    let gone = false;
     const req = stream(`${pathOf(r)}?watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(rv)}`, {
       onLine: (line) => {
         let ev: { type?: string; object?: Record<string, unknown> };
@@ -177,13 +223,23 @@ export async function startClusterCache(opts: ClusterCacheOptions): Promise<Clus
           return;
         }
         const obj = ev.object ?? {};
+        if (ev.type === 'ERROR') {
+          failed = {
+            code: typeof obj.code === 'number' ? obj.code : 0,
+            message: typeof obj.message === 'string' ? obj.message : '',
+          };
+          return;
+        }
+        events++;
         const v = metadataOf(obj).resourceVersion;
-        if (typeof v === 'string' && ev.type !== 'ERROR') rv = v;
+        if (typeof v === 'string') rv = v;
         if (ev.type === 'ADDED' || ev.type === 'MODIFIED') put(r, obj);
         else if (ev.type === 'DELETED') remove(r, obj);
-        else if (ev.type === 'ERROR') gone = true; // 410 Gone: the version is too old
       },
-      onEnd: () => restart(gone),
+      onEnd: (error) => {
+        if (error && !failed) failed = { code: 0, message: error };
+        restart();
+      },
     });
     requests.add(req);
   }
@@ -222,21 +278,26 @@ export async function startClusterCache(opts: ClusterCacheOptions): Promise<Clus
     });
   }
 
-  function stream(path: string, on: { onLine: (line: string) => void; onEnd: () => void }): { destroy(): void } {
+  function stream(
+    path: string,
+    on: { onLine: (line: string) => void; onEnd: (error?: string) => void },
+  ): { destroy(): void } {
     const { url, options } = requestOptions('GET');
     const u = url(path);
     const send = u.protocol === 'http:' ? httpRequest : httpsRequest;
     let ended = false;
-    const end = () => {
+    const end = (err?: Error) => {
       if (ended) return;
       ended = true;
-      on.onEnd();
+      on.onEnd(err ? `cannot reach ${kc.server} (${err.message})` : undefined);
     };
     const req = send(u, u.protocol === 'http:' ? { ...options, agent: undefined } : options, (res) => {
-      if (res.statusCode === 410) {
+      // a watch refused outright (rather than ended by an ERROR event) reads as one
+      if (res.statusCode !== 200) {
+        const code = res.statusCode ?? 0;
         res.resume();
         ended = true;
-        on.onLine('{"type":"ERROR"}');
+        on.onLine(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code, message: `HTTP ${code}` } }));
         on.onEnd();
         return;
       }
@@ -252,7 +313,7 @@ export async function startClusterCache(opts: ClusterCacheOptions): Promise<Clus
           nl = buffered.indexOf('\n');
         }
       });
-      res.on('end', end);
+      res.on('end', () => end());
       res.on('error', end);
     });
     req.on('error', end);
