@@ -1,11 +1,14 @@
 import type { CloudIdentity, IdentityEntry } from '../engines/rbac/index.js';
+import { KubeprintError } from '../errors.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
-import { loadObjects, rejectCluster, table, whereOf } from './rbac-common.js';
+import { IDENTITY_KINDS, LIVE_OPTIONS, loadObjectsFrom } from './live-source.js';
+import { table, whereOf } from './rbac-common.js';
 
 export const summary = 'Inventory of service accounts: workloads, tokens, bindings, permissions, cloud identity';
 
 const USAGE = `Usage: kubeprint identities PATH... [-n NAMESPACE] [--bootstrap] [-o table|json]
+       kubeprint identities --cluster [--context C] [--kubeconfig F] [-n NAMESPACE] [-o table|json]
 
 Lists every ServiceAccount with the workloads that run as it, whether its token
 is mounted, legacy long-lived token Secrets, its bindings, a summary of its
@@ -18,7 +21,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     namespace: { type: 'string', short: 'n' },
     bootstrap: { type: 'boolean' },
-    cluster: { type: 'boolean' },
+    ...LIVE_OPTIONS,
     output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -26,9 +29,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(USAGE);
     return 0;
   }
-  rejectCluster(values.cluster);
+  if (values.cluster && values.bootstrap)
+    throw new KubeprintError(
+      'USAGE',
+      '--bootstrap adds the default roles to manifests; a live cluster already has them',
+    );
   const format = choice('-o', values.output, ['table', 'json'] as const, 'table');
-  const objects = await loadObjects('identities', positionals, io);
+  const objects = await loadObjectsFrom('identities', positionals, values, IDENTITY_KINDS, io);
   const rbac = await import('../engines/rbac/index.js');
   const engine = rbac.createRbacEngine(objects, { bootstrap: values.bootstrap ? 'all' : 'roles' });
   const entries = rbac

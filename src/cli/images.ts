@@ -7,12 +7,15 @@ import type { Finding } from '../model/finding.js';
 import type { KubeObject } from '../model/kube-object.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
+import { LIVE_OPTIONS, loadObjectsFrom, WORKLOAD_KINDS } from './live-source.js';
 
 export const summary = 'Supply chain: list images and verify their Sigstore signatures and attestations';
 
 const USAGE = `Usage:
   kubeprint images list PATH... [-o table|json]
   kubeprint images verify PATH... [--policy FILE] [-o table|json|sarif] [options]
+  (instead of PATH...: --cluster [--context C] [--kubeconfig F] reads the
+  workloads of every namespace of a live cluster)
 
 verify options:
   --policy FILE            file with an \`images:\` section (default: ./.kubeprint.yaml)
@@ -104,18 +107,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
-async function load(paths: string[], io: CliIO): Promise<KubeObject[]> {
-  if (paths.length === 0) throw new KubeprintError('USAGE', 'no input paths (see `kubeprint images --help`)');
-  const { loadInputs } = await import('../sources/index.js');
-  const res = await loadInputs(paths, { cwd: io.cwd, stdin: io.readStdin, notice: (l) => io.stderr(`${l}\n`) });
-  for (const p of res.problems) {
-    io.stderr(
-      `warning: ${p.source ? `${p.source.file}${p.source.line ? `:${p.source.line}` : ''}: ` : ''}${p.message}\n`,
-    );
-  }
-  return res.objects;
-}
-
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
@@ -130,8 +121,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'registry-config': { type: 'string' },
     'ca-file': { type: 'string' },
     timeout: { type: 'string' },
+    ...LIVE_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
+  const load = () => loadObjectsFrom('images', positionals, values, WORKLOAD_KINDS, io);
   if (values.help) {
     io.stdout(USAGE);
     return 0;
@@ -139,7 +132,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (sub === 'list') {
     const format = choice('-o', values.output, ['table', 'json'] as const, 'table');
     const { imageUsage, locationOf } = await import('../engines/supplychain/usage.js');
-    const images = imageUsage(await load(positionals, io));
+    const images = imageUsage(await load());
     if (format === 'json') {
       const out = images.map((u) => ({
         image: u.image,
@@ -169,7 +162,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (!(timeoutSeconds > 0))
       throw new KubeprintError('USAGE', `--timeout must be a positive number of seconds (got "${values.timeout}")`);
   }
-  const objects = await load(positionals, io);
+  const objects = await load();
   const r = await verifyObjects(
     objects,
     {

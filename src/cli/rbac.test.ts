@@ -144,11 +144,18 @@ describe('kubeprint rbac', () => {
     expect(j.escalation.map((e) => e.technique).sort()).toEqual(['pod-create', 'privileged-pod']);
   });
 
-  it('usage errors: bad subject, --cluster, unknown subcommand', async () => {
+  it('usage errors: bad subject, --cluster misuse, no kubeconfig, unknown subcommand', async () => {
     expect((await rbac('permissions', 'alice', 'rbac.yaml')).code).toBe(2);
     const c = await rbac('who-can', 'get', 'pods', '--cluster');
     expect(c.code).toBe(2);
-    expect(c.err).toContain('--cluster is not available yet');
+    expect(c.err).toMatch(/^kubeprint rbac: no kubeconfig found[^\n]*\n$/);
+    const both = await rbac('who-can', 'get', 'pods', 'rbac.yaml', '--cluster');
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--cluster takes no PATH');
+    const ctx = await rbac('who-can', 'get', 'pods', 'rbac.yaml', '--context', 'prod');
+    expect(ctx.code).toBe(2);
+    expect(ctx.err).toContain('--context needs --cluster');
+    expect((await rbac('who-can', 'get', 'pods', '--cluster', '--bootstrap')).err).toContain('already has them');
     expect((await rbac('frobnicate', 'x')).code).toBe(2);
     expect((await rbac('who-can', 'get', 'pods', 'missing.yaml')).code).toBe(2);
   });

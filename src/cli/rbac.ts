@@ -11,7 +11,8 @@ import type {
 import { KubeprintError } from '../errors.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
-import { loadObjects, rejectCluster, table, whereOf } from './rbac-common.js';
+import { IDENTITY_KINDS, LIVE_OPTIONS, loadObjectsFrom } from './live-source.js';
+import { table, whereOf } from './rbac-common.js';
 
 export const summary = 'RBAC questions: who-can, can-i, permissions, least privilege from audit logs';
 
@@ -19,6 +20,9 @@ const USAGE = `Usage:
   kubeprint rbac who-can VERB RESOURCE [-n NS] [--name N] [--subresource S] [--include-escalation] PATH...
   kubeprint rbac can-i VERB RESOURCE --as SUBJECT [-n NS] [--name N] [--subresource S] [--include-escalation] PATH...
   kubeprint rbac permissions SUBJECT PATH...
+  (instead of PATH...: --cluster [--context C] [--kubeconfig F] reads every
+  namespace of a live cluster: RBAC objects, service accounts, token Secrets,
+  namespaces and workloads)
   kubeprint rbac generate --from-audit FILE [--user U | --serviceaccount NS:NAME] [--resource-names] [--only-allowed] [--name PREFIX]
 
 RESOURCE is a resource (pods), with a group (deployments.apps), a subresource
@@ -39,7 +43,7 @@ const OPTIONS = {
   'as-group': { type: 'string', multiple: true },
   'include-escalation': { type: 'boolean' },
   bootstrap: { type: 'boolean' },
-  cluster: { type: 'boolean' },
+  ...LIVE_OPTIONS,
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
   // generate
@@ -57,7 +61,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(USAGE);
     return values.help ? 0 : 2;
   }
-  rejectCluster(values.cluster);
+  if (values.cluster && values.bootstrap)
+    throw new KubeprintError(
+      'USAGE',
+      '--bootstrap adds the default roles to manifests; a live cluster already has them',
+    );
   const format = choice('-o', values.output, ['table', 'json'] as const, 'table');
   if (sub === 'generate') {
     const { runGenerate } = await import('./rbac-generate.js');
@@ -65,14 +73,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const rbac = await import('../engines/rbac/index.js');
   const bootstrap: BootstrapMode = values.bootstrap ? 'all' : 'none';
+  // with --cluster the objects come from the cluster, so one PATH fewer is needed
   const need = (n: number, what: string) => {
-    if (rest.length < n) throw new KubeprintError('USAGE', `rbac ${sub} needs ${what}`);
+    if (rest.length < n - (values.cluster ? 1 : 0))
+      throw new KubeprintError('USAGE', `rbac ${sub} needs ${values.cluster ? what.replace(' PATH...', '') : what}`);
   };
+  const load = (paths: string[]) => loadObjectsFrom('rbac', paths, values, IDENTITY_KINDS, io);
   switch (sub) {
     case 'who-can': {
       need(3, 'VERB RESOURCE PATH...');
       const [verb, resource, ...paths] = rest as [string, string, ...string[]];
-      const engine = rbac.createRbacEngine(await loadObjects('rbac', paths, io), { bootstrap });
+      const engine = rbac.createRbacEngine(await load(paths), { bootstrap });
       noteUnresolved(engine, io);
       const req = rbac.parseRequest(verb, resource, requestOpts(values), engine.policy);
       const rows = engine.policy.whoCan(req);
@@ -128,7 +139,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       if (!values.as) throw new KubeprintError('USAGE', 'rbac can-i needs --as SUBJECT');
       const [verb, resource, ...paths] = rest as [string, string, ...string[]];
       const subject = rbac.parseSubject(values.as);
-      const engine = rbac.createRbacEngine(await loadObjects('rbac', paths, io), { bootstrap });
+      const engine = rbac.createRbacEngine(await load(paths), { bootstrap });
       noteUnresolved(engine, io);
       const req = rbac.parseRequest(verb, resource, requestOpts(values), engine.policy);
       const user = rbac.userInfoOf(subject, values['as-group'] ?? []);
@@ -171,7 +182,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       need(2, 'SUBJECT PATH...');
       const [subjectText, ...paths] = rest as [string, ...string[]];
       const subject = rbac.parseSubject(subjectText);
-      const engine = rbac.createRbacEngine(await loadObjects('rbac', paths, io), { bootstrap });
+      const engine = rbac.createRbacEngine(await load(paths), { bootstrap });
       noteUnresolved(engine, io);
       const user = rbac.userInfoOf(subject, values['as-group'] ?? []);
       const grants = engine.policy.grantsFor(user);

@@ -268,6 +268,120 @@ current-context: via-exec
     expect(onPod.filter((id) => !onDeployment.includes(id))).toEqual([]);
   });
 
+  it('rbac who-can --cluster answers as the engine does on the applied files (with the default roles)', async () => {
+    const { createRbacEngine, formatSubject, parseRequest } = await import('../../src/engines/rbac/index.js');
+    const engine = createRbacEngine([...applied.values()], { bootstrap: 'all' });
+    let compared = 0;
+    let roleBindingRows = 0;
+    for (const [verb, resource, ns, name] of [
+      ['list', 'secrets', 'shop-prod'],
+      ['create', 'pods', 'shop-staging'],
+      ['get', 'nodes', undefined],
+      // granted by a RoleBinding of the checkout base, in both overlays' namespaces
+      ['get', 'configmaps', 'shop-prod', 'checkout-settings'],
+    ] as const) {
+      const req = parseRequest(
+        verb,
+        resource,
+        { ...(ns ? { namespace: ns } : {}), ...(name ? { name } : {}) },
+        engine.policy,
+      );
+      const expected = engine.policy
+        .whoCan(req)
+        .filter((r) => r.binding?.object && applied.has(keyOfObject(r.binding.object)))
+        .map((r) => `${formatSubject(r.subject)} via ${r.binding?.kind}/${r.binding?.name} -> ${r.role?.name}`);
+      const r = await runCli(
+        [
+          'rbac',
+          'who-can',
+          verb,
+          resource,
+          ...(ns ? ['-n', ns] : []),
+          ...(name ? ['--name', name] : []),
+          '--cluster',
+          '--kubeconfig',
+          cp.kubeconfig,
+          '-o',
+          'json',
+        ],
+        { cwd: REPO },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const rows = (
+        JSON.parse(r.stdout) as {
+          subjects: Array<{
+            subject: string;
+            binding: { kind: string; namespace: string | null; name: string; source: unknown } | null;
+            role: { name: string } | null;
+          }>;
+        }
+      ).subjects;
+      const got = rows
+        .filter(
+          (x) => x.binding && applied.has(keyOf(x.binding.kind, x.binding.namespace ?? undefined, x.binding.name)),
+        )
+        .map((x) => `${x.subject} via ${x.binding?.kind}/${x.binding?.name} -> ${x.role?.name}`);
+      expect(new Set(got)).toEqual(new Set(expected));
+      compared += expected.length;
+      roleBindingRows += got.filter((g) => g.includes(' via RoleBinding/')).length;
+      // the server's own bindings are there too (system:masters always is), none with a file position
+      expect(rows.some((x) => x.subject === 'Group:system:masters')).toBe(true);
+      expect(rows.filter((x) => x.binding?.source)).toEqual([]);
+    }
+    // the example's own bindings answer some of these questions: the comparison is not vacuous
+    expect(compared).toBeGreaterThan(0);
+    expect(roleBindingRows).toBeGreaterThan(0);
+  });
+
+  it('identities --cluster and images list --cluster agree with the applied files', async () => {
+    const { createRbacEngine, identityInventory } = await import('../../src/engines/rbac/index.js');
+    const { imageUsage } = await import('../../src/engines/supplychain/usage.js');
+    const objects = [...applied.values()];
+    const declaredSAs = new Set(
+      objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.namespace}/${o.name}`),
+    );
+    expect(declaredSAs.size).toBeGreaterThan(0);
+    const view = (e: {
+      namespace: string;
+      name: string;
+      workloads: unknown[];
+      tokenMounted: boolean;
+      legacyTokenSecrets: string[];
+      bindings: unknown[];
+      cloud: unknown[];
+    }) =>
+      JSON.stringify({
+        sa: `${e.namespace}/${e.name}`,
+        workloads: e.workloads,
+        tokenMounted: e.tokenMounted,
+        legacy: e.legacyTokenSecrets,
+        bindings: e.bindings,
+        cloud: e.cloud,
+      });
+    const expected = identityInventory(createRbacEngine(objects, { bootstrap: 'all' }), objects)
+      .filter((e) => declaredSAs.has(`${e.namespace}/${e.name}`))
+      .map(view);
+    const r = await runCli(['identities', '--cluster', '--kubeconfig', cp.kubeconfig, '-o', 'json'], { cwd: REPO });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const got = (JSON.parse(r.stdout) as Parameters<typeof view>[0][])
+      .filter((e) => declaredSAs.has(`${e.namespace}/${e.name}`))
+      .map(view);
+    expect(got.sort()).toEqual(expected.sort());
+    expect(got.some((g) => g.includes('"workloads":[{'))).toBe(true);
+    expect(got.some((g) => g.includes('"bindings":[{'))).toBe(true);
+
+    const images = await runCli(['images', 'list', '--cluster', '--kubeconfig', cp.kubeconfig, '-o', 'json'], {
+      cwd: REPO,
+    });
+    expect(images.code).toBe(0);
+    const listed = JSON.parse(images.stdout) as Array<{ image: string; locations: string[] }>;
+    expect(new Set(listed.map((i) => i.image))).toEqual(new Set(imageUsage(objects).map((u) => u.image)));
+    // a cluster object is named by kind/name, not by a file
+    expect(listed.flatMap((i) => i.locations).every((l) => /^[A-Z]\w+\/[\w.-]+$/.test(l))).toBe(true);
+  });
+
   it('exits 2 with one line when the server is unreachable or the context unknown', { timeout: 20_000 }, async () => {
     const text = readFileSync(cp.kubeconfig, 'utf8').replace(cp.server, 'https://127.0.0.1:1');
     const dead = join(work, 'dead.kubeconfig');

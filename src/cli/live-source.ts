@@ -1,0 +1,89 @@
+/**
+ * Where the rbac, identities and images commands get their objects: manifest
+ * PATHs, or the live cluster of a kubeconfig context with `--cluster`.
+ */
+import { resolve } from 'node:path';
+import { KubeprintError } from '../errors.js';
+import type { KubeObject } from '../model/kube-object.js';
+import type { WantedKind } from '../sources/cluster.js';
+import type { CliIO } from './io.js';
+
+/** parseArgs options every command with a `--cluster` source takes. */
+export const LIVE_OPTIONS = {
+  cluster: { type: 'boolean' },
+  context: { type: 'string' },
+  kubeconfig: { type: 'string' },
+} as const;
+
+export interface LiveFlags {
+  cluster?: boolean | undefined;
+  context?: string | undefined;
+  kubeconfig?: string | undefined;
+}
+
+/** Workload kinds: what runs as a service account or runs an image. */
+export const WORKLOAD_KINDS: readonly WantedKind[] = [
+  ...['Pod', 'ReplicationController', 'PodTemplate'].map((kind) => ({ group: '', kind })),
+  ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => ({ group: 'apps', kind })),
+  ...['Job', 'CronJob'].map((kind) => ({ group: 'batch', kind })),
+  { group: 'argoproj.io', kind: 'Rollout' },
+];
+
+/**
+ * What the RBAC engine and the identity inventory read: RBAC objects, service
+ * accounts and their legacy token Secrets, namespaces (Pod Security labels),
+ * the workloads that run as each account, SPIRE's ClusterSPIFFEIDs.
+ */
+export const IDENTITY_KINDS: readonly WantedKind[] = [
+  ...['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].map((kind) => ({
+    group: 'rbac.authorization.k8s.io',
+    kind,
+  })),
+  ...['ServiceAccount', 'Secret', 'Namespace'].map((kind) => ({ group: '', kind })),
+  { group: 'spire.spiffe.io', kind: 'ClusterSPIFFEID' },
+  ...WORKLOAD_KINDS,
+];
+
+/**
+ * Objects from PATHs, or from every namespace of the cluster with `--cluster`
+ * (the kinds given; objects a controller owns are judged through their owner,
+ * as `scan --cluster` does). Input problems and skipped kinds go to stderr, one
+ * line each; the run goes on.
+ *
+ * @throws KubeprintError USAGE (no PATH, PATH with --cluster, --context without
+ *   --cluster), CONNECTION_FAILED / TIMEOUT from the cluster reader.
+ */
+export async function loadObjectsFrom(
+  cmd: string,
+  paths: string[],
+  flags: LiveFlags,
+  kinds: readonly WantedKind[],
+  io: CliIO,
+): Promise<KubeObject[]> {
+  const say = (line: string) => io.stderr(`kubeprint ${cmd}: ${line}\n`);
+  if (!flags.cluster) {
+    for (const f of ['context', 'kubeconfig'] as const)
+      if (flags[f] !== undefined) throw new KubeprintError('USAGE', `--${f} needs --cluster`);
+    if (paths.length === 0)
+      throw new KubeprintError('USAGE', 'give at least one PATH (file, directory or -), or --cluster');
+    const { loadInputs } = await import('../sources/index.js');
+    const loaded = await loadInputs(paths, { cwd: io.cwd, stdin: io.readStdin, notice: say });
+    for (const p of loaded.problems) {
+      const at = p.source ? `${p.source.file}${p.source.line ? `:${p.source.line}` : ''}: ` : '';
+      say(`${at}${p.message}`);
+    }
+    return loaded.objects;
+  }
+  if (paths.length > 0)
+    throw new KubeprintError('USAGE', `--cluster takes no PATH (got ${paths.join(' ')}); run the two separately`);
+  const { readCluster } = await import('../sources/cluster.js');
+  const read = await readCluster({
+    allNamespaces: true,
+    kinds,
+    env: io.env,
+    notice: say,
+    ...(flags.context !== undefined ? { context: flags.context } : {}),
+    ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
+  });
+  return read.objects;
+}
