@@ -82,7 +82,31 @@ const NOT_SECRET_SUFFIX = new Set([
   'PREFIX',
   'STORE',
   'MOUNT',
+  'LOCATION',
+  'NAMESPACE',
+  'ARN',
+  'BACKEND',
+  'LIMIT',
+  'CLAIM',
+  'SCOPE',
+  'SCOPES',
 ]);
+
+/**
+ * Whole names (as their last parts) that contain a secret word but hold an
+ * identifier or a path, never the secret, by the definition of the program
+ * that reads them.
+ */
+const NOT_SECRET_NAMES: ReadonlyArray<readonly string[]> = [
+  // etcd --initial-cluster-token: tells clusters apart during bootstrap, so that
+  // members of one cluster never join another; it grants nothing
+  ['INITIAL', 'CLUSTER', 'TOKEN'],
+  // etcd v3 discovery --discovery-token: the key prefix that tells clusters apart
+  // on the discovery service (its --discovery-password is the secret)
+  ['ETCD', 'DISCOVERY', 'TOKEN'],
+  // Google client libraries: the path of the credentials file
+  ['GOOGLE', 'APPLICATION', 'CREDENTIALS'],
+];
 
 /** Upper-case name parts: `dbPassword` → DB, PASSWORD; `X-API-Key` → X, API, KEY. */
 function nameParts(name: string): string[] {
@@ -112,17 +136,31 @@ function judgeName(name: string): boolean {
   const parts = nameParts(name);
   const last = parts[parts.length - 1];
   if (last === undefined || NOT_SECRET_SUFFIX.has(last)) return false;
+  if (NOT_SECRET_NAMES.some((n) => endsWith(parts, n))) return false;
   if (parts.length > 1 && SECRET_LAST.has(last)) return true;
   return parts.some((p, i) => SECRET_WORDS.has(p) || (i > 0 && SECRET_PAIRS.has(`${parts[i - 1]}_${p}`)));
 }
 
-/** Values that cannot be a secret: references to other variables (`$(DB_PASSWORD)`) and switches. */
+function endsWith(parts: readonly string[], tail: readonly string[]): boolean {
+  if (tail.length > parts.length) return false;
+  const off = parts.length - tail.length;
+  return tail.every((t, i) => parts[off + i] === t);
+}
+
+/**
+ * Values that cannot be a secret: references to other variables
+ * (`$(DB_PASSWORD)`), switches, and file paths under the directories secrets
+ * are mounted in (`/var/run/secrets/...`, `/etc/...`): the variable says
+ * where the secret is. A path must start at one of these roots, so that a
+ * random base64 string that happens to start with `/` is still reported.
+ */
 function isPlaceholder(value: string): boolean {
   const v = value.trim();
   return (
     v === '' ||
     /^(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)\s*)+$/.test(v) ||
-    /^(?:true|false|yes|no|on|off|none|null)$/i.test(v)
+    /^(?:true|false|yes|no|on|off|none|null)$/i.test(v) ||
+    /^\/(?:var|run|etc|secrets?|vault|mnt|opt|srv|home|tmp|usr|data|config|certs?|keys?)(?:\/[\w.@-]+)+\/?$/.test(v)
   );
 }
 
@@ -134,7 +172,7 @@ export const rule = defineRule({
   appliesTo: 'workloads',
   needs: 'object',
   description:
-    'An environment variable whose name says it holds a secret (PASSWORD, TOKEN, SECRET, API_KEY, PRIVATE_KEY, ACCESS_KEY and the like, as a whole word or name part) has a literal `value`. The secret is then in the Git repository, in every rendered manifest, and readable by anyone who can read the workload object. Names of secret files, URLs and ids (PASSWORD_FILE, TOKEN_URL, ACCESS_KEY_ID) and references to other variables (`$(VAR)`) are not reported.',
+    "An environment variable whose name says it holds a secret (PASSWORD, TOKEN, SECRET, API_KEY, PRIVATE_KEY, ACCESS_KEY and the like, as a whole word or name part) has a literal `value`. The secret is then in the Git repository, in every rendered manifest, and readable by anyone who can read the workload object. Names of secret files, URLs, ids and Secret objects (PASSWORD_FILE, TOKEN_URL, ACCESS_KEY_ID, SECRET_NAME, SECRET_REF), identifiers that programs name token (etcd's ETCD_INITIAL_CLUSTER_TOKEN and ETCD_DISCOVERY_TOKEN), file paths under the usual mount directories (`/var/run/secrets/...`) and references to other variables (`$(VAR)`) are not reported.",
   remediation:
     'Move the value into a Secret (created by an external secret store, Sealed Secrets or SOPS rather than committed in plain text) and use `valueFrom.secretKeyRef`, or better mount it as a file; rotate the exposed value, since it is already in history.',
   references: [
