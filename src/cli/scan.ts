@@ -1,11 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { KubeprintError } from '../errors.js';
+import type { ScanResult } from '../model/finding.js';
 import { failsAt, isSeverity, type Threshold } from '../model/severity.js';
 import { reporterFor } from '../report/index.js';
 import { RULES } from '../rules/registry.js';
-import { scanPaths } from '../scan.js';
+import { type ScanOutput, scanPaths } from '../scan.js';
 import { VERSION } from '../version.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
@@ -93,38 +94,95 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw new KubeprintError('USAGE', '--verify-images works on files for now, not with --cluster or --from-snapshot');
   const verify = values['verify-images'] ? (await import('./images.js')).verifyObjects : undefined;
 
-  const result = live
-    ? await (await import('./scan-cluster.js')).scanLive(values, io, loaded)
-    : await scanPaths(positionals, {
-        cwd: io.cwd,
-        stdin: io.readStdin,
-        config: loaded,
-        raw: values.raw ?? false,
-        helm: {
-          ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
-          ...(values.namespace ? { namespace: values.namespace } : {}),
-          valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
-          set: values.set ?? [],
-        },
-        notice: (line) => io.stderr(`kubeprint: ${line}\n`),
-        ...(verify ? { supplement: async (objects) => (await verify(objects, {}, io, loaded)).entries } : {}),
-      });
+  const result = withoutObjects(
+    live
+      ? await (await import('./scan-cluster.js')).scanLive(values, io, loaded)
+      : await scanPaths(positionals, {
+          cwd: io.cwd,
+          stdin: io.readStdin,
+          config: loaded,
+          raw: values.raw ?? false,
+          helm: {
+            ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
+            ...(values.namespace ? { namespace: values.namespace } : {}),
+            valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
+            set: values.set ?? [],
+          },
+          notice: (line) => io.stderr(`kubeprint: ${line}\n`),
+          ...(verify ? { supplement: async (objects) => (await verify(objects, {}, io, loaded)).entries } : {}),
+        }),
+  );
   const color = io.isTTY && !values['no-color'] && !values['output-file'] && io.env.NO_COLOR === undefined;
-  const text = reporter.render(result, {
+  const chunks = reporter.chunks(result, {
     rules: verify ? [...RULES, ...(await import('../engines/supplychain/usage.js')).VERIFY_RULE_LIST] : RULES,
     color,
     failOn,
     showExempted: values['show-exempted'] ?? false,
     toolVersion: VERSION,
   });
-  if (values['output-file']) {
-    try {
-      writeFileSync(resolve(io.cwd, values['output-file']), text);
-    } catch (err) {
-      throw new KubeprintError('USAGE', `cannot write ${values['output-file']}`, { cause: err });
-    }
-  } else {
-    io.stdout(text.endsWith('\n') ? text : `${text}\n`);
-  }
+  if (values['output-file']) writeReportFile(resolve(io.cwd, values['output-file']), values['output-file'], chunks);
+  else writeReportStdout(io, chunks);
   return result.findings.some((f) => failsAt(f.severity, failOn)) ? 1 : 0;
+}
+
+/** The result without the scanned objects, which the report does not need: they are freed before it is written. */
+function withoutObjects({ objects: _objects, ...result }: ScanOutput): ScanResult {
+  return result;
+}
+
+/** Pieces are gathered up to this many characters before each write. */
+const WRITE_CHUNK = 1024 * 1024;
+
+/**
+ * The pieces gathered into writes of about WRITE_CHUNK characters. A write
+ * never ends between the two halves of a surrogate pair, which are encoded
+ * to UTF-8 together.
+ */
+function* batches(chunks: Iterable<string>): Generator<string> {
+  let pending = '';
+  for (const c of chunks) {
+    pending += c;
+    if (pending.length >= WRITE_CHUNK) {
+      const code = pending.charCodeAt(pending.length - 1);
+      const keep = code >= 0xd800 && code <= 0xdbff ? 1 : 0;
+      yield pending.slice(0, pending.length - keep);
+      pending = pending.slice(pending.length - keep);
+    }
+  }
+  if (pending !== '') yield pending;
+}
+
+/** The report written to FILE piece by piece, never held whole. @throws KubeprintError USAGE when it cannot be written. */
+export function writeReportFile(file: string, shown: string, chunks: Iterable<string>): void {
+  const fs = <T>(call: () => T): T => {
+    try {
+      return call();
+    } catch (err) {
+      throw new KubeprintError('USAGE', `cannot write ${shown}`, { cause: err });
+    }
+  };
+  const fd = fs(() => openSync(file, 'w'));
+  try {
+    for (const text of batches(chunks)) fs(() => writeAll(fd, text));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off);
+}
+
+/** The report on stdout piece by piece, ending in a newline. */
+export function writeReportStdout(io: CliIO, chunks: Iterable<string>): void {
+  // The last write is held back to add the newline if the report lacks one.
+  let held: string | undefined;
+  for (const text of batches(chunks)) {
+    if (held !== undefined) io.stdout(held);
+    held = text;
+  }
+  held ??= '';
+  io.stdout(held.endsWith('\n') ? held : `${held}\n`);
 }
