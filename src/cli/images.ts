@@ -80,7 +80,7 @@ export async function verifyObjects(
   }
   const client = new sc.RegistryClient({
     insecureRegistries: [...(cfg?.insecureRegistries ?? []), ...(opts.insecureRegistries ?? [])],
-    credentials: await sc.loadDockerCredentials(opts.registryConfig && resolve(io.cwd, opts.registryConfig), io.env),
+    ...(await sc.loadDockerCredentials(opts.registryConfig && resolve(io.cwd, opts.registryConfig), io.env)),
     ...(caPEM ? { caPEM } : {}),
     ...(opts.timeoutSeconds ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),
   });

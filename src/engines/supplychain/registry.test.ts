@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsFromDockerConfig, parseChallenge, RegistryClient } from './registry.js';
+import { runCredentialHelper } from './credential-helpers.js';
+import { credentialsFromDockerConfig, loadDockerCredentials, parseChallenge, RegistryClient } from './registry.js';
 
 describe('registry auth helpers', () => {
   it('parses bearer and basic challenges', () => {
@@ -96,6 +100,72 @@ describe('registry token flow over HTTP', () => {
       code: 'CONNECTION_FAILED',
       message: expect.stringContaining('token endpoint'),
     });
+  });
+  it('asks the credential helpers of a Docker config: credHelpers first, then auths, then credsStore', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeprint-credhelper-'));
+    try {
+      const log = join(dir, 'asked.log');
+      // a real helper program speaking the protocol: server URL on stdin, JSON on stdout
+      const helper = (name: string, body: string) => {
+        writeFileSync(
+          join(dir, `docker-credential-${name}`),
+          `#!/bin/sh\nread url\necho "${name} $1 $url" >> ${log}\n${body}\n`,
+        );
+        chmodSync(join(dir, `docker-credential-${name}`), 0o755);
+      };
+      helper(
+        'kp-good',
+        `[ "$url" = "${host}" ] && { echo '{"ServerURL":"'$url'","Username":"alice","Secret":"secret"}'; exit 0; }\necho "credentials not found in native keychain"; exit 1`,
+      );
+      helper('kp-none', 'echo "credentials not found in native keychain"; exit 1');
+      helper('kp-broken', 'echo "not json"; exit 0');
+      helper('kp-slow', 'sleep 5');
+      helper('kp-token', `echo '{"ServerURL":"x","Username":"<token>","Secret":"refresh"}'`);
+      const env = { PATH: `${dir}:${process.env.PATH ?? ''}` };
+      const configFile = join(dir, 'config.json');
+      const clientWith = async (config: unknown) => {
+        writeFileSync(configFile, JSON.stringify(config));
+        return new RegistryClient({ insecureRegistries: [host], ...(await loadDockerCredentials(configFile, env)) });
+      };
+      const ref = { registry: host, repository: 'team/app' };
+
+      // credHelpers for this host wins over a wrong password in auths
+      const wrong = { [host]: { auth: Buffer.from('alice:wrong').toString('base64') } };
+      let c = await clientWith({ auths: wrong, credHelpers: { [host]: 'kp-good' } });
+      expect((await c.manifest(ref, 'v1'))?.digest).toBe(digest);
+      await c.manifest(ref, 'v1');
+      expect(readFileSync(log, 'utf8')).toBe(`kp-good get ${host}\n`); // asked once per registry
+      // credsStore answers for a registry with no other credentials ...
+      c = await clientWith({ credsStore: 'kp-good' });
+      expect((await c.manifest(ref, 'v1'))?.digest).toBe(digest);
+      // ... but not for one that has its own auths entry
+      c = await clientWith({ auths: wrong, credsStore: 'kp-good' });
+      await expect(c.manifest(ref, 'v1')).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
+      // "credentials not found" means anonymous: the registry then refuses, as without a config
+      c = await clientWith({ credsStore: 'kp-none' });
+      await expect(c.manifest(ref, 'v1')).rejects.toThrow(/token endpoint/);
+      // a missing, broken, slow or token-only helper is one clear error naming it, never the secret
+      for (const [name, why] of [
+        ['kp-missing', /docker-credential-kp-missing is not on PATH/],
+        ['kp-broken', /did not print JSON/],
+        ['kp-token', /identity token/],
+      ] as const) {
+        c = await clientWith({ credHelpers: { [host]: name } });
+        await expect(c.manifest(ref, 'v1')).rejects.toMatchObject({
+          code: 'CONNECTION_FAILED',
+          message: expect.stringMatching(why),
+        });
+      }
+      await expect(runCredentialHelper('kp-slow', host, { env, timeoutMs: 300 })).rejects.toThrow(/killed by SIGKILL/);
+      // Docker Hub is asked under its historical server URL
+      helper('kp-echo', 'echo "{\\"Username\\":\\"u\\",\\"Secret\\":\\"$url\\"}"');
+      expect(await runCredentialHelper('kp-echo', 'docker.io', { env })).toEqual({
+        username: 'u',
+        password: 'https://index.docker.io/v1/',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('retries a 503, and a digest reference must match the bytes served', async () => {
     const c = new RegistryClient({

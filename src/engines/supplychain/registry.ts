@@ -11,6 +11,7 @@ import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeprintError } from '../../errors.js';
+import { credentialLookup, helperConfigFrom, registryHost } from './credential-helpers.js';
 
 export const MEDIA = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -45,6 +46,8 @@ export interface RegistryClientOptions {
   caPEM?: string;
   /** Credentials per registry host (from a Docker config.json). */
   credentials?: Record<string, Credentials>;
+  /** Finds a registry's credentials when asked (credential helpers); takes the place of `credentials`. */
+  credentialsFor?: (registry: string) => Promise<Credentials | undefined>;
   /** Per request, milliseconds (default 15000). */
   timeoutMs?: number;
   /** Retries after a network error, 429 or 5xx (default 2). */
@@ -109,7 +112,7 @@ function caTransport(ca: string): Transport {
 
 export class RegistryClient {
   private readonly insecure: Set<string>;
-  private readonly credentials: Record<string, Credentials>;
+  private readonly credentialsFor: (registry: string) => Promise<Credentials | undefined>;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly transport: Transport;
@@ -120,7 +123,8 @@ export class RegistryClient {
 
   constructor(opts: RegistryClientOptions = {}) {
     this.insecure = new Set(opts.insecureRegistries ?? []);
-    this.credentials = opts.credentials ?? {};
+    const fixed = opts.credentials ?? {};
+    this.credentialsFor = opts.credentialsFor ?? (async (registry) => fixed[registry]);
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     this.retries = opts.retries ?? 2;
     this.transport = opts.transport ?? (opts.caPEM ? caTransport(opts.caPEM) : fetchTransport);
@@ -178,7 +182,7 @@ export class RegistryClient {
   private async authorization(registry: string, scope: string, fresh: boolean): Promise<string | undefined> {
     const challenge = this.challenges.get(registry);
     if (!challenge) return undefined;
-    const creds = this.credentials[registry];
+    const creds = await this.credentialsFor(registry);
     if (challenge.scheme === 'basic') {
       return creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` : undefined;
     }
@@ -310,7 +314,7 @@ export function parseChallenge(header: string): Challenge | undefined {
 
 /**
  * Basic-auth credentials from a Docker `config.json` (`auths.<host>.auth`, or
- * username/password). Credential helpers are not run.
+ * username/password). Credential helpers are in credential-helpers.ts.
  */
 export function credentialsFromDockerConfig(json: unknown): Record<string, Credentials> {
   const out: Record<string, Credentials> = {};
@@ -334,18 +338,21 @@ export function credentialsFromDockerConfig(json: unknown): Record<string, Crede
     }
     if (username === undefined || password === undefined) continue;
     // Keys are hosts, or URLs such as https://index.docker.io/v1/.
-    let host = key.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-    if (host === 'index.docker.io' || host === 'registry-1.docker.io') host = 'docker.io';
+    const host = registryHost(key);
     out[host] = { username, password };
   }
   return out;
 }
 
-/** Reads the Docker config.json (`file`, or $DOCKER_CONFIG/config.json, or ~/.docker/config.json); {} when absent. */
+/**
+ * Reads the Docker config.json (`file`, or $DOCKER_CONFIG/config.json, or
+ * ~/.docker/config.json; nothing when absent): its `auths` credentials, and
+ * its `credHelpers`/`credsStore` credential helpers, run when a registry asks.
+ */
 export async function loadDockerCredentials(
   file: string | undefined,
   env: Record<string, string | undefined>,
-): Promise<Record<string, Credentials>> {
+): Promise<Pick<RegistryClientOptions, 'credentialsFor'>> {
   const path = file ?? join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
   let text: string;
   try {
@@ -354,9 +361,11 @@ export async function loadDockerCredentials(
     if (file === undefined) return {};
     throw new KubeprintError('READ_FAILED', `cannot read registry config ${file}`, { cause: err });
   }
+  let json: unknown;
   try {
-    return credentialsFromDockerConfig(JSON.parse(text));
+    json = JSON.parse(text);
   } catch (err) {
     throw new KubeprintError('INPUT_INVALID', `registry config ${path} is not JSON`, { cause: err });
   }
+  return { credentialsFor: credentialLookup(credentialsFromDockerConfig(json), helperConfigFrom(json), { env }) };
 }
