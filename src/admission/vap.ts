@@ -3,8 +3,8 @@
  * that carries CEL (`rule.cel`), so that the API server enforces those rules
  * itself, with no webhook in its critical path.
  */
-import { DEFAULT_CONFIG, type LoadedConfig } from '../config/config.js';
-import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from '../exemptions/index.js';
+import { DEFAULT_CONFIG, type Exemption, type LoadedConfig } from '../config/config.js';
+import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, today } from '../exemptions/index.js';
 import { WORKLOAD_VARIABLES } from '../rules/cel.js';
 import { activeRules } from '../rules/engine.js';
 import { RULES } from '../rules/registry.js';
@@ -101,14 +101,147 @@ function exemptCondition(ruleId: string): { name: string; expression: string } {
 }
 
 /**
+ * A config-file glob (picomatch, as `scan` matches exemptions) as an RE2
+ * expression for CEL's `matches()`, anchored; undefined when the glob uses
+ * what is not translated here (negated classes, extglobs, ranges in braces,
+ * characters a Kubernetes name, namespace or kind cannot hold).
+ * Supported: literals `[A-Za-z0-9._:@-]`, `*`, `**`, `?`, `[abc]`, `[a-z]`,
+ * `{a,b}` (nested), and a leading `!` that negates the whole glob.
+ */
+export function globToRe2(glob: string): { re: string; negated: boolean } | undefined {
+  let negated = false;
+  let g = glob;
+  while (g.startsWith('!') && g[1] !== '(') {
+    negated = !negated;
+    g = g.slice(1);
+  }
+  const LITERAL = /[A-Za-z0-9._:@-]/;
+  let i = 0;
+  // one alternative: up to `stop` (',' or '}' inside braces)
+  const seq = (inBraces: boolean): string | undefined => {
+    let out = '';
+    while (i < g.length) {
+      const ch = g[i] as string;
+      if (inBraces && (ch === ',' || ch === '}')) return out;
+      if (ch === '*') {
+        while (g[i] === '*') i++;
+        out += '[^/]*';
+        continue;
+      }
+      if (ch === '?') {
+        out += '[^/]';
+        i++;
+        continue;
+      }
+      if (ch === '[') {
+        const end = g.indexOf(']', i + 1);
+        const body = end < 0 ? '' : g.slice(i + 1, end);
+        // negated classes ([!a], [^a]) are read differently by picomatch versions: not translated
+        if (!body || body.startsWith('!') || body.startsWith('^') || ![...body].every((c) => LITERAL.test(c)))
+          return undefined;
+        out += `[${body}]`;
+        i = end + 1;
+        continue;
+      }
+      if (ch === '{') {
+        i++;
+        const alts: string[] = [];
+        for (;;) {
+          const alt = seq(true);
+          if (alt === undefined || i >= g.length) return undefined;
+          alts.push(alt);
+          if (g[i] === '}') break;
+          i++; // ','
+        }
+        i++; // '}'
+        if (alts.length < 2) return undefined;
+        out += `(${alts.join('|')})`;
+        continue;
+      }
+      if (!LITERAL.test(ch)) return undefined;
+      out += ch === '.' ? '[.]' : ch;
+      i++;
+    }
+    return inBraces ? undefined : out;
+  };
+  const re = seq(false);
+  return re === undefined || i < g.length ? undefined : { re: `^${re}$`, negated };
+}
+
+/** What the admitted object is matched on, as `scan` sees it (name: a generateName gets a trailing `*`). */
+const CEL_FIELDS = {
+  namespace: "(has(request.namespace) ? request.namespace : '')",
+  kind: 'request.kind.kind',
+  name: "(has(object.metadata.name) ? object.metadata.name : has(object.metadata.generateName) ? object.metadata.generateName + '*' : '')",
+} as const;
+
+export interface ExemptionsInPolicy {
+  /** The matchCondition that leaves out what the exemptions cover; undefined when none applies. */
+  condition: { name: string; expression: string } | undefined;
+  /** Exemptions of the rule written into the condition. */
+  expressed: Exemption[];
+  /** Exemptions of the rule left out because they have expired (as of `now`). */
+  expired: Exemption[];
+  /** Exemptions of the rule that CEL here cannot express, with why: the policy does not honour them. */
+  notExpressed: Array<{ exemption: Exemption; why: string }>;
+}
+
+/**
+ * The config file's exemptions for one rule as a matchCondition: an object
+ * an unexpired exemption covers (namespace, kind and name globs, as `scan`
+ * matches them) is not matched by the policy. Expiry is judged at generation
+ * time: CEL in a policy has no clock, so regenerate before the earliest
+ * `expires` (the policy carries it as an annotation).
+ */
+export function configExemptions(ruleId: string, config: LoadedConfig, now: Date = new Date()): ExemptionsInPolicy {
+  const date = today(now);
+  const out: ExemptionsInPolicy = { condition: undefined, expressed: [], expired: [], notExpressed: [] };
+  const terms: string[] = [];
+  for (const ex of config.config.exemptions ?? []) {
+    if (!ex.rules.includes(ruleId) && !ex.rules.includes('*')) continue;
+    if (ex.expires < date) {
+      out.expired.push(ex);
+      continue;
+    }
+    const parts: string[] = [];
+    let why: string | undefined;
+    for (const field of ['namespace', 'kind', 'name'] as const) {
+      const g = ex[field];
+      if (g === undefined || g === '*') continue;
+      const t = globToRe2(g);
+      if (!t) {
+        why = `${field} glob ${JSON.stringify(g)} has no CEL translation`;
+        break;
+      }
+      // picomatch never matches an empty string (a cluster-scoped object's namespace)
+      const v = CEL_FIELDS[field];
+      parts.push(`(${v} != '' && ${t.negated ? '!' : ''}${v}.matches('${t.re}'))`);
+    }
+    if (why) {
+      out.notExpressed.push({ exemption: ex, why });
+      continue;
+    }
+    out.expressed.push(ex);
+    terms.push(parts.length ? parts.join(' && ') : 'true');
+  }
+  if (terms.length)
+    out.condition = { name: 'not-exempted-by-config', expression: `!(${terms.map((t) => `(${t})`).join(' || ')})` };
+  return out;
+}
+
+/**
  * Policies and bindings for every active rule with CEL. The binding's action
  * follows the rule's mode (enforce → Deny, warn → Warn, audit → Audit), and
  * it excludes kube-system and kubeprint's own namespace, as the webhook does.
+ * Exemptions: the annotations (a matchCondition, unless turned off) and the
+ * config file's unexpired exemptions that CEL can express (another one);
+ * `now` dates the expiry check.
  */
 export function validatingAdmissionPolicies(opts: {
   config?: LoadedConfig;
   namespace: string;
   rules?: readonly Rule[];
+  now?: Date;
 }): Array<Record<string, unknown>> {
   const config = opts.config ?? DEFAULT_CONFIG;
   const out: Array<Record<string, unknown>> = [];
@@ -118,11 +251,24 @@ export function validatingAdmissionPolicies(opts: {
     if (!cel) continue;
     const name = `kubeprint-${rule.id}`;
     const kinds = cel.matchKinds === 'workloads' ? WORKLOAD_KINDS : cel.matchKinds;
-    const matchConditions = config.config.annotationExemptions === false ? [] : [exemptCondition(rule.id)];
+    const fromConfig = configExemptions(rule.id, config, opts.now);
+    const matchConditions = [
+      ...(config.config.annotationExemptions === false ? [] : [exemptCondition(rule.id)]),
+      ...(fromConfig.condition ? [fromConfig.condition] : []),
+    ];
+    const annotations: Record<string, string> = { 'kubeprint.dev/rule': rule.id, 'kubeprint.dev/severity': severity };
+    if (fromConfig.expressed.length > 0)
+      annotations['kubeprint.dev/exemptions-valid-until'] = fromConfig.expressed
+        .map((e) => e.expires)
+        .sort()[0] as string;
+    if (fromConfig.notExpressed.length > 0)
+      annotations['kubeprint.dev/exemptions-not-honoured'] = fromConfig.notExpressed
+        .map((n) => `${n.why} (owner ${n.exemption.owner})`)
+        .join('; ');
     out.push({
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicy',
-      metadata: { name, labels, annotations: { 'kubeprint.dev/rule': rule.id, 'kubeprint.dev/severity': severity } },
+      metadata: { name, labels, annotations },
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
