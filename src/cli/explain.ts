@@ -1,5 +1,5 @@
 import { KubeprintError } from '../errors.js';
-import { RULES, ruleById } from '../rules/registry.js';
+import { emittedBy, RULE_CATALOGUE, ruleById, ruleMetaById } from '../rules/registry.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -12,17 +12,25 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return values.help ? 0 : 2;
   }
   const id = positionals[0] as string;
-  const rule = ruleById(id);
+  const rule = ruleMetaById(id);
   if (!rule) {
-    const near = RULES.map((r) => r.id).filter((r) => r.includes(id) || id.includes(r));
+    const near = RULE_CATALOGUE.map((r) => r.id).filter((r) => r.includes(id) || id.includes(r));
     throw new KubeprintError(
       'UNKNOWN_RULE',
       `no rule "${id}"${near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}; \`kubeprint rules\` lists them`,
     );
   }
+  const needs = ruleById(id)?.needs;
+  const by = emittedBy(rule);
+  const judges =
+    needs === 'object'
+      ? 'one object'
+      : needs === 'scope'
+        ? 'objects in the same scope'
+        : `reported by ${by ?? 'an engine'}`;
   const lines = [
     `${rule.id}: ${rule.title}`,
-    `pillar: ${rule.category}    severity: ${rule.severity}    judges: ${rule.needs === 'object' ? 'one object' : 'objects in the same scope'}`,
+    `pillar: ${rule.category}    severity: ${rule.severity}    judges: ${judges}`,
     '',
     rule.description,
     '',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type LoadedConfig, loadConfig } from '../config/config.js';
+import { type Config, type LoadedConfig, loadConfig } from '../config/config.js';
 import type { ImagesConfig } from '../config/schema.js';
 import { KubeprintError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
@@ -44,10 +44,10 @@ function imagesConfig(
   io: CliIO,
   policyFile: string | undefined,
   loaded?: LoadedConfig,
-): { cfg: ImagesConfig | undefined; base: string; file: string } {
+): { cfg: ImagesConfig | undefined; config: Config; base: string; file: string } {
   const l = policyFile !== undefined ? loadConfig(io.cwd, policyFile) : (loaded ?? loadConfig(io.cwd));
   const file = l.file ?? '.kubeprint.yaml';
-  return { cfg: l.config.images, base: dirname(resolve(io.cwd, file)), file };
+  return { cfg: l.config.images, config: l.config, base: dirname(resolve(io.cwd, file)), file };
 }
 
 /**
@@ -62,7 +62,7 @@ export async function verifyObjects(
 ) {
   const sc = await import('../engines/supplychain/index.js');
   const usage = await import('../engines/supplychain/usage.js');
-  const { cfg, base, file } = imagesConfig(io, opts.policy, loaded);
+  const { cfg, config, base, file } = imagesConfig(io, opts.policy, loaded);
   const policy = sc.imagesPolicyFromConfig(cfg, base, file);
   const trustedRootFile = opts.trustedRoot
     ? resolve(io.cwd, opts.trustedRoot)
@@ -89,7 +89,7 @@ export async function verifyObjects(
   const verdicts = await mapLimit(images, 8, (u) => verifier.verify(u.image));
   const entries: Array<{ finding: Finding; object: KubeObject | undefined }> = [];
   verdicts.forEach((v, i) => {
-    entries.push(...usage.verdictFindings(v, (images[i] as (typeof images)[number]).uses));
+    entries.push(...usage.verdictFindings(v, (images[i] as (typeof images)[number]).uses, config));
   });
   return { images, verdicts, entries, rules: Object.values(usage.VERIFY_RULES), locationOf: usage.locationOf };
 }

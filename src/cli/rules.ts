@@ -1,4 +1,4 @@
-import { RULES } from '../rules/registry.js';
+import { emittedBy, RULE_CATALOGUE, ruleById } from '../rules/registry.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -15,26 +15,35 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = choice('-o', values.output, ['table', 'json'] as const, 'table');
-  const rules = RULES.filter((r) => !values.category || r.category === values.category);
+  const rules = RULE_CATALOGUE.filter((r) => !values.category || r.category === values.category);
   if (format === 'json') {
-    const out = rules.map(({ id, title, category, severity, description, remediation, references, needs }) => ({
-      id,
-      title,
-      category,
-      severity,
-      needs,
-      description,
-      remediation,
-      references,
-    }));
+    // needs: what the rule judges; `engine` for rules an engine emits when asked (with emittedBy)
+    const out = rules.map((r) => {
+      const by = emittedBy(r);
+      return {
+        id: r.id,
+        title: r.title,
+        category: r.category,
+        severity: r.severity,
+        needs: ruleById(r.id)?.needs ?? 'engine',
+        ...(by ? { emittedBy: by } : {}),
+        description: r.description,
+        remediation: r.remediation,
+        references: r.references,
+      };
+    });
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     return 0;
   }
   const idW = Math.max(2, ...rules.map((r) => r.id.length));
   const catW = Math.max(6, ...rules.map((r) => r.category.length));
   io.stdout(`${'ID'.padEnd(idW)}  ${'PILLAR'.padEnd(catW)}  SEVERITY  TITLE\n`);
-  for (const r of rules)
-    io.stdout(`${r.id.padEnd(idW)}  ${r.category.padEnd(catW)}  ${r.severity.padEnd(8)}  ${r.title}\n`);
+  for (const r of rules) {
+    const by = emittedBy(r);
+    io.stdout(
+      `${r.id.padEnd(idW)}  ${r.category.padEnd(catW)}  ${r.severity.padEnd(8)}  ${r.title}${by ? ` [${by}]` : ''}\n`,
+    );
+  }
   io.stdout(`\n${rules.length} rules\n`);
   return 0;
 }

@@ -20,7 +20,9 @@ export function ruleReferenceMarkdown(rules: readonly RuleMeta[]): string {
         .slice(0, 3)
         .map((ref) => (ref.url ? `[${esc(ref.title)}](${ref.url})` : esc(ref.title)))
         .join('; ');
-      out.push(`| \`${r.id}\` | ${r.severity} | ${esc(r.title)} | ${refs} |`);
+      // rules an engine emits (image verification) say what emits them
+      const by = 'emittedBy' in r && typeof r.emittedBy === 'string' ? ` — reported by ${r.emittedBy}` : '';
+      out.push(`| \`${r.id}\` | ${r.severity} | ${esc(r.title + by)} | ${refs} |`);
     }
     out.push('');
   }

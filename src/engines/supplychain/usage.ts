@@ -2,12 +2,13 @@
  * Where images are used (object, container field, file:line), and verdicts
  * turned into ordinary Findings with category supply-chain. Pure.
  */
+import type { Config } from '../../config/config.js';
 import type { Finding } from '../../model/finding.js';
 import { parseImageRef } from '../../model/image-ref.js';
 import { type KubeObject, objectRef } from '../../model/kube-object.js';
 import type { Severity } from '../../model/severity.js';
 import { workloadOf } from '../../model/workload.js';
-import type { RuleMeta } from '../../rules/rule.js';
+import type { EngineRuleMeta } from '../../rules/registry.js';
 import type { ImageVerdict } from './verify-image.js';
 
 export interface ImageUse {
@@ -76,11 +77,24 @@ const REFS = [
   { title: 'SLSA: verifying artifacts', url: 'https://slsa.dev/spec/v1.0/verifying-artifacts' },
 ];
 
-function meta(id: string, title: string, severity: Severity, description: string, remediation: string): RuleMeta {
-  return { id, title, category: 'supply-chain', severity, description, remediation, references: REFS };
+function meta(id: string, title: string, severity: Severity, description: string, remediation: string): EngineRuleMeta {
+  return {
+    id,
+    title,
+    category: 'supply-chain',
+    severity,
+    description,
+    remediation,
+    references: REFS,
+    emittedBy: 'image verification (scan --verify-images, images verify)',
+  };
 }
 
-/** The findings image verification produces (for reporters' rule tables). */
+/**
+ * The findings image verification produces. They are in the registry's
+ * ENGINE_RULES (listed, explained, configured like every rule); only image
+ * verification emits them, never the per-object scan.
+ */
 export const VERIFY_RULES = {
   signature: meta(
     'image-signature-unverified',
@@ -119,10 +133,15 @@ export const VERIFY_RULES = {
   ),
 } as const;
 
-/** One finding per failing check per use of the image. */
+/**
+ * One finding per failing check per use of the image. `config` applies
+ * `rules.<id>` (severity, enabled) and `categories.supply-chain` as for every
+ * rule; a severity set there wins over the `low` of a policy that only warns.
+ */
 export function verdictFindings(
   v: ImageVerdict,
   uses: readonly ImageUse[],
+  config: Config = {},
 ): Array<{ finding: Finding; object: KubeObject | undefined }> {
   if (v.status === 'verified' || v.status === 'skipped') return [];
   const out: Array<{ finding: Finding; object: KubeObject | undefined }> = [];
@@ -140,7 +159,9 @@ export function verdictFindings(
             : check.kind === 'signature'
               ? VERIFY_RULES.signature
               : VERIFY_RULES.attestation;
-    const severity: Severity = v.status === 'warn' ? 'low' : rule.severity;
+    const setting = config.rules?.[rule.id];
+    if (!(setting?.enabled ?? config.categories?.[rule.category]?.enabled ?? true)) continue;
+    const severity: Severity = setting?.severity ?? (v.status === 'warn' ? 'low' : rule.severity);
     for (const use of uses) {
       const finding: Finding = {
         ruleId: rule.id,
@@ -162,4 +183,4 @@ export function verdictFindings(
   return out;
 }
 
-export const VERIFY_RULE_LIST: readonly RuleMeta[] = Object.values(VERIFY_RULES);
+export const VERIFY_RULE_LIST: readonly EngineRuleMeta[] = Object.values(VERIFY_RULES);
