@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { KubeprintError } from '../errors.js';
+import type { Finding } from '../model/finding.js';
 import type { KubeObject } from '../model/kube-object.js';
 import type { WantedKind } from '../sources/cluster.js';
 import type { CliIO } from './io.js';
@@ -17,6 +18,8 @@ export const LIVE_OPTIONS = {
 
 export interface LiveFlags {
   cluster?: boolean | undefined;
+  /** With --cluster: read only this namespace (and cluster-scoped kinds), where the command allows it. */
+  namespace?: string | undefined;
   context?: string | undefined;
   kubeconfig?: string | undefined;
 }
@@ -44,6 +47,18 @@ export const IDENTITY_KINDS: readonly WantedKind[] = [
   ...WORKLOAD_KINDS,
 ];
 
+/** What Pod Security evaluation reads: workloads, and namespaces for their enforce labels. */
+export const PSS_KINDS: readonly WantedKind[] = [...WORKLOAD_KINDS, { group: '', kind: 'Namespace' }];
+
+/** What the NetworkPolicy engine reads: workloads, namespaces, Services, policies and ingress objects. */
+export const NETPOL_KINDS: readonly WantedKind[] = [
+  ...WORKLOAD_KINDS,
+  ...['Namespace', 'Service'].map((kind) => ({ group: '', kind })),
+  ...['NetworkPolicy', 'Ingress'].map((kind) => ({ group: 'networking.k8s.io', kind })),
+  ...['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].map((kind) => ({ group: 'policy.networking.k8s.io', kind })),
+  { group: 'route.openshift.io', kind: 'Route' },
+];
+
 /**
  * Objects from PATHs, or from every namespace of the cluster with `--cluster`
  * (the kinds given; objects a controller owns are judged through their owner,
@@ -60,6 +75,17 @@ export async function loadObjectsFrom(
   kinds: readonly WantedKind[],
   io: CliIO,
 ): Promise<KubeObject[]> {
+  return (await loadFrom(cmd, paths, flags, kinds, io)).objects;
+}
+
+/** As loadObjectsFrom, with the input problems too (invalid YAML, failed renders: none from a cluster). */
+export async function loadFrom(
+  cmd: string,
+  paths: string[],
+  flags: LiveFlags,
+  kinds: readonly WantedKind[],
+  io: CliIO,
+): Promise<{ objects: KubeObject[]; problems: Finding[] }> {
   const say = (line: string) => io.stderr(`kubeprint ${cmd}: ${line}\n`);
   if (!flags.cluster) {
     for (const f of ['context', 'kubeconfig'] as const)
@@ -72,18 +98,18 @@ export async function loadObjectsFrom(
       const at = p.source ? `${p.source.file}${p.source.line ? `:${p.source.line}` : ''}: ` : '';
       say(`${at}${p.message}`);
     }
-    return loaded.objects;
+    return { objects: loaded.objects, problems: loaded.problems };
   }
   if (paths.length > 0)
     throw new KubeprintError('USAGE', `--cluster takes no PATH (got ${paths.join(' ')}); run the two separately`);
   const { readCluster } = await import('../sources/cluster.js');
   const read = await readCluster({
-    allNamespaces: true,
+    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : { allNamespaces: true }),
     kinds,
     env: io.env,
     notice: say,
     ...(flags.context !== undefined ? { context: flags.context } : {}),
     ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
   });
-  return read.objects;
+  return { objects: read.objects, problems: [] };
 }

@@ -1,7 +1,7 @@
 import { KubeprintError } from '../errors.js';
-import type { KubeObject } from '../model/kube-object.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
+import { LIVE_OPTIONS, loadObjectsFrom, NETPOL_KINDS } from './live-source.js';
 
 export const summary = 'NetworkPolicy reachability: list, diff and explain allowed connections';
 
@@ -10,23 +10,14 @@ const USAGE = `Usage:
                                 [--focus-direction ingress|egress] [--focus-conn tcp-8080] [--exposure]
   kubeprint netpol diff A B [-o txt|json|csv|md]
   kubeprint netpol explain SRC DST PATH...
+  (list and explain: instead of PATH..., --cluster [--context C] [--kubeconfig F] reads every
+  namespace of a live cluster)
 
 --exposure adds np-guard's exposure analysis: what each workload may be reached from, or may reach,
 beyond the workloads in the input (entire-cluster, namespaces and pods by labels, IP ranges).
 Workload names are NAME or NAMESPACE/NAME; \`ingress-controller\` is the ingress controller.
 Only the result goes to stdout; warnings go to stderr.
 `;
-
-async function load(paths: string[], io: CliIO): Promise<KubeObject[]> {
-  if (paths.length === 0) throw new KubeprintError('USAGE', 'no input paths (see `kubeprint netpol --help`)');
-  const { loadInputs } = await import('../sources/index.js');
-  const res = await loadInputs(paths, { cwd: io.cwd, stdin: io.readStdin, notice: (l) => io.stderr(`${l}\n`) });
-  for (const p of res.problems)
-    io.stderr(
-      `warning: ${p.source ? `${p.source.file}${p.source.line ? `:${p.source.line}` : ''}: ` : ''}${p.message}\n`,
-    );
-  return res.objects;
-}
 
 /** Print problems; true when one of them makes the result unsound. */
 function report(problems: Array<{ level: string; message: string }>, io: CliIO): boolean {
@@ -47,8 +38,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'focus-direction': { type: 'string' },
     'focus-conn': { type: 'string' },
     exposure: { type: 'boolean' },
+    ...LIVE_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
+  const load = (paths: string[]) => loadObjectsFrom('netpol', paths, values, NETPOL_KINDS, io);
   if (values.help) {
     io.stdout(USAGE);
     return 0;
@@ -63,7 +56,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const exposureFormat = np.EXPOSURE_FORMATS.find((f) => f === format);
       if (values.exposure && exposureFormat === undefined)
         throw new KubeprintError('USAGE', `--exposure supports -o txt, json, csv or md (got "${format}")`);
-      const { connections, problems, engine } = np.connectivity(await load(positionals, io));
+      const { connections, problems, engine } = np.connectivity(await load(positionals));
       if (report(problems, io)) return 2;
       const workloads = values['focus-workload'] ?? [];
       const peers = values['focus-workload-peer'] ?? [];
@@ -111,19 +104,22 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       return 0;
     }
     case 'diff': {
+      if (values.cluster)
+        throw new KubeprintError('USAGE', 'netpol diff compares two sets of manifests; it takes no --cluster');
       if (positionals.length !== 2) throw new KubeprintError('USAGE', 'netpol diff needs exactly two paths: A B');
       const format = choice('-o', values.output, ['txt', 'json', 'csv', 'md'] as const, 'txt');
-      const a = np.connectivity(await load([positionals[0] as string], io));
-      const b = np.connectivity(await load([positionals[1] as string], io));
+      const a = np.connectivity(await load([positionals[0] as string]));
+      const b = np.connectivity(await load([positionals[1] as string]));
       if (report([...a.problems, ...b.problems], io)) return 2;
       const out = np.formatDiff(np.connectivityDiff(a.engine, b.engine), format);
       if (out) io.stdout(`${out}\n`);
       return 0;
     }
     case 'explain': {
-      if (positionals.length < 3) throw new KubeprintError('USAGE', 'netpol explain needs SRC DST PATH...');
+      if (positionals.length < (values.cluster ? 2 : 3))
+        throw new KubeprintError('USAGE', `netpol explain needs SRC DST${values.cluster ? '' : ' PATH...'}`);
       const [srcName, dstName, ...paths] = positionals as [string, string, ...string[]];
-      const { problems, engine } = np.connectivity(await load(paths, io));
+      const { problems, engine } = np.connectivity(await load(paths));
       if (report(problems, io)) return 2;
       const find = (name: string) => {
         const ip = /^\d+\.\d+\.\d+\.\d+$/.test(name) ? np.parseIPv4(name) : undefined;

@@ -4,11 +4,14 @@ import { labelsOf } from '../model/kube-object.js';
 import { workloadOf } from '../model/workload.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
+import { LIVE_OPTIONS, loadFrom, PSS_KINDS } from './live-source.js';
 
 export const summary = 'Evaluate pods against the Pod Security Standards (any level, any version)';
 
 const USAGE = `Usage: kubeprint pss PATH... [--level baseline|restricted] [--version v1.X|latest] [-o table|json]
        kubeprint pss PATH... --what-if baseline|restricted -n NAMESPACE [--version v1.X|latest] [-o table|json]
+       (instead of PATH...: --cluster [--context C] [--kubeconfig F] evaluates the workloads of a live
+       cluster: every namespace, or the one -n names)
 
 Evaluates the pod template of every Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob and Argo Rollout exactly as the Pod Security Admission
@@ -42,13 +45,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     output: { type: 'string', short: 'o' },
     'what-if': { type: 'string' },
     namespace: { type: 'string', short: 'n' },
+    ...LIVE_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(USAGE);
     return 0;
   }
-  if (positionals.length === 0) throw new KubeprintError('USAGE', 'give at least one PATH (file, directory or -)');
   const format = choice('-o', values.output, ['table', 'json'] as const, 'table');
   const whatIf = values['what-if'];
   if (whatIf !== undefined && values.level !== undefined) {
@@ -65,12 +68,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!pss.isPolicyVersion(version)) {
     throw new KubeprintError('USAGE', `--version must be latest or v1.<minor> (got "${values.version}")`);
   }
-  const { loadInputs } = await import('../sources/index.js');
-  const loaded = await loadInputs(positionals, { cwd: io.cwd, stdin: io.readStdin });
-  for (const p of loaded.problems) {
-    const at = p.source ? `${p.source.file}${p.source.line ? `:${p.source.line}` : ''}: ` : '';
-    io.stderr(`kubeprint pss: ${at}${p.message}\n`);
-  }
+  const loaded = await loadFrom('pss', positionals, values, PSS_KINDS, io);
   const ns = values.namespace;
   const entries: PssEntry[] = [];
   for (const obj of loaded.objects) {

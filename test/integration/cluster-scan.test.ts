@@ -382,6 +382,49 @@ current-context: via-exec
     expect(listed.flatMap((i) => i.locations).every((l) => /^[A-Z]\w+\/[\w.-]+$/.test(l))).toBe(true);
   });
 
+  it('pss --cluster --what-if and netpol list --cluster agree with the applied files', async () => {
+    const { evaluateWorkload } = await import('../../src/engines/pss/index.js');
+    const { workloadOf } = await import('../../src/model/workload.js');
+    const np = await import('../../src/engines/netpol/index.js');
+    const objects = [...applied.values()];
+    // what would break if shop-prod were raised to restricted: the live answer is the files' answer
+    const expected = objects
+      .filter((o) => o.namespace === 'shop-prod')
+      .flatMap((o) => {
+        const w = workloadOf(o);
+        if (!w) return [];
+        const r = evaluateWorkload(w, 'restricted', 'latest');
+        return [`${o.kind}/${o.name} ${r.allowed} ${r.violations.map((v) => v.check).join(',')}`];
+      })
+      .sort();
+    expect(expected.some((e) => e.includes(' false '))).toBe(true);
+    const r = await runCli(
+      ['pss', '--cluster', '--kubeconfig', cp.kubeconfig, '--what-if', 'restricted', '-n', 'shop-prod', '-o', 'json'],
+      { cwd: REPO },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1); // something would be denied
+    const entries = JSON.parse(r.stdout) as Array<{
+      kind: string;
+      name: string;
+      namespace: string;
+      allowed: boolean;
+      source: unknown;
+      violations: Array<{ check: string; line: number | null }>;
+    }>;
+    expect(entries.every((e) => e.namespace === 'shop-prod' && e.source === null)).toBe(true);
+    expect(
+      entries.map((e) => `${e.kind}/${e.name} ${e.allowed} ${e.violations.map((v) => v.check).join(',')}`).sort(),
+    ).toEqual(expected);
+
+    // the connectivity of the applied workloads, as np-guard's connlist
+    const files = np.formatConnlist(np.connectivity(objects).connections, 'txt');
+    const live = await runCli(['netpol', 'list', '--cluster', '--kubeconfig', cp.kubeconfig], { cwd: REPO });
+    expect(live.code).toBe(0);
+    expect(live.stdout.trim().split('\n').sort()).toEqual(files.trim().split('\n').sort());
+    expect(files.split('\n').length).toBeGreaterThan(3);
+  });
+
   it('exits 2 with one line when the server is unreachable or the context unknown', { timeout: 20_000 }, async () => {
     const text = readFileSync(cp.kubeconfig, 'utf8').replace(cp.server, 'https://127.0.0.1:1');
     const dead = join(work, 'dead.kubeconfig');
