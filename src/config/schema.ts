@@ -98,6 +98,12 @@ export const imagePolicySchema = z
       .boolean()
       .optional()
       .describe('Accept keyed signatures without a transparency-log entry (default: the images section setting)'),
+    verifyPlatforms: z
+      .boolean()
+      .optional()
+      .describe(
+        'For a multi-arch image index, also require every platform manifest to satisfy this policy (default false)',
+      ),
   })
   .strict();
 

@@ -165,7 +165,8 @@ export function simpleSigningProblem(payload: Buffer, digest: string): string | 
   return undefined;
 }
 
-function parseStatement(payloadType: string, payload: Buffer, digest: string): InTotoStatement | string {
+/** The in-toto statement of a DSSE payload, which must name `digest` as a subject, or why it is not one. */
+export function parseStatement(payloadType: string, payload: Buffer, digest: string): InTotoStatement | string {
   if (payloadType !== 'application/vnd.in-toto+json') return `attestation payload type is ${payloadType}, not in-toto`;
   let s: unknown;
   try {

@@ -96,6 +96,7 @@ export function imagesPolicyFromConfig(
       requireTlog: !(p.allowUnloggedSignatures ?? defaultUnlogged),
     };
     if (p.allowedRegistries) policy.allowedRegistries = p.allowedRegistries;
+    if (p.verifyPlatforms) policy.verifyPlatforms = true;
     return policy;
   });
   return { policies, unmatched: cfg?.unmatched ?? 'warn' };

@@ -42,6 +42,8 @@ export interface ImagePolicy {
   attestations: AttestationRequirement[];
   /** Reject keyed signatures without a transparency-log entry. */
   requireTlog: boolean;
+  /** For an image index, require every platform manifest to satisfy the policy too (default: the index only). */
+  verifyPlatforms?: boolean;
 }
 
 export type UnmatchedAction = 'deny' | 'warn' | 'ignore';

@@ -6,11 +6,14 @@
  */
 import { describeError } from '../../errors.js';
 import { type ImageRef, parseImageRef } from '../../model/image-ref.js';
+import { bundleArtifact, COSIGN_SIGN_PREDICATE, mayBeBundleReferrer, verifyImageBundle } from './bundle-referrers.js';
 import type { ExpectedSigner } from './bundle-verify.js';
 import {
+  type AttestationResult,
   type CosignLayer,
   DSSE_ENVELOPE,
   type InTotoStatement,
+  type LayerResult,
   SIMPLE_SIGNING,
   verifyAttestationLayer,
   verifySignatureLayer,
@@ -52,7 +55,7 @@ const ATT_ARTIFACT = 'application/vnd.dev.cosign.artifact.att.v1+json';
 
 export class ImageVerifier {
   private readonly byDigest = new Map<string, Promise<Omit<ImageVerdict, 'image'>>>();
-  private readonly byRef = new Map<string, Promise<string | undefined>>();
+  private readonly byRef = new Map<string, Promise<Manifest | undefined>>();
   /** Images whose digest was looked up in the registry (for benchmarks and tests). */
   lookups = 0;
 
@@ -88,9 +91,9 @@ export class ImageVerifier {
       };
     }
     const repo: RepoRef = { registry: ref.registry, repository: ref.repository };
-    let digest: string | undefined;
+    let image: Manifest | undefined;
     try {
-      digest = await this.digestOf(ref, repo);
+      image = await this.manifestOf(ref, repo);
     } catch (err) {
       return {
         image: text,
@@ -99,7 +102,7 @@ export class ImageVerifier {
         checks: [{ kind: 'registry', ok: false, message: describeError(err) }],
       };
     }
-    if (!digest) {
+    if (!image) {
       return {
         image: text,
         policy: policy.name,
@@ -113,10 +116,11 @@ export class ImageVerifier {
         ],
       };
     }
+    const digest = image.digest;
     const key = `${ref.name}@${digest} ${policy.name}`;
     let pending = this.byDigest.get(key);
     if (!pending) {
-      pending = this.check(repo, digest, policy).catch((err) => ({
+      pending = this.check(repo, image, policy).catch((err) => ({
         digest,
         policy: policy.name,
         status: 'error' as const,
@@ -127,24 +131,49 @@ export class ImageVerifier {
     return { image: text, ...(await pending) };
   }
 
-  private digestOf(ref: ImageRef, repo: RepoRef): Promise<string | undefined> {
+  private manifestOf(ref: ImageRef, repo: RepoRef): Promise<Manifest | undefined> {
     const reference = ref.digest ?? ref.tag ?? 'latest';
     const key = `${ref.name}:${reference}`;
     let pending = this.byRef.get(key);
     if (!pending) {
       this.lookups++;
-      pending = this.registry.manifest(repo, reference).then((m) => m?.digest);
+      pending = this.registry.manifest(repo, reference);
       this.byRef.set(key, pending);
       pending.catch(() => this.byRef.delete(key));
     }
     return pending;
   }
 
-  private async check(repo: RepoRef, digest: string, policy: ImagePolicy): Promise<Omit<ImageVerdict, 'image'>> {
+  private async check(repo: RepoRef, image: Manifest, policy: ImagePolicy): Promise<Omit<ImageVerdict, 'image'>> {
+    const digest = image.digest;
+    const checks = await this.checksFor(repo, digest, image.body, policy);
+    if (policy.verifyPlatforms && isIndex(image)) {
+      const platforms = platformManifests(image.json);
+      if (platforms.length === 0)
+        checks.push({ kind: 'policy', ok: false, message: `image index ${digest} lists no platform manifests` });
+      for (const p of platforms) {
+        const label = `platform ${p.platform} (${p.digest})`;
+        const m = await this.registry.manifest(repo, p.digest);
+        if (!m) {
+          checks.push({ kind: 'registry', ok: false, message: `${label}: not found in the registry` });
+          continue;
+        }
+        for (const c of await this.checksFor(repo, m.digest, m.body, policy))
+          checks.push({ ...c, message: `${label}: ${c.message}` });
+      }
+    }
+    const status: VerdictStatus = checks.every((c) => c.ok) ? 'verified' : 'failed';
+    return { digest, policy: policy.name, status, checks };
+  }
+
+  /** The policy's signature and attestation checks for one manifest digest (and its bytes). */
+  private async checksFor(repo: RepoRef, digest: string, manifest: Buffer, policy: ImagePolicy): Promise<Check[]> {
     const checks: Check[] = [];
     const opts = { trustedRoot: this.trustedRoot, requireTlog: policy.requireTlog };
-    const referrers =
-      policy.signers.length > 0 || policy.attestations.length > 0 ? await this.registry.referrers(repo, digest) : [];
+    const wanted = policy.signers.length > 0 || policy.attestations.length > 0;
+    const referrers = wanted ? await this.registry.referrers(repo, digest) : [];
+    const bundles = wanted ? await this.bundles(repo, digest, referrers) : { found: [], problems: [] };
+    const image = { digest, manifest };
 
     if (policy.signers.length > 0) {
       const layers = await this.layers(
@@ -154,10 +183,17 @@ export class ImageVerifier {
         SIG_ARTIFACT,
         SIMPLE_SIGNING,
       );
-      if (layers.length === 0) {
-        checks.push({ kind: 'signature', ok: false, message: `no cosign signature found for ${digest}` });
+      const evidence: Evidence[] = [
+        ...layers.map((layer) => ({ $case: 'layer' as const, layer })),
+        ...bundles.found
+          .filter((b) => b.predicateType === undefined || b.predicateType === COSIGN_SIGN_PREDICATE)
+          .map((bundle) => ({ $case: 'bundle' as const, bundle })),
+      ];
+      if (evidence.length === 0) {
+        const why = bundles.problems.length > 0 ? ` (${unique(bundles.problems).join('; ')})` : '';
+        checks.push({ kind: 'signature', ok: false, message: `no cosign signature found for ${digest}${why}` });
       } else {
-        checks.push(signatureCheck(digest, layers, policy.signers, opts));
+        checks.push(signatureCheck(image, evidence, policy.signers, opts, bundles.problems));
       }
     }
 
@@ -165,15 +201,62 @@ export class ImageVerifier {
       const layers = await this.layers(repo, `${digest.replace(':', '-')}.att`, referrers, ATT_ARTIFACT, DSSE_ENVELOPE);
       for (const req of policy.attestations) {
         const signers = req.signers ?? policy.signers;
+        const evidence: Evidence[] = [
+          ...layers.map((layer) => ({ $case: 'layer' as const, layer })),
+          ...bundles.found
+            .filter((b) => b.predicateType === undefined || b.predicateType === req.predicateType)
+            .map((bundle) => ({ $case: 'bundle' as const, bundle })),
+        ];
         checks.push(
-          attestationCheck(digest, layers, req.predicateType, signers, opts, (st) => statementProblems(req, st)),
+          attestationCheck(image, evidence, req.predicateType, signers, opts, bundles.problems, (st) =>
+            statementProblems(req, st),
+          ),
         );
       }
     }
     if (checks.length === 0)
       checks.push({ kind: 'policy', ok: true, message: `policy ${policy.name} requires no signature` });
-    const status: VerdictStatus = checks.every((c) => c.ok) ? 'verified' : 'failed';
-    return { digest, policy: policy.name, status, checks };
+    return checks;
+  }
+
+  /**
+   * Sigstore bundles (cosign's new bundle format) among the referrers of
+   * `digest`, and why artifacts that looked like bundles do not count.
+   */
+  private async bundles(
+    repo: RepoRef,
+    digest: string,
+    referrers: Array<Record<string, unknown>>,
+  ): Promise<{ found: FoundBundle[]; problems: string[] }> {
+    const found: FoundBundle[] = [];
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const r of referrers) {
+      if (!mayBeBundleReferrer(r) || seen.has(r.digest as string)) continue;
+      seen.add(r.digest as string);
+      const m = await this.registry.manifest(repo, r.digest as string);
+      if (!m) continue;
+      const artifact = bundleArtifact(m, digest);
+      if (artifact === undefined) continue;
+      if (typeof artifact === 'string') {
+        problems.push(artifact);
+        continue;
+      }
+      for (const layer of artifact.layers) {
+        const blob = await this.registry.blob(repo, layer);
+        let json: unknown;
+        try {
+          json = JSON.parse(blob.toString('utf8'));
+        } catch {
+          problems.push(`bundle ${layer} in ${artifact.digest} is not JSON`);
+          continue;
+        }
+        const b: FoundBundle = { artifact: artifact.digest, json };
+        if (artifact.predicateType !== undefined) b.predicateType = artifact.predicateType;
+        found.push(b);
+      }
+    }
+    return { found, problems };
   }
 
   /** Layers of the cosign tag manifest and of referrers with the given artifact type. */
@@ -208,22 +291,70 @@ export class ImageVerifier {
   }
 }
 
+/** One piece of evidence: a classic cosign layer, or a Sigstore bundle from the referrers. */
+type Evidence = { $case: 'layer'; layer: CosignLayer } | { $case: 'bundle'; bundle: FoundBundle };
+
+interface FoundBundle {
+  /** Digest of the artifact manifest that holds it. */
+  artifact: string;
+  /** The artifact manifest's predicate-type annotation (unsigned; used only to skip). */
+  predicateType?: string;
+  json: unknown;
+}
+
+interface ImageBytes {
+  digest: string;
+  manifest: Buffer;
+}
+
+type Opts = { trustedRoot: unknown; requireTlog: boolean };
+
+function signatureEvidence(image: ImageBytes, e: Evidence, signer: NamedSigner, opts: Opts): LayerResult {
+  if (e.$case === 'layer') return verifySignatureLayer(image.digest, e.layer, signer as ExpectedSigner, opts);
+  const r = verifyImageBundle(image.digest, image.manifest, e.bundle.json, signer as ExpectedSigner, opts);
+  if (!r.ok) return { ok: false, reason: `bundle ${e.bundle.artifact}: ${r.reason}` };
+  if (r.kind !== 'signature') {
+    return {
+      ok: false,
+      reason: `bundle ${e.bundle.artifact} is a ${r.statement?.predicateType ?? '?'} attestation, not a signature`,
+    };
+  }
+  return withWho({ ok: true, tlog: r.tlog }, r);
+}
+
+function attestationEvidence(image: ImageBytes, e: Evidence, signer: NamedSigner, opts: Opts): AttestationResult {
+  if (e.$case === 'layer') return verifyAttestationLayer(image.digest, e.layer, signer as ExpectedSigner, opts);
+  const r = verifyImageBundle(image.digest, image.manifest, e.bundle.json, signer as ExpectedSigner, opts);
+  if (!r.ok) return { ok: false, reason: `bundle ${e.bundle.artifact}: ${r.reason}` };
+  if (!r.statement) return { ok: false, reason: `bundle ${e.bundle.artifact} carries no in-toto statement` };
+  return withWho({ ok: true, tlog: r.tlog, statement: r.statement }, r);
+}
+
+function withWho<T extends { ok: true }>(out: T, from: { identity?: string; issuer?: string }): T {
+  const r: T & { identity?: string; issuer?: string } = { ...out };
+  if (from.identity !== undefined) r.identity = from.identity;
+  if (from.issuer !== undefined) r.issuer = from.issuer;
+  return r;
+}
+
 function signatureCheck(
-  digest: string,
-  layers: CosignLayer[],
+  image: ImageBytes,
+  evidence: Evidence[],
   signers: NamedSigner[],
-  opts: { trustedRoot: unknown; requireTlog: boolean },
+  opts: Opts,
+  problems: string[],
 ): Check {
-  const reasons: string[] = [];
+  const reasons: string[] = [...problems];
   for (const signer of signers) {
-    for (const layer of layers) {
-      const r = verifySignatureLayer(digest, layer, signer as ExpectedSigner, opts);
+    for (const e of evidence) {
+      const r = signatureEvidence(image, e, signer, opts);
       if (r.ok) {
         const who = r.identity ? `${r.identity} (${r.issuer ?? '?'})` : signer.label;
+        const where = e.$case === 'bundle' ? ` (Sigstore bundle ${e.bundle.artifact})` : '';
         return {
           kind: 'signature',
           ok: true,
-          message: `signed by ${who}${r.tlog ? ', logged in Rekor' : ', not logged'}`,
+          message: `signed by ${who}${r.tlog ? ', logged in Rekor' : ', not logged'}${where}`,
         };
       }
       reasons.push(`${signer.label}: ${r.reason}`);
@@ -233,34 +364,70 @@ function signatureCheck(
 }
 
 function attestationCheck(
-  digest: string,
-  layers: CosignLayer[],
+  image: ImageBytes,
+  evidence: Evidence[],
   predicateType: string,
   signers: NamedSigner[],
-  opts: { trustedRoot: unknown; requireTlog: boolean },
+  opts: Opts,
+  problems: string[],
   contentProblems: (st: InTotoStatement) => string[],
 ): Check {
-  const reasons: string[] = [];
-  let seen = false;
-  for (const layer of layers) {
-    if (layer.annotations.predicateType !== undefined && layer.annotations.predicateType !== predicateType) continue;
+  const reasons: string[] = [...problems];
+  for (const e of evidence) {
+    if (
+      e.$case === 'layer' &&
+      e.layer.annotations.predicateType !== undefined &&
+      e.layer.annotations.predicateType !== predicateType
+    )
+      continue;
     for (const signer of signers) {
-      const r = verifyAttestationLayer(digest, layer, signer as ExpectedSigner, opts);
+      const r = attestationEvidence(image, e, signer, opts);
       if (!r.ok) {
         reasons.push(`${signer.label}: ${r.reason}`);
         continue;
       }
       if (r.statement.predicateType !== predicateType) continue;
-      seen = true;
-      const problems = contentProblems(r.statement);
-      if (problems.length === 0) {
+      const found = contentProblems(r.statement);
+      if (found.length === 0) {
         return { kind: 'attestation', ok: true, message: `${predicateType} attested by ${r.identity ?? signer.label}` };
       }
-      reasons.push(problems.join('; '));
+      reasons.push(found.join('; '));
     }
   }
-  const msg = seen || reasons.length > 0 ? ` (${unique(reasons).join('; ')})` : '';
+  const msg = reasons.length > 0 ? ` (${unique(reasons).join('; ')})` : '';
   return { kind: 'attestation', ok: false, message: `no acceptable ${predicateType} attestation${msg}` };
+}
+
+const INDEX_TYPES = new Set<string>([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
+
+function isIndex(m: Manifest): boolean {
+  return INDEX_TYPES.has(m.mediaType) || (m.mediaType === '' && Array.isArray(m.json.manifests));
+}
+
+/**
+ * The platform manifests an image index lists (`os/arch[/variant]` and
+ * digest), leaving out what is not an image for a platform: BuildKit's
+ * attestation manifests (`unknown/unknown`, `vnd.docker.reference.type`).
+ */
+export function platformManifests(index: Record<string, unknown>): Array<{ platform: string; digest: string }> {
+  const out: Array<{ platform: string; digest: string }> = [];
+  for (const d of Array.isArray(index.manifests) ? (index.manifests as unknown[]) : []) {
+    if (!d || typeof d !== 'object') continue;
+    const desc = d as Record<string, unknown>;
+    if (typeof desc.digest !== 'string') continue;
+    const annotations = (desc.annotations ?? {}) as Record<string, unknown>;
+    if (annotations['vnd.docker.reference.type'] !== undefined) continue;
+    const p = (desc.platform ?? {}) as Record<string, unknown>;
+    const os = typeof p.os === 'string' ? p.os : 'unknown';
+    const arch = typeof p.architecture === 'string' ? p.architecture : 'unknown';
+    if (os === 'unknown' && arch === 'unknown' && desc.platform !== undefined) continue;
+    const variant = typeof p.variant === 'string' ? `/${p.variant}` : '';
+    out.push({ platform: `${os}/${arch}${variant}`, digest: desc.digest });
+  }
+  return out;
 }
 
 function unique(xs: string[]): string[] {
