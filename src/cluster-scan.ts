@@ -1,6 +1,6 @@
 import type { LoadedConfig } from './config/config.js';
 import type { Rule } from './rules/rule.js';
-import { type ScanOutput, scanObjects } from './scan.js';
+import { type ScanOptions, type ScanOutput, scanObjects } from './scan.js';
 import { type ClusterReadOptions, type ClusterReadResult, readCluster } from './sources/cluster.js';
 import { readSnapshot, snapshotOf, writeSnapshot } from './sources/snapshot.js';
 
@@ -10,6 +10,8 @@ export interface ClusterScanOptions extends ClusterReadOptions {
   now?: Date;
   /** Also save what was read to this file (see `scanSnapshot`). */
   snapshot?: string;
+  /** More findings about the objects read (image verification), added before exemptions. */
+  supplement?: ScanOptions['supplement'];
 }
 
 export interface ClusterScanOutput extends ScanOutput {
@@ -29,7 +31,8 @@ export async function scanCluster(opts: ClusterScanOptions): Promise<ClusterScan
   const read = await readCluster(opts);
   if (opts.snapshot) writeSnapshot(opts.snapshot, snapshotOf(read));
   const { objects, items: _items, ...info } = read;
-  const out = scanObjects(objects, { ...opts, started });
+  const extra = opts.supplement ? await opts.supplement(objects) : [];
+  const out = scanObjects(objects, { ...opts, extra, started });
   if (read.owned > 0)
     opts.notice?.(
       `${read.owned} objects owned by a controller that was read too (Pods, ReplicaSets, Jobs) are judged through their owner`,
@@ -42,7 +45,7 @@ export async function scanCluster(opts: ClusterScanOptions): Promise<ClusterScan
  *
  * @throws KubeprintError READ_FAILED, INPUT_INVALID
  */
-export function scanSnapshot(
+export async function scanSnapshot(
   file: string,
   opts: {
     config?: LoadedConfig;
@@ -50,13 +53,15 @@ export function scanSnapshot(
     now?: Date;
     includeOwned?: boolean;
     notice?: (line: string) => void;
+    supplement?: ScanOptions['supplement'];
   },
-): ScanOutput {
+): Promise<ScanOutput> {
   const started = performance.now();
   const snap = readSnapshot(file, opts);
   for (const s of snap.skipped)
     opts.notice?.(
       `${s.group ? `${s.kind}.${s.group}` : s.kind}${s.namespace ? ` in namespace ${s.namespace}` : ''} was not read when the snapshot was taken (${s.reason})`,
     );
-  return scanObjects(snap.objects, { ...opts, started });
+  const extra = opts.supplement ? await opts.supplement(snap.objects) : [];
+  return scanObjects(snap.objects, { ...opts, extra, started });
 }

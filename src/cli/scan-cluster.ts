@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { scanCluster, scanSnapshot } from '../cluster-scan.js';
 import type { LoadedConfig } from '../config/config.js';
 import { KubeprintError } from '../errors.js';
-import type { ScanOutput } from '../scan.js';
+import type { ScanOptions, ScanOutput } from '../scan.js';
 import type { CliIO } from './io.js';
 
 export interface LiveScanFlags {
@@ -20,14 +20,24 @@ export interface LiveScanFlags {
   'include-owned'?: boolean;
 }
 
-export async function scanLive(flags: LiveScanFlags, io: CliIO, config: LoadedConfig): Promise<ScanOutput> {
+export async function scanLive(
+  flags: LiveScanFlags,
+  io: CliIO,
+  config: LoadedConfig,
+  supplement?: ScanOptions['supplement'],
+): Promise<ScanOutput> {
   const notice = (line: string) => io.stderr(`kubeprint: ${line}\n`);
   const includeOwned = flags['include-owned'] ?? false;
   if (flags['from-snapshot'] !== undefined) {
     if (flags.cluster) throw new KubeprintError('USAGE', '--cluster and --from-snapshot cannot be used together');
     for (const f of ['context', 'kubeconfig', 'snapshot', 'all-namespaces'] as const)
       if (flags[f] !== undefined) throw new KubeprintError('USAGE', `--${f} needs --cluster`);
-    return scanSnapshot(resolve(io.cwd, flags['from-snapshot']), { config, includeOwned, notice });
+    return scanSnapshot(resolve(io.cwd, flags['from-snapshot']), {
+      config,
+      includeOwned,
+      notice,
+      ...(supplement ? { supplement } : {}),
+    });
   }
   if (flags['all-namespaces'] && flags.namespace !== undefined)
     throw new KubeprintError('USAGE', '-n/--namespace and -A/--all-namespaces cannot be used together');
@@ -41,6 +51,7 @@ export async function scanLive(flags: LiveScanFlags, io: CliIO, config: LoadedCo
   try {
     return await scanCluster({
       config,
+      ...(supplement ? { supplement } : {}),
       includeOwned,
       allNamespaces: flags['all-namespaces'] ?? false,
       ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { KubeprintError } from '../errors.js';
 import type { ScanResult } from '../model/finding.js';
+import type { KubeObject } from '../model/kube-object.js';
 import { failsAt, isSeverity, type Threshold } from '../model/severity.js';
 import { reporterFor } from '../report/index.js';
 import { RULES } from '../rules/registry.js';
@@ -90,13 +91,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       `--fail-on must be critical, high, medium, low, info or none (got "${failOnText}")`,
     );
   const failOn: Threshold = failOnText;
-  if (values['verify-images'] && live)
-    throw new KubeprintError('USAGE', '--verify-images works on files for now, not with --cluster or --from-snapshot');
   const verify = values['verify-images'] ? (await import('./images.js')).verifyObjects : undefined;
+  const supplement = verify
+    ? async (objects: readonly KubeObject[]) => (await verify(objects, {}, io, loaded)).entries
+    : undefined;
 
   const result = withoutObjects(
     live
-      ? await (await import('./scan-cluster.js')).scanLive(values, io, loaded)
+      ? await (await import('./scan-cluster.js')).scanLive(values, io, loaded, supplement)
       : await scanPaths(positionals, {
           cwd: io.cwd,
           stdin: io.readStdin,
@@ -109,7 +111,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
             set: values.set ?? [],
           },
           notice: (line) => io.stderr(`kubeprint: ${line}\n`),
-          ...(verify ? { supplement: async (objects) => (await verify(objects, {}, io, loaded)).entries } : {}),
+          ...(supplement ? { supplement } : {}),
         }),
   );
   const color = io.isTTY && !values['no-color'] && !values['output-file'] && io.env.NO_COLOR === undefined;
@@ -130,8 +132,12 @@ function withoutObjects({ objects: _objects, ...result }: ScanOutput): ScanResul
   return result;
 }
 
-/** Pieces are gathered up to this many characters before each write. */
-const WRITE_CHUNK = 1024 * 1024;
+/**
+ * Pieces are gathered up to this many characters before each write: few
+ * writes, and strings small enough for V8's young generation (larger ones go
+ * straight to the old one, and would pile up there until a full collection).
+ */
+const WRITE_CHUNK = 32 * 1024;
 
 /**
  * The pieces gathered into writes of about WRITE_CHUNK characters. A write
@@ -170,9 +176,11 @@ export function writeReportFile(file: string, shown: string, chunks: Iterable<st
 }
 
 function writeAll(fd: number, text: string): void {
+  const written = writeSync(fd, text);
+  if (written === Buffer.byteLength(text)) return;
+  // A short write (a pipe given as the file): the rest from its bytes.
   const bytes = Buffer.from(text, 'utf8');
-  let off = 0;
-  while (off < bytes.length) off += writeSync(fd, bytes, off);
+  for (let off = written; off < bytes.length; ) off += writeSync(fd, bytes, off);
 }
 
 /** The report on stdout piece by piece, ending in a newline. */

@@ -237,7 +237,7 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
     expect(images[0]?.pinned).toBe(false);
   });
 
-  it('kubeprint scan --verify-images adds supply-chain findings at the image line; --cluster is a usage error', async () => {
+  it('kubeprint scan --verify-images adds supply-chain findings at the image line, for files and for cluster objects', async () => {
     // Reuses deploy.yaml and policy.yaml from the previous test.
     writeFileSync(join(dir, '.kubeprint.yaml'), readFileSync(join(dir, 'policy.yaml')));
     const r = await runCli(['scan', 'deploy.yaml', '--verify-images', '-o', 'json', '--fail-on', 'none'], { cwd: dir });
@@ -252,9 +252,36 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
     expect(sig[0]?.message).toContain('acme/unsigned:v1');
     const plain = await runCli(['scan', 'deploy.yaml', '-o', 'json', '--fail-on', 'none'], { cwd: dir });
     expect(plain.stdout).not.toContain('image-signature-unverified');
+    // objects read from a cluster (here its snapshot: what scan --cluster --snapshot writes, or
+    // kubectl get -o json) go through the same verification, named by object instead of line
+    const { parse } = await import('yaml');
+    writeFileSync(
+      join(dir, 'snap.json'),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [parse(readFileSync(join(dir, 'deploy.yaml'), 'utf8'))],
+      }),
+    );
+    const live = await runCli(
+      ['scan', '--from-snapshot', 'snap.json', '--verify-images', '-o', 'json', '--fail-on', 'none'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(live.code, live.stderr).toBe(0);
+    const liveOut = JSON.parse(live.stdout) as {
+      findings: Array<{ ruleId: string; object?: { kind: string; name: string }; source?: unknown; message: string }>;
+    };
+    const liveSig = liveOut.findings.filter((f) => f.ruleId === 'image-signature-unverified');
+    expect(liveSig.map((f) => [f.object?.kind, f.object?.name, f.source ?? null])).toEqual([
+      ['Deployment', 'web', null],
+    ]);
+    expect(liveSig[0]?.message).toContain('acme/unsigned:v1');
+    // without a kubeconfig, --cluster --verify-images fails on the cluster (exit 2, one line), not on the flag
     const cluster = await runCli(['scan', '--cluster', '--verify-images'], { cwd: dir });
     expect(cluster.code).toBe(2);
-    expect(cluster.stderr).toMatch(/--verify-images/);
+    expect(cluster.stderr).toMatch(/^kubeprint scan: [^\n]*kubeconfig[^\n]*\n$/);
   });
 });
 
