@@ -163,3 +163,90 @@ export function cosign(args: string[], cwd: string, password = 'kubeprint-test')
   if (r.status !== 0) throw new Error(`cosign ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
   return r.stdout;
 }
+
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+async function getJSON(reg: Registry, repo: string, path: string, accept: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${reg.url}/v2/${repo}/${path}`, { headers: { accept } });
+  if (res.status !== 200) throw new Error(`GET ${repo}/${path}: HTTP ${res.status}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/**
+ * The descriptors in an image's referrers, read the way this registry
+ * (distribution 2.8, no referrers API) keeps them: the `sha256-<hex>` index tag.
+ */
+export async function referrersOf(
+  reg: Registry,
+  repo: string,
+  digest: string,
+): Promise<Array<Record<string, unknown>>> {
+  const res = await fetch(`${reg.url}/v2/${repo}/manifests/${digest.replace(':', '-')}`, {
+    headers: { accept: OCI_INDEX },
+  });
+  if (res.status === 404) return [];
+  if (res.status !== 200) throw new Error(`referrers of ${repo}@${digest}: HTTP ${res.status}`);
+  const index = (await res.json()) as { manifests?: Array<Record<string, unknown>> };
+  return index.manifests ?? [];
+}
+
+/** An artifact manifest (by digest) as JSON. */
+export function artifactManifest(reg: Registry, repo: string, digest: string): Promise<Record<string, unknown>> {
+  return getJSON(reg, repo, `manifests/${digest}`, OCI_MANIFEST);
+}
+
+/**
+ * Copy a referrer artifact (manifest and blobs) of one image onto another
+ * image's referrers, as an attacker with push rights could: the copy's
+ * `subject` names the target image, and it is listed in the target's
+ * `sha256-<hex>` referrers index. Returns the copy's digest.
+ */
+export async function copyReferrer(
+  reg: Registry,
+  from: { repo: string; artifact: string },
+  to: { repo: string; digest: string },
+): Promise<string> {
+  const m = await artifactManifest(reg, from.repo, from.artifact);
+  const descriptors = [m.config, ...(Array.isArray(m.layers) ? m.layers : [])] as Array<{ digest: string }>;
+  for (const d of descriptors) {
+    const res = await fetch(`${reg.url}/v2/${from.repo}/blobs/${d.digest}`);
+    if (res.status !== 200) throw new Error(`blob ${d.digest}: HTTP ${res.status}`);
+    await pushBlob(reg, to.repo, Buffer.from(await res.arrayBuffer()));
+  }
+  const target = await fetch(`${reg.url}/v2/${to.repo}/manifests/${to.digest}`, { headers: { accept: OCI_MANIFEST } });
+  const targetBody = Buffer.from(await target.arrayBuffer());
+  const copy = Buffer.from(
+    JSON.stringify({ ...m, subject: { mediaType: OCI_MANIFEST, size: targetBody.length, digest: to.digest } }),
+  );
+  const digest = await putManifest(reg, to.repo, sha256(copy), copy, OCI_MANIFEST);
+  const listed = await referrersOf(reg, to.repo, to.digest);
+  listed.push({ mediaType: OCI_MANIFEST, size: copy.length, digest, artifactType: m.artifactType });
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: listed }));
+  await putManifest(reg, to.repo, to.digest.replace(':', '-'), index, OCI_INDEX);
+  return digest;
+}
+
+/**
+ * Push a multi-arch image index over one small image per platform
+ * (`linux/amd64`, ...); returns the index digest and the platform digests.
+ */
+export async function pushIndex(
+  reg: Registry,
+  repo: string,
+  tag: string,
+  platforms: string[],
+): Promise<{ digest: string; platforms: Record<string, string> }> {
+  const out: Record<string, string> = {};
+  const manifests: Array<Record<string, unknown>> = [];
+  for (const p of platforms) {
+    const [os, architecture] = p.split('/') as [string, string];
+    const child = await pushImage(reg, repo, `${tag}-${os}-${architecture}`, `${repo} ${tag} ${p}`);
+    const res = await fetch(`${reg.url}/v2/${repo}/manifests/${child}`, { headers: { accept: OCI_MANIFEST } });
+    const size = (await res.arrayBuffer()).byteLength;
+    out[p] = child;
+    manifests.push({ mediaType: OCI_MANIFEST, digest: child, size, platform: { os, architecture } });
+  }
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }));
+  return { digest: await putManifest(reg, repo, tag, index, OCI_INDEX), platforms: out };
+}

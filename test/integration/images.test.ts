@@ -14,7 +14,17 @@ import { productionTrustedRoot } from '../../src/engines/supplychain/trusted-roo
 import { ImageVerifier } from '../../src/engines/supplychain/verify-image.js';
 import { runCli } from '../cli-capture.js';
 import { freePort } from '../helpers/etcd-cluster.js';
-import { cosign, imageToolsMissing, pushImage, type Registry, startRegistry } from '../helpers/oci-registry.js';
+import {
+  artifactManifest,
+  copyReferrer,
+  cosign,
+  imageToolsMissing,
+  pushImage,
+  pushIndex,
+  type Registry,
+  referrersOf,
+  startRegistry,
+} from '../helpers/oci-registry.js';
 
 const missing = imageToolsMissing();
 
@@ -34,6 +44,10 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
   let key: NamedSigner;
   let otherKey: NamedSigner;
   const digests: Record<string, string> = {};
+  /** Digests of the bundle artifacts cosign filed for the new-format images, by image name. */
+  const bundleArtifacts: Record<string, string[]> = {};
+  let multi: { digest: string; platforms: Record<string, string> };
+  let multiTop: { digest: string; platforms: Record<string, string> };
   let trustedRoot: unknown;
 
   const policy = (over: Partial<ImagesPolicy['policies'][number]> = {}): ImagesPolicy => ({
@@ -65,13 +79,19 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
     };
     key = pub('ci');
     otherKey = pub('other');
-    const sign = (keyName: string, ref: string) =>
-      cosign(['sign', '--key', `${keyName}.key`, '--tlog-upload=false', '--allow-http-registry', '--yes', ref], dir);
-    const attest = (ref: string, builder: string) => {
+    // cosign's new bundle format: `--new-bundle-format` (the default from cosign 3).
+    const NEW = ['--new-bundle-format'];
+    const sign = (keyName: string, ref: string, extra: string[] = []) =>
+      cosign(
+        ['sign', '--key', `${keyName}.key`, '--tlog-upload=false', ...extra, '--allow-http-registry', '--yes', ref],
+        dir,
+      );
+    const attest = (ref: string, builder: string, extra: string[] = []) => {
       const pred = join(dir, `pred-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(pred, provenance(builder));
       cosign(
         ['attest', '--key', 'ci.key', '--type', 'slsaprovenance', '--predicate', pred, '--tlog-upload=false'].concat([
+          ...extra,
           '--allow-http-registry',
           '--yes',
           ref,
@@ -79,7 +99,17 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
         dir,
       );
     };
-    for (const name of ['signed', 'unsigned', 'other', 'moved', 'attested', 'badbuilder']) {
+    const names = ['signed', 'unsigned', 'other', 'moved', 'attested', 'badbuilder'];
+    const newFormat = [
+      'nb-signed',
+      'nb-other',
+      'nb-attested',
+      'nb-badbuilder',
+      'nb-both',
+      'nb-copied',
+      'nb-copied-att',
+    ];
+    for (const name of [...names, ...newFormat]) {
       digests[name] = await pushImage(reg, `acme/${name}`, 'v1', name);
     }
     sign('ci', `${reg.host}/acme/signed@${digests.signed}`);
@@ -91,6 +121,44 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
     attest(`${reg.host}/acme/attested@${digests.attested}`, BUILDER);
     sign('ci', `${reg.host}/acme/badbuilder@${digests.badbuilder}`);
     attest(`${reg.host}/acme/badbuilder@${digests.badbuilder}`, 'https://evil.example/builder');
+
+    const at = (name: string) => `${reg.host}/acme/${name}@${digests[name]}`;
+    sign('ci', at('nb-signed'), NEW);
+    sign('other', at('nb-other'), NEW);
+    sign('ci', at('nb-attested'), NEW);
+    attest(at('nb-attested'), BUILDER, NEW);
+    sign('ci', at('nb-badbuilder'), NEW);
+    attest(at('nb-badbuilder'), 'https://evil.example/builder', NEW);
+    // Both kinds: a classic signature by the other key and a new-format one by ci.
+    sign('other', at('nb-both'));
+    sign('ci', at('nb-both'), NEW);
+    for (const name of newFormat) {
+      bundleArtifacts[name] = (await referrersOf(reg, `acme/${name}`, digests[name] as string)).map(
+        (d) => d.digest as string,
+      );
+    }
+    // Someone with push rights files nb-signed's signature bundle and
+    // nb-attested's attestation bundles under the unsigned images.
+    for (const artifact of bundleArtifacts['nb-signed'] ?? []) {
+      await copyReferrer(
+        reg,
+        { repo: 'acme/nb-signed', artifact },
+        { repo: 'acme/nb-copied', digest: digests['nb-copied'] as string },
+      );
+    }
+    for (const artifact of bundleArtifacts['nb-attested'] ?? []) {
+      await copyReferrer(
+        reg,
+        { repo: 'acme/nb-attested', artifact },
+        { repo: 'acme/nb-copied-att', digest: digests['nb-copied-att'] as string },
+      );
+    }
+
+    // Multi-arch: every platform signed (cosign --recursive), or only the index.
+    multi = await pushIndex(reg, 'acme/multi', 'v1', ['linux/amd64', 'linux/arm64']);
+    multiTop = await pushIndex(reg, 'acme/multi-top', 'v1', ['linux/amd64', 'linux/arm64']);
+    sign('ci', `${reg.host}/acme/multi@${multi.digest}`, [...NEW, '--recursive']);
+    sign('ci', `${reg.host}/acme/multi-top@${multiTop.digest}`, NEW);
   }, 300_000);
 
   afterAll(async () => {
@@ -155,6 +223,108 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
     const attestations = [{ predicateType: 'https://slsa.dev/provenance/v0.2', signers: [otherKey] }];
     const r = await verifier(policy({ attestations })).verify(`${reg.host}/acme/attested:v1`);
     expect(r.status).toBe('failed');
+  });
+
+  describe("cosign's new bundle format (Sigstore bundles as OCI referrers)", () => {
+    const slsa = (builder: string) => [
+      {
+        predicateType: 'https://slsa.dev/provenance/v0.2',
+        slsa: { builderId: { $case: 'exact' as const, value: builder } },
+      },
+    ];
+
+    it('cosign files a bundle artifact whose subject is the image', async () => {
+      const [artifact] = bundleArtifacts['nb-signed'] ?? [];
+      expect(artifact).toBeDefined();
+      const m = await artifactManifest(reg, 'acme/nb-signed', artifact as string);
+      expect(m.artifactType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
+      expect((m.subject as { digest: string }).digest).toBe(digests['nb-signed']);
+      expect((m.annotations as Record<string, string>)['dev.sigstore.bundle.predicateType']).toBe(
+        'https://sigstore.dev/cosign/sign/v1',
+      );
+    });
+
+    it('a new-format signature verifies; signed with another key it is rejected', async () => {
+      const ok = await verifier(policy()).verify(`${reg.host}/acme/nb-signed:v1`);
+      expect(ok.status, JSON.stringify(ok.checks)).toBe('verified');
+      expect(ok.checks[0]?.message).toMatch(/signed by key ci\.pub, not logged \(Sigstore bundle sha256:/);
+      const other = await verifier(policy()).verify(`${reg.host}/acme/nb-other:v1`);
+      expect(other.status).toBe('failed');
+      expect(other.checks[0]?.message).toMatch(/bundle signature does not verify with the key/);
+      const trusted = await verifier(policy({ signers: [otherKey] })).verify(`${reg.host}/acme/nb-other:v1`);
+      expect(trusted.status).toBe('verified');
+    });
+
+    it('an unlogged bundle is rejected when the policy requires a transparency-log entry', async () => {
+      const r = await verifier(policy({ requireTlog: true })).verify(`${reg.host}/acme/nb-signed:v1`);
+      expect(r.status).toBe('failed');
+      expect(r.checks[0]?.message).toMatch(/no transparency-log entry/);
+    });
+
+    it('an image with a classic and a new-format signature verifies when either satisfies the policy', async () => {
+      const byCi = await verifier(policy()).verify(`${reg.host}/acme/nb-both:v1`);
+      expect(byCi.status, JSON.stringify(byCi.checks)).toBe('verified');
+      expect(byCi.checks[0]?.message).toMatch(/Sigstore bundle/);
+      const byOther = await verifier(policy({ signers: [otherKey] })).verify(`${reg.host}/acme/nb-both:v1`);
+      expect(byOther.status, JSON.stringify(byOther.checks)).toBe('verified');
+      expect(byOther.checks[0]?.message).not.toMatch(/Sigstore bundle/);
+      // The classic ones still verify alongside.
+      expect((await verifier(policy()).verify(`${reg.host}/acme/signed:v1`)).status).toBe('verified');
+    });
+
+    it('a new-format SLSA attestation by the right builder passes; the wrong builder is rejected', async () => {
+      const good = await verifier(policy({ attestations: slsa(BUILDER) })).verify(`${reg.host}/acme/nb-attested:v1`);
+      expect(good.status, JSON.stringify(good.checks)).toBe('verified');
+      expect(good.checks.find((c) => c.kind === 'attestation')?.message).toBe(
+        'https://slsa.dev/provenance/v0.2 attested by key ci.pub',
+      );
+      const bad = await verifier(policy({ attestations: slsa(BUILDER) })).verify(`${reg.host}/acme/nb-badbuilder:v1`);
+      expect(bad.status).toBe('failed');
+      expect(bad.checks.find((c) => c.kind === 'attestation')?.message).toMatch(
+        /builder id is https:\/\/evil\.example/,
+      );
+      const byOther = await verifier(
+        policy({ attestations: [{ predicateType: 'https://slsa.dev/provenance/v0.2', signers: [otherKey] }] }),
+      ).verify(`${reg.host}/acme/nb-attested:v1`);
+      expect(byOther.status).toBe('failed');
+      // A signature-only image has no attestation, and its sign/v1 statement is no provenance.
+      const none = await verifier(policy({ attestations: slsa(BUILDER) })).verify(`${reg.host}/acme/nb-signed:v1`);
+      expect(none.status).toBe('failed');
+    });
+
+    it("a bundle copied onto another image's referrers is not accepted", async () => {
+      const listed = await referrersOf(reg, 'acme/nb-copied', digests['nb-copied'] as string);
+      expect(listed).toHaveLength(1);
+      const sig = await verifier(policy()).verify(`${reg.host}/acme/nb-copied:v1`);
+      expect(sig.status).toBe('failed');
+      expect(sig.checks[0]?.message).toMatch(/subject does not name/);
+      const att = await verifier(
+        policy({ signers: [], attestations: [{ ...slsa(BUILDER)[0], signers: [key] }] }),
+      ).verify(`${reg.host}/acme/nb-copied-att:v1`);
+      expect(att.status).toBe('failed');
+      expect(att.checks).toHaveLength(1);
+      expect(att.checks[0]?.message).toMatch(/subject does not name/);
+    });
+
+    it('verifyPlatforms: each platform manifest of an index must verify too', async () => {
+      const every = await verifier(policy({ verifyPlatforms: true })).verify(`${reg.host}/acme/multi:v1`);
+      expect(every.status, JSON.stringify(every.checks)).toBe('verified');
+      expect(every.digest).toBe(multi.digest);
+      expect(every.checks).toHaveLength(3);
+      expect(every.checks.map((c) => c.message.split(':')[0])).toEqual([
+        'signed by key ci.pub, not logged (Sigstore bundle sha256',
+        'platform linux/amd64 (sha256',
+        'platform linux/arm64 (sha256',
+      ]);
+      const top = await verifier(policy({ verifyPlatforms: true })).verify(`${reg.host}/acme/multi-top:v1`);
+      expect(top.status).toBe('failed');
+      expect(top.checks.filter((c) => !c.ok).map((c) => c.message)).toEqual([
+        `platform linux/amd64 (${multiTop.platforms['linux/amd64']}): no cosign signature found for ${multiTop.platforms['linux/amd64']}`,
+        `platform linux/arm64 (${multiTop.platforms['linux/arm64']}): no cosign signature found for ${multiTop.platforms['linux/arm64']}`,
+      ]);
+      // Off by default: the index signature is enough.
+      expect((await verifier(policy()).verify(`${reg.host}/acme/multi-top:v1`)).status).toBe('verified');
+    });
   });
 
   it('verifies each digest once per run', async () => {
