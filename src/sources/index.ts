@@ -215,11 +215,7 @@ class Loader {
     const r = objectsFromText(out.text, { file: shownFile, scope: shownDir });
     this.result.problems.push(...r.problems);
     this.result.skippedDocuments += r.skippedDocuments;
-    const overlay = new OverlayIndex(
-      join(dirAbs, KUSTOMIZATION_FILES.find((n) => exists(join(dirAbs, n))) ?? ''),
-      shownFile,
-      show,
-    );
+    const overlay = new OverlayIndex(await kustomizationChain(dirAbs), show);
     for (const obj of r.objects) {
       const origin = takeOrigin(obj.raw);
       const from = origin ? this.originObject(obj, origin, show) : undefined;
@@ -342,22 +338,48 @@ function matchByName(candidates: readonly KubeObject[], obj: KubeObject): KubeOb
   );
 }
 
+/** The kustomization file of a directory, if it has one. */
+function kustomizationFileOf(dirAbs: string): string | undefined {
+  const name = KUSTOMIZATION_FILES.find((n) => exists(join(dirAbs, n)));
+  return name ? join(dirAbs, name) : undefined;
+}
+
 /**
- * What a root kustomization changes on top of its resources: its patch files
- * (read once) and its own text, for pointing a finding on a patched value at
- * the patch rather than at the base's old value.
+ * A root kustomization and every kustomization it includes, directly or
+ * through intermediate overlays and components, nearest the root first:
+ * the order in which a later layer's change wins over an earlier one's.
  */
-class OverlayIndex {
+async function kustomizationChain(rootDir: string): Promise<string[]> {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  let level = [rootDir];
+  while (level.length > 0 && out.length < 200) {
+    const next: string[] = [];
+    for (const dir of level) {
+      if (seen.has(dir)) continue;
+      seen.add(dir);
+      const file = kustomizationFileOf(dir);
+      if (!file) continue;
+      out.push(file);
+      const info = await readKustomization(dir, file);
+      next.push(...info.references.filter((r) => !seen.has(r)));
+    }
+    level = next;
+  }
+  return out;
+}
+
+/** One kustomization of the chain: its text and patch files, read when first needed. */
+class KustomizationLayer {
   private patches: KubeObject[] | undefined;
   private lines: string[] | undefined;
 
   constructor(
-    private readonly fileAbs: string,
-    readonly shownFile: string,
+    readonly fileAbs: string,
     private readonly show: (abs: string) => string,
   ) {}
 
-  private text(): string[] {
+  text(): string[] {
     if (!this.lines) {
       try {
         this.lines = readFileSync(this.fileAbs, 'utf8').split('\n');
@@ -369,7 +391,7 @@ class OverlayIndex {
   }
 
   /** Objects of the kustomization's patch files (`patches[].path`, `patchesStrategicMerge`). */
-  private patchObjects(): KubeObject[] {
+  patchObjects(): KubeObject[] {
     if (this.patches) return this.patches;
     this.patches = [];
     const dir = dirname(this.fileAbs);
@@ -386,15 +408,8 @@ class OverlayIndex {
     return this.patches;
   }
 
-  /** Where the overlay sets the value at `pointer` of `obj`. */
-  locate(base: KubeObject, pointer: string): { file: string; line: number; column: number } {
-    const patch = matchByName(
-      this.patchObjects().filter((p) => getAt(p.raw, pointer) !== undefined),
-      base,
-    );
-    if (patch?.source) return { file: patch.source.file, ...patch.source.positionOf(pointer) };
-    // an inline patch or a transformer field (namespace:, images:, replicas:) in the kustomization itself
-    const segs = pointer.split('/').filter(Boolean);
+  /** The line of this kustomization that sets the field, for inline patches and transformer fields. */
+  lineSetting(segs: string[]): { line: number; column: number } | undefined {
     const last = segs[segs.length - 1] ?? '';
     const lines = this.text();
     const wanted = [
@@ -404,9 +419,43 @@ class OverlayIndex {
     ].filter(Boolean);
     for (const w of wanted) {
       const i = lines.findIndex((l) => l.includes(w) && !l.trimStart().startsWith('#'));
-      if (i >= 0) return { file: this.shownFile, line: i + 1, column: (lines[i]?.search(/\S/) ?? 0) + 1 };
+      if (i >= 0) return { line: i + 1, column: (lines[i]?.search(/\S/) ?? 0) + 1 };
     }
-    return { file: this.shownFile, line: 1, column: 1 };
+    return undefined;
+  }
+}
+
+/**
+ * What a root kustomization and the overlays it builds on change on top of
+ * their resources: their patch files and their own text, for pointing a
+ * finding on a patched value at the patch rather than at the base's old value.
+ */
+class OverlayIndex {
+  private readonly layers: KustomizationLayer[];
+
+  /** @param files the kustomization chain, root first (see kustomizationChain) */
+  constructor(
+    files: readonly string[],
+    private readonly show: (abs: string) => string,
+  ) {
+    this.layers = files.map((f) => new KustomizationLayer(f, show));
+  }
+
+  /** Where the overlays set the value `now` at `pointer` of `base`: the layer nearest the root that sets it. */
+  locate(base: KubeObject, pointer: string, now: unknown): { file: string; line: number; column: number } {
+    const segs = pointer.split('/').filter(Boolean);
+    for (const layer of this.layers) {
+      const patch = matchByName(
+        layer.patchObjects().filter((p) => getAt(p.raw, pointer) === now),
+        base,
+      );
+      if (patch?.source) return { file: patch.source.file, ...patch.source.positionOf(pointer) };
+      // an inline patch or a transformer field (namespace:, images:, replicas:) in the kustomization itself
+      const at = layer.lineSetting(segs);
+      if (at) return { file: this.show(layer.fileAbs), ...at };
+    }
+    const root = this.layers[0];
+    return { file: root ? this.show(root.fileAbs) : '', line: 1, column: 1 };
   }
 }
 
@@ -427,7 +476,7 @@ function withOverlay(src: ObjectSource, rendered: KubeObject, base: KubeObject, 
       // containers, maps and absent fields: the base's place (or its nearest ancestor) is the right one
       if (now === undefined || (now !== null && typeof now === 'object')) return undefined;
       if (getAt(base.raw, p) === now) return undefined;
-      return overlay.locate(base, p);
+      return overlay.locate(base, p, now);
     },
   };
 }

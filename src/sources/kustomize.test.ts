@@ -77,4 +77,50 @@ describe.runIf(hasKustomize)('kustomize sources', () => {
       result.findings.some((f) => f.object && f.object.namespace === undefined && f.object.kind === 'Deployment'),
     ).toBe(false);
   });
+
+  it('follows intermediate overlays: each changed value points at the layer that set it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kubeprint-kustomize-chain-'));
+    for (const d of ['base', 'prod', 'prod-eu']) mkdirSync(join(root, d));
+    writeFileSync(join(root, 'base/deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(root, 'base/kustomization.yaml'), 'resources:\n  - deployment.yaml\n');
+    // prod builds on base and drops to one replica; prod-eu builds on prod and pins the image tag
+    writeFileSync(
+      join(root, 'prod/kustomization.yaml'),
+      'resources:\n  - ../base\npatches:\n  - path: replicas.yaml\n',
+    );
+    writeFileSync(
+      join(root, 'prod/replicas.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n',
+    );
+    writeFileSync(
+      join(root, 'prod-eu/kustomization.yaml'),
+      'namespace: prod-eu\nresources:\n  - ../prod\npatches:\n  - path: image.yaml\n',
+    );
+    writeFileSync(
+      join(root, 'prod-eu/image.yaml'),
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: web',
+        '          image: nginx:latest',
+        '          imagePullPolicy: IfNotPresent',
+        '',
+      ].join('\n'),
+    );
+    const result = await scanPaths(['prod-eu'], { cwd: root });
+    const at = (ruleId: string) =>
+      result.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.source?.file}:${f.source?.line}`);
+    // set two layers down, in prod's patch file (the root overlay does not touch it)
+    expect(at('single-replica')).toEqual([join('prod', 'replicas.yaml:6')]);
+    // set by the root overlay's own patch
+    expect(at('image-pull-policy-not-always')).toEqual([join('prod-eu', 'image.yaml:11')]);
+    // written by the base and never changed: the base's line
+    expect(at('image-tag-latest')).toEqual([join('base', 'deployment.yaml:15')]);
+  });
 });
