@@ -7,9 +7,14 @@
 // fixtures of a kind the webhook is registered for (Deployments, Pods,
 // StatefulSets, CronJobs, Services, RBAC, ...), CREATE and UPDATE, and 1%
 // malformed bodies (which must get 400). Prints, per rate: throughput,
-// p50/p99/max latency, errors, and the server's RSS before, during and after.
+// p50/p99/max latency, errors, the server's RSS before, during and after, the
+// CPU each side spent per review, the event-loop delay of the server (from its
+// /metrics) and of this load generator (a stall in either is latency), and how
+// many new TLS connections the server accepted (keep-alive, as the API
+// server's webhook client does: after warm-up this should stay near 0).
 //
 //   npm run bench:admission -- [--duration SECONDS] [--rates 500,1000] [--connections 32]
+//                              [--profile] [--server-node-flags "--trace-gc"]
 //
 // Targets: p99 under 5 ms at 1,000 requests/s with the full rule set, zero
 // errors, flat RSS over the run.
@@ -18,6 +23,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { Agent, request } from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -30,6 +36,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '5' },
     profile: { type: 'boolean', default: false },
+    // extra node flags for the server process only (e.g. "--trace-gc"), for diagnosis
+    'server-node-flags': { type: 'string', default: '' },
   },
 });
 const DURATION = Number(values.duration);
@@ -80,28 +88,41 @@ if (objects.length === 0) {
   process.exit(2);
 }
 
+// Each object's review is serialised once, around a uid placeholder: a request
+// then costs the load generator one string concatenation, as the API server
+// serialises each review once. The bytes on the wire are the same as a fresh
+// JSON.stringify per request.
+const UID_MARK = '\u0000UID\u0000';
+const templates = [];
+for (const { o, resource } of objects) {
+  const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
+  for (const update of [false, true]) {
+    const text = JSON.stringify({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: UID_MARK,
+        kind: { group, version, kind: o.kind },
+        resource: { group, version, resource },
+        name: o.metadata?.name,
+        namespace: o.metadata?.namespace ?? 'default',
+        operation: update ? 'UPDATE' : 'CREATE',
+        userInfo: { username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts'] },
+        object: o,
+        oldObject: update ? o : null,
+        dryRun: false,
+      },
+    });
+    const at = text.indexOf(JSON.stringify(UID_MARK));
+    templates.push([text.slice(0, at + 1), text.slice(at + JSON.stringify(UID_MARK).length - 1)]);
+  }
+}
+
 let uidCounter = 0;
 function reviewBody(i) {
-  const { o, resource } = objects[i % objects.length];
-  const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
-  const update = i % 4 === 3;
-  const body = JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: `bench-${++uidCounter}`,
-      kind: { group, version, kind: o.kind },
-      resource: { group, version, resource },
-      name: o.metadata?.name,
-      namespace: o.metadata?.namespace ?? 'default',
-      operation: update ? 'UPDATE' : 'CREATE',
-      userInfo: { username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts'] },
-      object: o,
-      oldObject: update ? o : null,
-      dryRun: false,
-    },
-  });
-  return body;
+  // 25% UPDATE (with oldObject), 75% CREATE
+  const [head, tail] = templates[(i % objects.length) * 2 + (i % 4 === 3 ? 1 : 0)];
+  return `${head}bench-${++uidCounter}${tail}`;
 }
 // 1% malformed: a valid review cut short, or one that lacks its uid
 function malformedBody(i) {
@@ -119,6 +140,7 @@ const server = spawn(
   process.execPath,
   [
     ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO, 'bench/out/admission-prof')}`] : []),
+    ...values['server-node-flags'].split(' ').filter(Boolean),
     join(REPO, 'dist/cli/main.js'),
     'admission',
     'serve',
@@ -129,8 +151,14 @@ const server = spawn(
     `--decision-log=${join(dir, 'decisions.jsonl')}`,
     '--log-level=warn',
   ],
-  { stdio: ['ignore', 'ignore', 'pipe'] },
+  // with diagnostic flags (--trace-gc prints to stdout), the server's stdout goes to bench/out/admission-server.log
+  { stdio: ['ignore', values['server-node-flags'] ? 'pipe' : 'ignore', 'pipe'] },
 );
+if (server.stdout) {
+  const { createWriteStream, mkdirSync } = await import('node:fs');
+  mkdirSync(join(REPO, 'bench/out'), { recursive: true });
+  server.stdout.pipe(createWriteStream(join(REPO, 'bench/out/admission-server.log')));
+}
 let serverLog = '';
 server.stderr.on('data', (c) => {
   serverLog = (serverLog + c.toString()).slice(-4000);
@@ -203,6 +231,18 @@ async function serverHistogram() {
   return out;
 }
 
+/** The server's event-loop delay over its last 10 s window (ms), and its TLS handshakes so far. */
+async function serverLoop() {
+  const text = (await send('/metrics')).body;
+  const q = (k) =>
+    Number(
+      new RegExp(`kubeprint_admission_event_loop_delay_seconds\\{quantile="${k}"\\} (\\S+)`).exec(text)?.[1] ??
+        Number.NaN,
+    ) * 1000;
+  const hs = Number(/kubeprint_admission_tls_handshakes_total (\d+)/.exec(text)?.[1] ?? 0);
+  return { p99: q('0.99'), max: q('1'), handshakes: hs };
+}
+
 /** The bucket bound under which a share `q` of the requests between two histograms fell ("≤ 5 ms"). */
 function bucketQuantile(before, after, q) {
   const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
@@ -223,7 +263,15 @@ async function runAt(rate, seconds, label) {
   const errorKinds = new Map();
   const start = performance.now();
   const rss = [];
-  const rssTimer = setInterval(() => rss.push(rssMB()), 5000);
+  const loops = [];
+  const rssTimer = setInterval(() => {
+    rss.push(rssMB());
+    void serverLoop().then((l) => loops.push(l));
+  }, 5000);
+  const handshakes0 = (await serverLoop()).handshakes;
+  // the load generator's own event-loop delay: a stall here shows up as latency too
+  const ownLoop = monitorEventLoopDelay({ resolution: 10 });
+  ownLoop.enable();
   const cpu0 = serverCpu();
   const own0 = process.cpuUsage();
   await new Promise((finish) => {
@@ -251,6 +299,8 @@ async function runAt(rate, seconds, label) {
     tick();
   });
   clearInterval(rssTimer);
+  ownLoop.disable();
+  const handshakes = (await serverLoop()).handshakes - handshakes0;
   const serverCpuMs = ((serverCpu() - cpu0) * 1000) / total;
   const hist1 = await serverHistogram();
   const serverP50 = bucketQuantile(hist0, hist1, 0.5);
@@ -276,6 +326,12 @@ async function runAt(rate, seconds, label) {
     clientCpuMs,
     serverP50,
     serverP99,
+    handshakes,
+    clientLoop: { p99: ownLoop.percentile(99) / 1e6, max: ownLoop.max / 1e6 },
+    serverLoop: {
+      p99: Math.max(...loops.map((l) => l.p99).filter(Number.isFinite)),
+      max: Math.max(...loops.map((l) => l.max).filter(Number.isFinite)),
+    },
   };
 }
 
@@ -296,6 +352,9 @@ for (const rate of RATES) {
     `${String(rate).padEnd(8)} ${String(r.requests).padEnd(9)} ${fmt(r.throughput).padEnd(13)} ${fmt(r.p50).padEnd(7)} ${fmt(r.p99).padEnd(7)} ${fmt(r.max).padEnd(7)} ${String(r.errors).padEnd(7)} ${fmt(r.serverCpuMs).padEnd(21)} ${fmt(r.clientCpuMs).padEnd(20)} ${r.rss.join(' ')}`,
   );
   console.log(`  inside the server (its histogram): p50 ${r.serverP50}, p99 ${r.serverP99}`);
+  console.log(
+    `  event-loop delay: server p99 ${fmt(r.serverLoop.p99)} ms, max ${fmt(r.serverLoop.max)} ms (worst 10 s window); load generator p99 ${fmt(r.clientLoop.p99)} ms, max ${fmt(r.clientLoop.max)} ms; new TLS connections ${r.handshakes}`,
+  );
   if (r.errors) console.log(`  errors: ${JSON.stringify(r.errorKinds)}`);
   if (rate >= 1000 && (r.p99 >= 5 || r.errors > 0)) failed = true;
 }

@@ -224,8 +224,12 @@ function describeObject(o: KubeObject): string {
   return o.namespace ? `${o.kind} "${name}" in namespace "${o.namespace}"` : `${o.kind} "${name}"`;
 }
 
+/** The policy's rules by id, built once per policy (a denial names each rule's fix). */
+const byIdCache = new WeakMap<AdmissionPolicy, Map<string, Rule>>();
+
 function denyMessage(obj: KubeObject, denying: RuleVerdict[], policy: AdmissionPolicy): string {
-  const byId = new Map(policy.rules.map((r) => [r.id, r]));
+  let byId = byIdCache.get(policy);
+  if (!byId) byIdCache.set(policy, (byId = new Map(policy.rules.map((r) => [r.id, r]))));
   const lines = [
     `kubeprint denied ${describeObject(obj)}: ${denying.length} violation${denying.length === 1 ? '' : 's'}`,
   ];

@@ -1,7 +1,10 @@
 /**
  * The webhook's Prometheus metrics, in the text exposition format. Small and
- * dependency-free: counters with labels and one latency histogram.
+ * dependency-free: counters with labels, one latency histogram, and the
+ * event loop's delay (what a request waits before its handler runs, which the
+ * latency histogram cannot see).
  */
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** Latency buckets in seconds: admission answers are expected in milliseconds. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -49,7 +52,37 @@ export class AdmissionMetrics {
     'Violations found by rule and the effect they had (deny, warn, audit, exempted).',
     ['rule', 'effect'],
   );
+  readonly tlsHandshakes = new Counter(
+    'kubeprint_admission_tls_handshakes_total',
+    'TLS connections accepted (a client that keeps connections alive makes few).',
+    [],
+  );
   private readonly bucketCounts = new Array<number>(BUCKETS.length).fill(0);
+  /** The event loop's delay, sampled every 10 ms; quantiles over the last full window. */
+  private loopDelay: IntervalHistogram | undefined;
+  private loopWindow: NodeJS.Timeout | undefined;
+  private loopQuantiles: { p50: number; p99: number; max: number } | undefined;
+
+  /** Start measuring the event loop's delay, in windows of `windowMs` (the server calls this; stop with stopLoopDelay). */
+  startLoopDelay(windowMs = 10_000): void {
+    if (this.loopDelay) return;
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
+    this.loopDelay = h;
+    this.loopWindow = setInterval(() => {
+      // nanoseconds → seconds
+      this.loopQuantiles = { p50: h.percentile(50) / 1e9, p99: h.percentile(99) / 1e9, max: h.max / 1e9 };
+      h.reset();
+    }, windowMs);
+    this.loopWindow.unref();
+  }
+
+  stopLoopDelay(): void {
+    this.loopDelay?.disable();
+    if (this.loopWindow) clearInterval(this.loopWindow);
+    this.loopDelay = undefined;
+    this.loopWindow = undefined;
+  }
   private sum = 0;
   private count = 0;
 
@@ -71,6 +104,7 @@ export class AdmissionMetrics {
       this.requests.render(),
       this.decisions.render(),
       this.ruleDecisions.render(),
+      this.tlsHandshakes.render(),
       `# HELP ${h} Time from request received to response written, for admission reviews.`,
       `# TYPE ${h} histogram`,
     ];
@@ -80,6 +114,17 @@ export class AdmissionMetrics {
       lines.push(`${h}_bucket{le="${b}"} ${cumulative}`);
     });
     lines.push(`${h}_bucket{le="+Inf"} ${this.count}`, `${h}_sum ${this.sum}`, `${h}_count ${this.count}`);
+    const q = this.loopQuantiles;
+    if (q) {
+      const d = 'kubeprint_admission_event_loop_delay_seconds';
+      lines.push(
+        `# HELP ${d} Event loop delay over the last 10 s window (0.5, 0.99 and 1 = max).`,
+        `# TYPE ${d} gauge`,
+        `${d}{quantile="0.5"} ${q.p50}`,
+        `${d}{quantile="0.99"} ${q.p99}`,
+        `${d}{quantile="1"} ${q.max}`,
+      );
+    }
     return `${lines.join('\n')}\n`;
   }
 }

@@ -170,6 +170,9 @@ describe('admission webhook server', () => {
     expect(m.body).toMatch(/kubeprint_admission_rule_violations_total\{rule="pss-privileged",effect="deny"\} [1-9]/);
     expect(m.body).toMatch(/kubeprint_admission_request_duration_seconds_bucket\{le="\+Inf"\} [1-9]/);
     expect(m.body).toMatch(/kubeprint_admission_request_duration_seconds_count [1-9]/);
+    expect(Number(/kubeprint_admission_tls_handshakes_total (\d+)/.exec(m.body)?.[1])).toBeGreaterThanOrEqual(1);
+    // idle connections outlive the API server's own idle timeout (90 s): the client closes them, not the server
+    expect(m.headers['keep-alive']).toBe('timeout=120');
     expect((await call(srv, tls.caCert, '/nope')).status).toBe(404);
     expect((await call(srv, tls.caCert, '/validate')).status).toBe(405);
   });

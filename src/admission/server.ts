@@ -43,6 +43,13 @@ export interface WebhookServerOptions {
   watchCertificates?: boolean;
   /** Polling interval for the certificate files, beside fs.watch (default 2000 ms). */
   certPollMs?: number;
+  /**
+   * How long an idle keep-alive connection stays open (default 120 s): longer
+   * than the API server's idle timeout (Go's 90 s), so that the client closes
+   * idle connections, never the server just as the client sends the next
+   * review on one (a reset the API server would count as a webhook failure).
+   */
+  keepAliveMs?: number;
 }
 
 export interface WebhookServer {
@@ -76,11 +83,13 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const deadlineMs = opts.deadlineMs ?? 2500;
   const sink = opts.log ?? ((line: string) => process.stderr.write(line));
   const minLevel = LEVELS[opts.logLevel ?? 'info'];
+  const enabled = (level: LogLevel) => LEVELS[level] >= minLevel;
   const log = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
     if (LEVELS[level] < minLevel) return;
     sink(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
   };
   const metrics = new AdmissionMetrics();
+  metrics.startLoopDelay();
   const decisionLog: WriteStream | undefined = opts.decisionLog
     ? createWriteStream(opts.decisionLog, { flags: 'a' })
     : undefined;
@@ -126,6 +135,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       }
     },
   );
+  server.keepAliveTimeout = opts.keepAliveMs ?? 120_000;
+  server.on('secureConnection', () => metrics.tlsHandshakes.inc([]));
   server.on('clientError', (_err, socket) => socket.destroy());
   server.on('tlsClientError', () => {});
 
@@ -258,7 +269,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       metrics.ruleDecisions.inc([v.ruleId, effect]);
     }
     if (d.ignored !== undefined) {
-      log('debug', 'request ignored', { uid: req.uid, why: d.ignored });
+      if (enabled('debug')) log('debug', 'request ignored', { uid: req.uid, why: d.ignored });
       return;
     }
     const entry = {
@@ -273,20 +284,22 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       rules: d.verdicts,
     };
     if (decisionLog) appendDecision(`${JSON.stringify(entry)}\n`);
-    if (d.verdicts.length > 0 || outcome === 'denied')
-      log('info', 'decision', {
-        uid: req.uid,
-        user: entry.user,
-        object: d.object,
-        decision: outcome,
-        dryRun: req.dryRun,
-        rules: d.verdicts.map((v) => ({
-          id: v.ruleId,
-          mode: v.mode,
-          ...(v.exempted !== undefined ? { exempted: true } : {}),
-        })),
-      });
-    else log('debug', 'decision', { uid: req.uid, object: d.object, decision: outcome });
+    // the log fields are built only when the level is on: this runs for every review
+    if (d.verdicts.length > 0 || outcome === 'denied') {
+      if (enabled('info'))
+        log('info', 'decision', {
+          uid: req.uid,
+          user: entry.user,
+          object: d.object,
+          decision: outcome,
+          dryRun: req.dryRun,
+          rules: d.verdicts.map((v) => ({
+            id: v.ruleId,
+            mode: v.mode,
+            ...(v.exempted !== undefined ? { exempted: true } : {}),
+          })),
+        });
+    } else if (enabled('debug')) log('debug', 'decision', { uid: req.uid, object: d.object, decision: outcome });
   }
 
   function reloadCertificates(): boolean {
@@ -337,9 +350,11 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) =>
-      reject(new KubeprintError('CONNECTION_FAILED', `cannot listen on port ${opts.port ?? 0}`, { cause: err })),
-    );
+    server.once('error', (err) => {
+      metrics.stopLoopDelay();
+      for (const s of stopWatching.splice(0)) s();
+      reject(new KubeprintError('CONNECTION_FAILED', `cannot listen on port ${opts.port ?? 0}`, { cause: err }));
+    });
     server.listen(opts.port ?? 0, opts.host ?? '0.0.0.0', () => resolve());
   });
   server.on('error', (err) => log('error', 'server error', { error: err.message }));
@@ -365,6 +380,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     close(drainMs = 10_000) {
       if (closing) return closing;
       draining = true;
+      metrics.stopLoopDelay();
       for (const s of stopWatching.splice(0)) s();
       log('info', 'shutting down: draining in-flight requests', { inFlight });
       closing = (async () => {
