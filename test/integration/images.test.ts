@@ -325,6 +325,54 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
       // Off by default: the index signature is enough.
       expect((await verifier(policy()).verify(`${reg.host}/acme/multi-top:v1`)).status).toBe('verified');
     });
+
+    it('kubeprint images verify reads new-format bundles and the verifyPlatforms policy key', async () => {
+      const pod = (images: string[]) =>
+        [
+          'apiVersion: v1',
+          'kind: Pod',
+          'metadata: {name: p}',
+          'spec:',
+          '  containers:',
+          ...images.flatMap((image, i) => [`    - name: c${i}`, `      image: ${image}`]),
+          '',
+        ].join('\n');
+      writeFileSync(join(dir, 'nb-pod.yaml'), pod([`${reg.host}/acme/nb-signed:v1`, `${reg.host}/acme/multi-top:v1`]));
+      const config = (platforms: boolean) =>
+        [
+          'images:',
+          `  insecureRegistries: ["${reg.host}"]`,
+          '  allowUnloggedSignatures: true',
+          '  policies:',
+          '    - name: acme',
+          `      images: ["${reg.host}/acme/**"]`,
+          '      signers: [{key: ci.pub}]',
+          ...(platforms ? ['      verifyPlatforms: true'] : []),
+          '',
+        ].join('\n');
+      const run = async (platforms: boolean) => {
+        writeFileSync(join(dir, 'nb-policy.yaml'), config(platforms));
+        const r = await runCli(['images', 'verify', 'nb-pod.yaml', '--policy', 'nb-policy.yaml', '-o', 'json'], {
+          cwd: dir,
+        });
+        const out = JSON.parse(r.stdout) as { images: Array<{ image: string; status: string }> };
+        return {
+          code: r.code,
+          stderr: r.stderr,
+          status: Object.fromEntries(out.images.map((i) => [i.image, i.status])),
+        };
+      };
+      const off = await run(false);
+      expect(off.code, off.stderr).toBe(0);
+      expect(off.status).toEqual({
+        [`${reg.host}/acme/nb-signed:v1`]: 'verified',
+        [`${reg.host}/acme/multi-top:v1`]: 'verified',
+      });
+      const on = await run(true);
+      expect(on.code, on.stderr).toBe(1);
+      expect(on.status[`${reg.host}/acme/multi-top:v1`]).toBe('failed');
+      expect(on.status[`${reg.host}/acme/nb-signed:v1`]).toBe('verified');
+    });
   });
 
   it('verifies each digest once per run', async () => {
