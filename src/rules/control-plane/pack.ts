@@ -31,6 +31,8 @@ import { rule as controllerManagerRootCaMissing } from './controller-manager-roo
 import { rule as controllerManagerSaPrivateKeyMissing } from './controller-manager-sa-private-key-missing.js';
 import { rule as controllerManagerServiceAccountCredentialsOff } from './controller-manager-service-account-credentials-off.js';
 import { rule as controllerManagerTerminatedPodGcThresholdMissing } from './controller-manager-terminated-pod-gc-threshold-missing.js';
+import { rule as encryptionConfigWeak } from './encryption-config-weak.js';
+import { rule as etcdCaSharedWithApiserver } from './etcd-ca-shared-with-apiserver.js';
 import { rule as etcdManifestAutoTls } from './etcd-manifest-auto-tls.js';
 import { rule as etcdManifestClientCertAuthOff } from './etcd-manifest-client-cert-auth-off.js';
 import { rule as etcdManifestPeerAutoTls } from './etcd-manifest-peer-auto-tls.js';
@@ -61,6 +63,8 @@ export const controlPlaneRules: Rule[] = [
   apiserverNodeRestrictionMissing,
   apiserverAuditLogMissing,
   apiserverAuditLogRetentionShort,
+  encryptionConfigWeak,
+  etcdCaSharedWithApiserver,
   apiserverServiceAccountLookupDisabled,
   apiserverServiceAccountKeyFileMissing,
   apiserverEtcdClientCertMissing,
