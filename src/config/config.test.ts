@@ -33,6 +33,37 @@ describe('config', () => {
     expect(loaded.exemptionLines).toEqual([7]);
   });
 
+  it('switches one pillar off without naming the others; an unknown pillar is an error', async () => {
+    const loaded = parseConfig('categories:\n  network: {enabled: false}\n', 'k.yaml');
+    expect(loaded.config.categories).toEqual({ network: { enabled: false } });
+    expect(() => parseConfig('categories:\n  netwrok: {enabled: false}\n', 'k.yaml')).toThrow(/^k\.yaml:2: /);
+    // and the scan honours it: no network finding, other pillars still judged
+    const { scanObjects } = await import('../scan.js');
+    const { objectsFromText } = await import('../sources/file-objects.js');
+    const { objects } = objectsFromText(
+      [
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata: {name: shop}',
+        '---',
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: web, namespace: shop}',
+        'spec:',
+        '  selector: {matchLabels: {app: web}}',
+        '  template:',
+        '    metadata: {labels: {app: web}}',
+        '    spec: {containers: [{name: web, image: nginx}]}',
+      ].join('\n'),
+      { file: 'm.yaml', scope: 'm' },
+    );
+    const on = scanObjects(objects, {}).findings;
+    const off = scanObjects(objects, { config: loaded }).findings;
+    expect(on.some((f) => f.category === 'network')).toBe(true);
+    expect(off.some((f) => f.category === 'network')).toBe(false);
+    expect(off.length).toBeGreaterThan(0);
+  });
+
   it('names the file and line of an invalid field', () => {
     const text = 'failOn: high\nexemptions:\n  - rules: [a]\n    reason: r\n    owner: o\n    expires: tomorrow\n';
     expect(codeOf(() => parseConfig(text, 'k.yaml'))).toBe('CONFIG_INVALID');

@@ -130,7 +130,7 @@ export const configSchema = z
     failOn: severity.optional().describe('Lowest severity that fails the run (default high)'),
     rules: z.record(z.string(), ruleSettingSchema).optional().describe('Per-rule overrides by rule id'),
     categories: z
-      .record(z.enum(CATEGORIES), z.object({ enabled: z.boolean() }).strict())
+      .partialRecord(z.enum(CATEGORIES), z.object({ enabled: z.boolean() }).strict())
       .optional()
       .describe('Switch a whole pillar on or off'),
     registries: z

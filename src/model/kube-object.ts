@@ -33,7 +33,8 @@ export interface KubeObject {
   readonly source: ObjectSource | undefined;
   /**
    * The scope that cross-object rules look within: one render root (a rendered
-   * kustomization or chart) or one plain directory.
+   * kustomization or chart), a set of plain directories merged upward until two
+   * define the same object (docs/adr/0004), a cluster context, or stdin.
    */
   readonly scope: string;
 }

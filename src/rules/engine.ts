@@ -26,8 +26,8 @@ export function activeRules(rules: readonly Rule[], config: Config): Array<{ rul
 
 /**
  * Run rules over an inventory. Each rule sees the objects of its own scope
- * only (one render root or one plain directory), so that staging and
- * production objects never satisfy each other.
+ * only (one render root, or plain directories merged until two define the
+ * same object), so that staging and production objects never satisfy each other.
  */
 export function runRules(
   all: Inventory,

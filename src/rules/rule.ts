@@ -67,7 +67,7 @@ export interface RuleHit {
 }
 
 export interface RuleContext {
-  /** Objects of the same scope (one render root or one plain directory). */
+  /** Objects of the same scope (one render root, a merged set of plain directories, a cluster). */
   readonly scope: Inventory;
   /** Every object of the run. */
   readonly all: Inventory;
