@@ -19,6 +19,7 @@ import { parseAdmissionReview } from '../../src/admission/review.js';
 import { startWebhookServer, type WebhookServer } from '../../src/admission/server.js';
 import { review, testObject } from '../../src/admission/testdata/reviews.js';
 import { validatingAdmissionPolicies } from '../../src/admission/vap.js';
+import { parseConfig } from '../../src/config/config.js';
 import { type ControlPlane, controlPlaneMissing, startControlPlane } from '../helpers/control-plane.js';
 
 const missing = controlPlaneMissing();
@@ -346,5 +347,39 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     expect(warned.stderr).toMatch(
       /Warning: Validation failed for ValidatingAdmissionPolicy 'kubeprint-readiness-probe-missing'/,
     );
+  });
+
+  it("generated policies honour the config file's exemptions: the API server admits what one covers", async () => {
+    const config = parseConfig(
+      `exemptions:
+  - rules: ["*"]
+    namespace: legacy-*
+    kind: Deployment
+    reason: vendor agent, migration tracked
+    owner: team-a
+    expires: "2999-12-31"
+`,
+      '.kubeprint.yaml',
+    );
+    const objects = validatingAdmissionPolicies({ config, namespace: 'kubeprint' });
+    const r = await kubectl(['replace', '-f', '-'], { apiVersion: 'v1', kind: 'List', items: objects });
+    expect(r.stderr).toBe('');
+    expect((await kubectl(['create', 'namespace', 'legacy-a'])).code).toBe(0);
+    const agent = privileged(withName(testObject('compliant-deployment.yaml'), 'agent'));
+    await until('the exemption to be in force', async () => {
+      const probe = await kubectl(['create', '-n', 'legacy-a', '-f', '-', '--dry-run=server'], agent);
+      // the API server picks up each replaced policy on its own: until then a warn-mode one may still warn
+      return probe.code === 0 && probe.stderr === '';
+    });
+    const admitted = await kubectl(['create', '-n', 'legacy-a', '-f', '-'], agent);
+    expect(admitted.stderr).toBe('');
+    expect(admitted.code).toBe(0);
+    // outside the exempted namespaces, and for another kind in them, the policies still deny
+    const elsewhere = await create(withName(agent, 'agent-elsewhere'));
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-pss-[a-z-]+' .*denied request/);
+    const pod = await kubectl(['create', '-n', 'legacy-a', '-f', '-'], privileged(compliantPod('agent-pod')));
+    expect(pod.code).not.toBe(0);
+    expect(pod.stderr).toMatch(/ValidatingAdmissionPolicy 'kubeprint-pss-[a-z-]+' .*denied request/);
   });
 });
