@@ -356,6 +356,19 @@ for (const rate of RATES) {
     `  event-loop delay: server p99 ${fmt(r.serverLoop.p99)} ms, max ${fmt(r.serverLoop.max)} ms (worst 10 s window); load generator p99 ${fmt(r.clientLoop.p99)} ms, max ${fmt(r.clientLoop.max)} ms; new TLS connections ${r.handshakes}`,
   );
   if (r.errors) console.log(`  errors: ${JSON.stringify(r.errorKinds)}`);
+  // RSS trend: least-squares slope over the samples (every 5 s), and over the second half alone
+  const slope = (ys) => {
+    const pts = ys.map((y, i) => [i * 5, y]).filter(([, y]) => Number.isFinite(y));
+    if (pts.length < 3) return Number.NaN;
+    const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
+    const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
+    const num = pts.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+    const den = pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+    return (num / den) * 60;
+  };
+  console.log(
+    `  server RSS: first ${r.rss[0]} MB, last ${r.rss[r.rss.length - 1]} MB, min ${Math.min(...r.rss)}, max ${Math.max(...r.rss)}; slope ${fmt(slope(r.rss))} MB/min over the run, ${fmt(slope(r.rss.slice(Math.floor(r.rss.length / 2))))} MB/min over its second half`,
+  );
   if (rate >= 1000 && (r.p99 >= 5 || r.errors > 0)) failed = true;
 }
 const rssAfter = rssMB();
