@@ -20,6 +20,33 @@ export function scopeHasBindings(ctx: RuleContext): boolean {
   return ctx.scope.ofKind('RoleBinding').length > 0 || ctx.scope.ofKind('ClusterRoleBinding').length > 0;
 }
 
+/**
+ * Whether the scope manages RBAC for namespace `ns`: a RoleBinding in it, or a
+ * binding with a ServiceAccount subject of it. A scope of unrelated projects
+ * (one binds roles, the next does not) then judges only the namespaces whose
+ * permissions these manifests define.
+ */
+export function namespaceHasBindings(ctx: RuleContext, ns: string): boolean {
+  const managed = ctx.memo('rbac:namespaces-with-bindings', () => {
+    const out = new Set<string>();
+    for (const kind of ['RoleBinding', 'ClusterRoleBinding'])
+      for (const b of ctx.scope.ofKind(kind)) {
+        if (kind === 'RoleBinding') out.add(b.namespace ?? 'default');
+        const subjects = Array.isArray(b.raw.subjects) ? b.raw.subjects : [];
+        for (const s of subjects) {
+          if (!s || typeof s !== 'object') continue;
+          const sub = s as Record<string, unknown>;
+          if (sub.kind !== 'ServiceAccount') continue;
+          const subNs =
+            typeof sub.namespace === 'string' ? sub.namespace : kind === 'RoleBinding' ? b.namespace : undefined;
+          out.add(subNs ?? 'default');
+        }
+      }
+    return out;
+  });
+  return managed.has(ns);
+}
+
 export const RBAC_GOOD_PRACTICES: Reference = {
   title: 'Kubernetes: Role Based Access Control Good Practices',
   url: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/',

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { RBAC_GOOD_PRACTICES, rbacOf, scopeHasBindings } from './rbac-context.js';
+import { namespaceHasBindings, RBAC_GOOD_PRACTICES, rbacOf, scopeHasBindings } from './rbac-context.js';
 
 export const rule = defineRule({
   id: 'token-mounted-without-permissions',
@@ -9,7 +9,7 @@ export const rule = defineRule({
   appliesTo: 'workloads',
   needs: 'scope',
   description:
-    "The pod's service account token is mounted (automountServiceAccountToken is not false on the pod or its ServiceAccount) but no Role or ClusterRole in the same scope is bound to that account, directly or through its groups. The token then serves nothing but an attacker who reaches the container: it authenticates to the API server and carries whatever permissions are granted to it later or outside these manifests.",
+    "The pod's service account token is mounted (automountServiceAccountToken is not false on the pod or its ServiceAccount) but no Role or ClusterRole in the same scope is bound to that account, directly or through its groups. Judged only in namespaces whose RBAC the scope manages (a RoleBinding there, or a binding naming one of its service accounts); elsewhere the permissions live outside these manifests. The token then serves nothing but an attacker who reaches the container: it authenticates to the API server and carries whatever permissions are granted to it later or outside these manifests.",
   remediation:
     'Set `automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount). If the application does call the API server, bind the role it needs next to the workload.',
   references: [
@@ -25,6 +25,7 @@ export const rule = defineRule({
     );
     const wi = byObject.get(obj);
     if (!wi?.automount) return undefined;
+    if (!namespaceHasBindings(ctx, wi.namespace)) return undefined;
     const grants = rbac.policy.grantsForSubject({
       kind: 'ServiceAccount',
       namespace: wi.namespace,
