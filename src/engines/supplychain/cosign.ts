@@ -143,7 +143,8 @@ export function verifyAttestationLayer(
   return { ok: true, tlog: false, statement };
 }
 
-function withIdentity<T extends { ok: true }>(r: T, s: { identity?: string; issuer?: string }): T {
+/** `r` with the signer's identity and issuer, where known. */
+export function withIdentity<T extends { ok: true }>(r: T, s: { identity?: string; issuer?: string }): T {
   const out: T & { identity?: string; issuer?: string } = { ...r };
   if (s.identity !== undefined) out.identity = s.identity;
   if (s.issuer !== undefined) out.issuer = s.issuer;

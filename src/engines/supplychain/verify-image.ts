@@ -1,7 +1,8 @@
 /**
  * Verify one image against the images policy: resolve its digest, find its
- * cosign signatures and attestations (tag schema and OCI 1.1 referrers), and
- * check them. Registry access goes through the `RegistryReader` it is given;
+ * cosign signatures and attestations (classic: tag schema and OCI 1.1
+ * referrers; new bundle format: Sigstore bundles among the referrers), and
+ * check them, for each platform of an index too when the policy asks. Registry access goes through the `RegistryReader` it is given;
  * results are cached by digest, so an image is verified once per run.
  */
 import { describeError } from '../../errors.js';
@@ -17,6 +18,7 @@ import {
   SIMPLE_SIGNING,
   verifyAttestationLayer,
   verifySignatureLayer,
+  withIdentity,
 } from './cosign.js';
 import {
   type ImagePolicy,
@@ -319,7 +321,7 @@ function signatureEvidence(image: ImageBytes, e: Evidence, signer: NamedSigner, 
       reason: `bundle ${e.bundle.artifact} is a ${r.statement?.predicateType ?? '?'} attestation, not a signature`,
     };
   }
-  return withWho({ ok: true, tlog: r.tlog }, r);
+  return withIdentity({ ok: true, tlog: r.tlog }, r);
 }
 
 function attestationEvidence(image: ImageBytes, e: Evidence, signer: NamedSigner, opts: Opts): AttestationResult {
@@ -327,14 +329,7 @@ function attestationEvidence(image: ImageBytes, e: Evidence, signer: NamedSigner
   const r = verifyImageBundle(image.digest, image.manifest, e.bundle.json, signer as ExpectedSigner, opts);
   if (!r.ok) return { ok: false, reason: `bundle ${e.bundle.artifact}: ${r.reason}` };
   if (!r.statement) return { ok: false, reason: `bundle ${e.bundle.artifact} carries no in-toto statement` };
-  return withWho({ ok: true, tlog: r.tlog, statement: r.statement }, r);
-}
-
-function withWho<T extends { ok: true }>(out: T, from: { identity?: string; issuer?: string }): T {
-  const r: T & { identity?: string; issuer?: string } = { ...out };
-  if (from.identity !== undefined) r.identity = from.identity;
-  if (from.issuer !== undefined) r.issuer = from.issuer;
-  return r;
+  return withIdentity({ ok: true, tlog: r.tlog, statement: r.statement }, r);
 }
 
 function signatureCheck(
