@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Finding } from '../model/finding.js';
 import { Inventory } from '../model/inventory.js';
-import { type KubeObject, objectRef } from '../model/kube-object.js';
+import { type KubeObject, type ObjectRef, objectRef } from '../model/kube-object.js';
 import type { Severity } from '../model/severity.js';
 import { WORKLOAD_KINDS, workloadOf } from '../model/workload.js';
 import type { Rule, RuleContext, RuleHit } from './rule.js';
@@ -54,6 +54,10 @@ export function runRules(
     }
   }
   const out: RuleRunEntry[] = [];
+  // Findings repeat themselves: a large scan has a hundred thousand findings with a
+  // few thousand distinct messages, a few dozen paths, and one object per many
+  // findings. Each finding shares those values instead of holding its own copy.
+  const shared: FindingParts = { strings: new Map(), refs: new Map() };
   for (const scope of all.byScope().values()) {
     const memo = new Map<string, unknown>();
     for (const obj of scope.objects) {
@@ -87,7 +91,10 @@ export function runRules(
           }
           if (!hits) continue;
           for (const hit of hits)
-            out.push({ finding: toFinding(rule, severity, hit, hit.object ?? obj), object: hit.object ?? obj });
+            out.push({
+              finding: toFinding(rule, severity, hit, hit.object ?? obj, shared),
+              object: hit.object ?? obj,
+            });
         }
       }
     }
@@ -95,15 +102,46 @@ export function runRules(
   return out;
 }
 
-export function toFinding(rule: Rule, severity: Severity, hit: RuleHit, obj: KubeObject): Finding {
+/** Values findings of one run share (see runRules). */
+export interface FindingParts {
+  strings: Map<string, string>;
+  refs: Map<KubeObject, ObjectRef>;
+}
+
+function sharedString(parts: FindingParts | undefined, s: string): string {
+  if (!parts) return s;
+  const hit = parts.strings.get(s);
+  if (hit !== undefined) return hit;
+  parts.strings.set(s, s);
+  return s;
+}
+
+function sharedRef(parts: FindingParts | undefined, obj: KubeObject): ObjectRef {
+  if (!parts) return objectRef(obj);
+  let ref = parts.refs.get(obj);
+  if (!ref) parts.refs.set(obj, (ref = objectRef(obj)));
+  return ref;
+}
+
+/**
+ * A rule's hit as a finding, located in its source. Findings made with the same
+ * `parts` share equal messages, paths and object references: treat them as read-only.
+ */
+export function toFinding(
+  rule: Rule,
+  severity: Severity,
+  hit: RuleHit,
+  obj: KubeObject,
+  parts?: FindingParts,
+): Finding {
   const f: Finding = {
     ruleId: rule.id,
     severity: hit.severity ?? severity,
     category: rule.category,
-    message: hit.message,
-    object: objectRef(obj),
+    message: sharedString(parts, hit.message),
+    object: sharedRef(parts, obj),
   };
-  if (hit.path !== undefined) f.path = hit.path;
+  if (hit.path !== undefined) f.path = sharedString(parts, hit.path);
   if (obj.source) {
     const elsewhere = obj.source.locate?.(hit.path ?? '');
     const pos = elsewhere ?? obj.source.positionOf(hit.path ?? '');
