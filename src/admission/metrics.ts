@@ -6,6 +6,9 @@
  */
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
+/** The event-loop delay sampler's timer interval. */
+const RESOLUTION_MS = 10;
+
 /** Latency buckets in seconds: admission answers are expected in milliseconds. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -66,12 +69,13 @@ export class AdmissionMetrics {
   /** Start measuring the event loop's delay, in windows of `windowMs` (the server calls this; stop with stopLoopDelay). */
   startLoopDelay(windowMs = 10_000): void {
     if (this.loopDelay) return;
-    const h = monitorEventLoopDelay({ resolution: 10 });
+    const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     h.enable();
     this.loopDelay = h;
     this.loopWindow = setInterval(() => {
-      // nanoseconds → seconds
-      this.loopQuantiles = { p50: h.percentile(50) / 1e9, p99: h.percentile(99) / 1e9, max: h.max / 1e9 };
+      // each sample is a whole timer interval (resolution included): the delay is what exceeds it; ns → s
+      const late = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS) / 1000;
+      this.loopQuantiles = { p50: late(h.percentile(50)), p99: late(h.percentile(99)), max: late(h.max) };
       h.reset();
     }, windowMs);
     this.loopWindow.unref();
