@@ -174,7 +174,10 @@ export class ImageVerifier {
     const opts = { trustedRoot: this.trustedRoot, requireTlog: policy.requireTlog };
     const wanted = policy.signers.length > 0 || policy.attestations.length > 0;
     const referrers = wanted ? await this.registry.referrers(repo, digest) : [];
-    const bundles = wanted ? await this.bundles(repo, digest, referrers) : { found: [], problems: [] };
+    // Only bundles a requirement may use are fetched (by their unsigned predicate-type annotation).
+    const types = new Set(policy.attestations.map((a) => a.predicateType));
+    if (policy.signers.length > 0) types.add(COSIGN_SIGN_PREDICATE);
+    const bundles = wanted ? await this.bundles(repo, digest, referrers, types) : { found: [], problems: [] };
     const image = { digest, manifest };
 
     if (policy.signers.length > 0) {
@@ -229,6 +232,7 @@ export class ImageVerifier {
     repo: RepoRef,
     digest: string,
     referrers: Array<Record<string, unknown>>,
+    predicateTypes: Set<string>,
   ): Promise<{ found: FoundBundle[]; problems: string[] }> {
     const found: FoundBundle[] = [];
     const problems: string[] = [];
@@ -244,6 +248,7 @@ export class ImageVerifier {
         problems.push(artifact);
         continue;
       }
+      if (artifact.predicateType !== undefined && !predicateTypes.has(artifact.predicateType)) continue;
       for (const layer of artifact.layers) {
         const blob = await this.registry.blob(repo, layer);
         let json: unknown;
