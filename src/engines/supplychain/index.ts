@@ -4,6 +4,8 @@
  * verification logic is pure; `registry.ts`, `trusted-root.ts` and
  * `policy-load.ts` are the adapters that do I/O.
  */
+export type { ImageBundleResult } from './bundle-referrers.js';
+export { verifyImageBundle } from './bundle-referrers.js';
 export type {
   Artifact,
   BundleVerifyCode,
