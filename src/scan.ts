@@ -64,11 +64,7 @@ export function scanObjects(
   entries.push(...(opts.extra ?? []));
   const ex = applyExemptions(entries, config, opts.now);
   const findings = sortFindings([...ex.findings, ...ex.governance]);
-  const disabled = new Set(
-    Object.entries(config.config.rules ?? {})
-      .filter(([, s]) => s.enabled === false)
-      .map(([id]) => id),
-  );
+  const disabled = disabledRules(config);
   return {
     findings: findings.filter((f) => !disabled.has(f.ruleId)),
     exempted: sortFindings(ex.exempted),
@@ -81,4 +77,20 @@ export function scanObjects(
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+const disabledByConfig = new WeakMap<LoadedConfig, ReadonlySet<string>>();
+
+/** Ids of the rules the config switches off, computed once per config. */
+function disabledRules(loaded: LoadedConfig): ReadonlySet<string> {
+  let d = disabledByConfig.get(loaded);
+  if (!d) {
+    d = new Set(
+      Object.entries(loaded.config.rules ?? {})
+        .filter(([, s]) => s.enabled === false)
+        .map(([id]) => id),
+    );
+    disabledByConfig.set(loaded, d);
+  }
+  return d;
 }

@@ -19,7 +19,6 @@ export interface ExemptionOutcome {
 interface CompiledExemption {
   index: number;
   ex: Exemption;
-  expired: boolean;
   matchRule: (id: string) => boolean;
   matchNs: (ns: string) => boolean;
   matchKind: (k: string) => boolean;
@@ -28,6 +27,25 @@ interface CompiledExemption {
 
 const any = () => true;
 const glob = (g: string | undefined) => (g === undefined || g === '*' ? any : picomatch(g, { dot: true }));
+
+// The webhook applies the same config to every review: compile its globs once.
+const compiledByConfig = new WeakMap<LoadedConfig, CompiledExemption[]>();
+
+function compiledFor(loaded: LoadedConfig): CompiledExemption[] {
+  let c = compiledByConfig.get(loaded);
+  if (!c) {
+    c = (loaded.config.exemptions ?? []).map((ex, index) => ({
+      index,
+      ex,
+      matchRule: ex.rules.includes('*') ? any : (id: string) => ex.rules.includes(id),
+      matchNs: glob(ex.namespace),
+      matchKind: glob(ex.kind),
+      matchName: glob(ex.name),
+    }));
+    compiledByConfig.set(loaded, c);
+  }
+  return c;
+}
 
 /** Today's date as YYYY-MM-DD in UTC (exemptions expire at the end of their day). */
 export function today(now: Date = new Date()): string {
@@ -44,15 +62,7 @@ export function applyExemptions(
   now: Date = new Date(),
 ): ExemptionOutcome {
   const date = today(now);
-  const compiled: CompiledExemption[] = (loaded.config.exemptions ?? []).map((ex, index) => ({
-    index,
-    ex,
-    expired: ex.expires < date,
-    matchRule: ex.rules.includes('*') ? any : (id: string) => ex.rules.includes(id),
-    matchNs: glob(ex.namespace),
-    matchKind: glob(ex.kind),
-    matchName: glob(ex.name),
-  }));
+  const compiled = compiledFor(loaded).map((c) => ({ ...c, expired: c.ex.expires < date }));
   const out: ExemptionOutcome = { findings: [], exempted: [], governance: [] };
   const usedExpired = new Set<number>();
   const annotationsOn = loaded.config.annotationExemptions !== false;

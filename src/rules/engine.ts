@@ -24,6 +24,39 @@ export function activeRules(rules: readonly Rule[], config: Config): Array<{ rul
   return out;
 }
 
+interface Dispatch {
+  /** kind → the active rules that judge it, with their severities */
+  byKind: Map<string, Array<{ rule: Rule; severity: Severity }>>;
+  /** active rules for every kind */
+  wildcard: Array<{ rule: Rule; severity: Severity }>;
+}
+
+// The webhook runs the same rules under the same config for every review: build the dispatch once.
+const dispatchCache = new WeakMap<readonly Rule[], WeakMap<Config, Dispatch>>();
+
+function dispatchFor(rules: readonly Rule[], config: Config): Dispatch {
+  let perConfig = dispatchCache.get(rules);
+  if (!perConfig) dispatchCache.set(rules, (perConfig = new WeakMap()));
+  const hit = perConfig.get(config);
+  if (hit) return hit;
+  const d: Dispatch = { byKind: new Map(), wildcard: [] };
+  for (const a of activeRules(rules, config)) {
+    const kinds =
+      a.rule.appliesTo === 'workloads' ? WORKLOAD_KINDS : a.rule.appliesTo === '*' ? null : a.rule.appliesTo;
+    if (!kinds) {
+      d.wildcard.push(a);
+      continue;
+    }
+    for (const k of kinds) {
+      let list = d.byKind.get(k);
+      if (!list) d.byKind.set(k, (list = []));
+      list.push(a);
+    }
+  }
+  perConfig.set(config, d);
+  return d;
+}
+
 /**
  * Run rules over an inventory. Each rule sees the objects of its own scope
  * only (one render root, or plain directories merged until two define the
@@ -36,23 +69,7 @@ export function runRules(
   /** Judge only these objects (the others are context: an admission request among the cluster's objects). */
   only?: ReadonlySet<KubeObject>,
 ): RuleRunEntry[] {
-  const active = activeRules(rules, config);
-  // kind → rules, computed once
-  const byKind = new Map<string, Array<{ rule: Rule; severity: Severity }>>();
-  const wildcard: Array<{ rule: Rule; severity: Severity }> = [];
-  for (const a of active) {
-    const kinds =
-      a.rule.appliesTo === 'workloads' ? WORKLOAD_KINDS : a.rule.appliesTo === '*' ? null : a.rule.appliesTo;
-    if (!kinds) {
-      wildcard.push(a);
-      continue;
-    }
-    for (const k of kinds) {
-      let list = byKind.get(k);
-      if (!list) byKind.set(k, (list = []));
-      list.push(a);
-    }
-  }
+  const { byKind, wildcard } = dispatchFor(rules, config);
   const out: RuleRunEntry[] = [];
   // Findings repeat themselves: a large scan has a hundred thousand findings with a
   // few thousand distinct messages, a few dozen paths, and one object per many
