@@ -39,10 +39,13 @@ describe('jsonChunks', () => {
 
   it('makes items only as they are written, in chunks of bounded size', () => {
     let made = 0;
-    const items = mapped(Array.from({ length: 5000 }, (_, i) => i), (i) => {
-      made++;
-      return item(i);
-    });
+    const items = mapped(
+      Array.from({ length: 5000 }, (_, i) => i),
+      (i) => {
+        made++;
+        return item(i);
+      },
+    );
     const chunks = jsonChunks({ findings: new JsonArray(items), total: 5000 });
     const first = chunks.next();
     expect(first.done).toBe(false);
