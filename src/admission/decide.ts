@@ -4,10 +4,11 @@
  * (through `scanObjects`), with per-rule modes on top.
  */
 import { DEFAULT_CONFIG, type LoadedConfig } from '../config/config.js';
+import { imageUsage, verdictFindings } from '../engines/supplychain/usage.js';
 import type { Finding } from '../model/finding.js';
 import { type KubeObject, type ObjectRef, objectRef, toKubeObject } from '../model/kube-object.js';
 import type { Severity } from '../model/severity.js';
-import { WORKLOAD_KINDS } from '../model/workload.js';
+import { WORKLOAD_KINDS, workloadOf } from '../model/workload.js';
 import { activeRules } from '../rules/engine.js';
 import { RULES } from '../rules/registry.js';
 import type { Rule } from '../rules/rule.js';
@@ -35,7 +36,13 @@ export interface AdmissionPolicy {
   skipped: Array<{ id: string; why: 'cluster-state' | 'configuration' }>;
   /** Objects a scope rule may look at beside the admitted one (a cluster cache); absent without cluster access. */
   neighbours?: (obj: KubeObject) => readonly KubeObject[];
+  /** Image signature and attestation findings for a workload (the config's `images` policy); absent without one. */
+  images?: ImageCheck;
 }
+
+/** Findings of image verification about one object's images (see `imageChecker`). */
+export type ImageCheck = (obj: KubeObject) => Promise<ImageEntries>;
+export type ImageEntries = ReadonlyArray<{ finding: Finding; object: KubeObject | undefined }>;
 
 /**
  * The rule set the webhook runs. Without cluster state, rules that judge an
@@ -47,6 +54,7 @@ export function admissionPolicy(opts: {
   rules?: readonly Rule[];
   clusterState?: boolean;
   neighbours?: (obj: KubeObject) => readonly KubeObject[];
+  images?: ImageCheck;
 }): AdmissionPolicy {
   const config = opts.config ?? DEFAULT_CONFIG;
   const rules: Rule[] = [];
@@ -60,6 +68,7 @@ export function admissionPolicy(opts: {
   }
   const policy: AdmissionPolicy = { config, rules, skipped };
   if (opts.neighbours) policy.neighbours = opts.neighbours;
+  if (opts.images) policy.images = opts.images;
   return policy;
 }
 
@@ -109,6 +118,8 @@ export function decide(
   policy: AdmissionPolicy,
   path: WebhookPath,
   now: Date = new Date(),
+  /** Image verification findings about the object and, on UPDATE, its old version (see decideWithImages). */
+  images: { object?: ImageEntries; old?: ImageEntries } = {},
 ): Decision {
   const allow = (ignored: string): Decision => ({
     response: { uid: req.uid, allowed: true },
@@ -122,7 +133,7 @@ export function decide(
   const obj = admittedObject(req.object, req);
   if (!obj) return allow('object without apiVersion/kind');
 
-  const { findings, exempted } = evaluate(obj, policy, now);
+  const { findings, exempted } = evaluate(obj, policy, now, images.object);
   const verdicts: RuleVerdict[] = [];
   for (const f of findings) verdicts.push(verdictOf(f, policy.config));
   for (const f of exempted) verdicts.push({ ...verdictOf(f, policy.config), exempted: f.exemption?.reason ?? '' });
@@ -134,7 +145,7 @@ export function decide(
   if (path !== 'advisory' && req.operation === 'UPDATE' && req.oldObject && live.some((v) => v.mode === 'enforce')) {
     const old = admittedObject(req.oldObject, req);
     // exempted or not, a violation in oldObject was already there
-    const prior = old ? evaluate(old, policy, now) : undefined;
+    const prior = old ? evaluate(old, policy, now, images.old) : undefined;
     const before = new Set([...(prior?.findings ?? []), ...(prior?.exempted ?? [])].map(keyOf));
     for (const v of live) if (v.mode === 'enforce' && before.has(keyOf(v))) v.preexisting = true;
   }
@@ -152,8 +163,68 @@ export function decide(
   return { response, object: objectRef(obj), verdicts: verdicts.filter(inPath) };
 }
 
+/**
+ * `decide`, with the images of an admitted workload verified first against
+ * the config's `images` policy (and, on UPDATE, those of the old object, so an
+ * image that was already there does not block an unrelated change). A
+ * verification that does not finish within `deadlineMs` gives an
+ * `image-verification-error` finding for each image, as an unreachable registry
+ * does: with the default modes the request is denied (fail closed).
+ */
+export async function decideWithImages(
+  req: AdmissionRequest,
+  policy: AdmissionPolicy,
+  path: WebhookPath,
+  deadlineMs: number,
+  now: Date = new Date(),
+): Promise<Decision> {
+  const check = policy.images;
+  const judged =
+    check &&
+    !req.subResource &&
+    (req.operation === 'CREATE' || req.operation === 'UPDATE') &&
+    req.object !== undefined &&
+    req.object !== null;
+  if (!judged) return decide(req, policy, path, now);
+  const obj = admittedObject(req.object as Record<string, unknown>, req);
+  if (!obj || !workloadOf(obj)) return decide(req, policy, path, now);
+  const old = req.operation === 'UPDATE' && req.oldObject ? admittedObject(req.oldObject, req) : undefined;
+  const started = Date.now();
+  const within = async (o: KubeObject): Promise<ImageEntries> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<ImageEntries>((resolve) => {
+      timer = setTimeout(
+        () => resolve(unfinished(o, deadlineMs, policy.config)),
+        Math.max(0, deadlineMs - (Date.now() - started)),
+      );
+    });
+    try {
+      return await Promise.race([check(o), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const [mine, before] = await Promise.all([within(obj), old && workloadOf(old) ? within(old) : undefined]);
+  return decide(req, policy, path, now, { object: mine, ...(before ? { old: before } : {}) });
+}
+
+/** What a verification cut off by the deadline says: one error verdict per image. */
+function unfinished(obj: KubeObject, deadlineMs: number, config: LoadedConfig): ImageEntries {
+  return imageUsage([obj]).flatMap((u) =>
+    verdictFindings(
+      {
+        image: u.image,
+        status: 'error',
+        checks: [{ kind: 'policy', ok: false, message: `verification did not finish within ${deadlineMs} ms` }],
+      },
+      u.uses,
+      config.config,
+    ),
+  );
+}
+
 /** The KubeObject under review: kind from the request when the object lacks it, namespace from the request. */
-function admittedObject(raw: Record<string, unknown>, req: AdmissionRequest): KubeObject | undefined {
+export function admittedObject(raw: Record<string, unknown>, req: AdmissionRequest): KubeObject | undefined {
   let r = raw;
   if (typeof r.apiVersion !== 'string' || typeof r.kind !== 'string') {
     const { group, version, kind } = req.kind;
@@ -187,13 +258,14 @@ function rulesFor(policy: AdmissionPolicy, kind: string): readonly Rule[] {
   return list;
 }
 
-function evaluate(obj: KubeObject, policy: AdmissionPolicy, now: Date | undefined) {
+function evaluate(obj: KubeObject, policy: AdmissionPolicy, now: Date | undefined, extra: ImageEntries = []) {
   const others = policy.neighbours ? policy.neighbours(obj).filter((o) => !sameObject(o, obj)) : [];
   // the neighbours are context for cross-object rules; only the admitted object is judged
   const out = scanObjects(others.length ? [obj, ...others] : [obj], {
     rules: rulesFor(policy, obj.kind),
     config: policy.config,
     only: new Set([obj]),
+    ...(extra.length ? { extra: [...extra] } : {}),
     ...(now ? { now } : {}),
   });
   const mine = (f: Finding) => f.object !== undefined && sameObject(f.object, obj);

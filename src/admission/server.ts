@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { KubeprintError } from '../errors.js';
-import { type AdmissionPolicy, type Decision, decide, type WebhookPath } from './decide.js';
+import { type AdmissionPolicy, type Decision, decide, decideWithImages, type WebhookPath } from './decide.js';
 import { AdmissionMetrics } from './metrics.js';
 import { type AdmissionRequest, parseAdmissionReview, reviewResponse } from './review.js';
 
@@ -231,7 +231,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       finished = true;
       clearTimeout(timer);
       try {
-        review(Buffer.concat(chunks).toString('utf8'), path, pathname, res, started);
+        review(Buffer.concat(chunks).toString('utf8'), path, pathname, res, started, deadline);
       } catch (err) {
         log('error', 'review failed', { error: err instanceof Error ? err.message : String(err) });
         sendJson(res, 500, { error: 'internal error' }, pathname);
@@ -239,7 +239,14 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     });
   }
 
-  function review(body: string, path: WebhookPath, route: string, res: ServerResponse, started: number): void {
+  function review(
+    body: string,
+    path: WebhookPath,
+    route: string,
+    res: ServerResponse,
+    started: number,
+    deadline: number,
+  ): void {
     const parsed = parseAdmissionReview(body);
     if (!parsed.ok) {
       log('warn', 'malformed admission review', { path: route, reason: parsed.reason });
@@ -248,10 +255,21 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       return;
     }
     const req = parsed.request;
-    const d = decide(req, opts.policy, path);
-    sendJson(res, 200, reviewResponse(d.response), route);
-    metrics.observe((performance.now() - started) / 1000);
-    record(req, d, route);
+    const answer = (d: Decision): void => {
+      sendJson(res, 200, reviewResponse(d.response), route);
+      metrics.observe((performance.now() - started) / 1000);
+      record(req, d, route);
+    };
+    if (!opts.policy.images) {
+      answer(decide(req, opts.policy, path));
+      return;
+    }
+    // image verification reaches registries: it gets what is left of the deadline
+    const left = Math.max(50, Math.floor(deadline - (performance.now() - started) - 50));
+    decideWithImages(req, opts.policy, path, left).then(answer, (err: unknown) => {
+      log('error', 'review failed', { error: err instanceof Error ? err.message : String(err) });
+      sendJson(res, 500, { error: 'internal error' }, route);
+    });
   }
 
   function record(req: AdmissionRequest, d: Decision, route: string): void {

@@ -87,6 +87,87 @@ describe('kubeprint admission serve', () => {
     expect(readFileSync(join(dir, 'decisions.jsonl'), 'utf8')).toContain('"uid":"cli-1"');
   });
 
+  it('with an images policy, verifies the images of admitted workloads (a registry that refuses: denied, fail closed)', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { createServer } = await import('node:net');
+    const pub = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' });
+    writeFileSync(join(dir, 'signer.pub'), pub);
+    // a port nothing listens on: taken from the kernel, then closed
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const host = `127.0.0.1:${(probe.address() as { port: number }).port}`;
+    await new Promise<void>((r) => probe.close(() => r()));
+    writeFileSync(
+      join(dir, 'images.yaml'),
+      [
+        'images:',
+        `  insecureRegistries: ["${host}"]`,
+        '  policies:',
+        '    - name: ours',
+        `      images: ["${host}/**"]`,
+        '      signers: [{key: signer.pub}]',
+        '',
+      ].join('\n'),
+    );
+    const lines: string[] = [];
+    let onLine: (() => void) | undefined;
+    const io: CliIO = {
+      stdout: () => {},
+      stderr: (t) => {
+        lines.push(...t.split('\n').filter(Boolean));
+        onLine?.();
+      },
+      readStdin: async () => '',
+      isTTY: false,
+      cwd: dir,
+      env: {},
+    };
+    const args = ['admission', 'serve', '--tls-cert=tls.crt', '--tls-key=tls.key', '--port=0', '--host=127.0.0.1'];
+    const running = main([...args, '--config=images.yaml'], io);
+    const port = await new Promise<number>((resolve) => {
+      onLine = () => {
+        const l = lines
+          .map((x) => JSON.parse(x) as { msg: string; port?: number })
+          .find((x) => x.msg.includes('listening'));
+        if (l?.port) resolve(l.port);
+      };
+    });
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'prod' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: `${host}/team/web:1.0` }] },
+        },
+      },
+    };
+    const reply = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/validate', method: 'POST', ca: tls.caCert }, (res) => {
+        let t = '';
+        res.on('data', (c: Buffer) => {
+          t += c.toString();
+        });
+        res.on('end', () => resolve(t));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(review({ object: deployment, namespace: 'prod' })));
+    });
+    process.emit('SIGTERM');
+    expect(await running).toBe(0);
+    const r = JSON.parse(reply) as { response: { allowed: boolean; status?: { message: string } } };
+    expect(r.response.allowed).toBe(false);
+    expect(r.response.status?.message).toContain('[image-verification-error]');
+    expect(r.response.status?.message).toContain(`${host}/team/web:1.0`);
+    expect(lines.some((l) => l.includes('image policy configured'))).toBe(true);
+    // credentials for registries only make sense with a policy to verify against
+    const stray = await runCli([...args, '--registry-config=docker.json'], { cwd: dir });
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/--registry-config needs an `images` policy/);
+  });
+
   it('is a usage error without TLS material, and a one-line error when it cannot be read', async () => {
     const none = await runCli(['admission', 'serve']);
     expect(none.code).toBe(2);

@@ -15,7 +15,10 @@ const USAGE = `Usage:
 serve options:
   --port N               HTTPS port (default 8443)
   --host ADDR            address to listen on (default 0.0.0.0)
-  --config FILE          .kubeprint.yaml: per-rule mode (enforce, warn, audit), severities, exemptions
+  --config FILE          .kubeprint.yaml: per-rule mode (enforce, warn, audit), severities, exemptions;
+                         with an \`images\` policy, the images of every admitted workload are verified
+                         (signatures, attestations; verdicts cached 5 minutes) within the deadline
+  --registry-config FILE Docker config.json with registry credentials (default $DOCKER_CONFIG/config.json)
   --decision-log FILE    append every decision as a JSON line
   --max-body-bytes N     largest AdmissionReview accepted (default 7340032)
   --deadline-ms N        per-request deadline, below the webhook timeout (default 2500)
@@ -69,6 +72,7 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     config: { type: 'string' },
+    'registry-config': { type: 'string' },
     'decision-log': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'deadline-ms': { type: 'string' },
@@ -111,17 +115,39 @@ async function serve(args: string[], io: CliIO): Promise<number> {
       log,
     });
   }
+  const deadlineMs = intFlag('--deadline-ms', values['deadline-ms'], 2500);
+  let images: import('../admission/decide.js').ImageCheck | undefined;
+  if ((config.config.images?.policies ?? []).length > 0) {
+    const { imageChecker } = await import('./images.js');
+    const checker = await imageChecker(
+      {
+        registryConfig: values['registry-config'],
+        // one registry request may not outlast the review
+        timeoutSeconds: deadlineMs / 1000,
+      },
+      io,
+      config,
+      { cacheTtlMs: 5 * 60_000, retries: 0 },
+    );
+    images = async (obj) => (await checker.check([obj])).entries;
+    log('info', 'image policy configured: the images of admitted workloads are verified', {
+      policies: checker.policies,
+    });
+  } else if (values['registry-config']) {
+    throw new KubeprintError('USAGE', '--registry-config needs an `images` policy in the config (--config)');
+  }
   const server = await startWebhookServer({
     policy: admissionPolicy({
       config,
       ...(cache ? { clusterState: true, neighbours: cache.neighbours } : {}),
+      ...(images ? { images } : {}),
     }),
     tlsCert: resolve(io.cwd, values['tls-cert']),
     tlsKey: resolve(io.cwd, values['tls-key']),
     port,
     host: values.host ?? '0.0.0.0',
     maxBodyBytes: intFlag('--max-body-bytes', values['max-body-bytes'], 7 * 1024 * 1024),
-    deadlineMs: intFlag('--deadline-ms', values['deadline-ms'], 2500),
+    deadlineMs,
     ...(values['decision-log'] ? { decisionLog: resolve(io.cwd, values['decision-log']) } : {}),
     log: io.stderr,
     logLevel,

@@ -50,16 +50,21 @@ function imagesConfig(
   return { cfg: l.config.images, config: l.config, base: dirname(resolve(io.cwd, file)), file };
 }
 
+/** Options of a long-lived image checker (the admission webhook). */
+export interface CheckerOptions {
+  /** Forget verdicts after this long, so a moved tag or a new signature is seen (default: never, one run). */
+  cacheTtlMs?: number;
+  /** Retries of a failed registry request (default 2). */
+  retries?: number;
+}
+
 /**
- * Verify every image used by `objects`: verdicts per image and the findings
- * they make. Used by `images verify` and `scan --verify-images`.
+ * An image verifier set up once (policy, trust root, registry client) that
+ * verifies the images of any objects given to it: verdicts per image and the
+ * findings they make. Verdicts are cached by digest and tags by reference, for
+ * `cacheTtlMs` (the whole life of the checker by default).
  */
-export async function verifyObjects(
-  objects: readonly KubeObject[],
-  opts: VerifyOptions,
-  io: CliIO,
-  loaded?: LoadedConfig,
-) {
+export async function imageChecker(opts: VerifyOptions, io: CliIO, loaded?: LoadedConfig, more: CheckerOptions = {}) {
   const sc = await import('../engines/supplychain/index.js');
   const usage = await import('../engines/supplychain/usage.js');
   const { cfg, config, base, file } = imagesConfig(io, opts.policy, loaded);
@@ -83,15 +88,43 @@ export async function verifyObjects(
     ...(await sc.loadDockerCredentials(opts.registryConfig && resolve(io.cwd, opts.registryConfig), io.env)),
     ...(caPEM ? { caPEM } : {}),
     ...(opts.timeoutSeconds ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),
+    ...(more.retries !== undefined ? { retries: more.retries } : {}),
   });
-  const verifier = new sc.ImageVerifier(client, policy, trustedRoot);
-  const images = usage.imageUsage(objects);
-  const verdicts = await mapLimit(images, 8, (u) => verifier.verify(u.image));
-  const entries: Array<{ finding: Finding; object: KubeObject | undefined }> = [];
-  verdicts.forEach((v, i) => {
-    entries.push(...usage.verdictFindings(v, (images[i] as (typeof images)[number]).uses, config));
-  });
-  return { images, verdicts, entries, rules: Object.values(usage.VERIFY_RULES), locationOf: usage.locationOf };
+  let verifier = new sc.ImageVerifier(client, policy, trustedRoot);
+  let since = Date.now();
+  return {
+    /** The number of image policies configured (0: nothing to verify against but `unmatched`). */
+    policies: policy.policies.length,
+    async check(objects: readonly KubeObject[]) {
+      if (more.cacheTtlMs !== undefined && Date.now() - since > more.cacheTtlMs) {
+        verifier = new sc.ImageVerifier(client, policy, trustedRoot);
+        since = Date.now();
+      }
+      const images = usage.imageUsage(objects);
+      const current = verifier;
+      const verdicts = await mapLimit(images, 8, (u) => current.verify(u.image));
+      const entries: Array<{ finding: Finding; object: KubeObject | undefined }> = [];
+      verdicts.forEach((v, i) => {
+        entries.push(...usage.verdictFindings(v, (images[i] as (typeof images)[number]).uses, config));
+      });
+      return { images, verdicts, entries };
+    },
+  };
+}
+
+/**
+ * Verify every image used by `objects`: verdicts per image and the findings
+ * they make. Used by `images verify` and `scan --verify-images`.
+ */
+export async function verifyObjects(
+  objects: readonly KubeObject[],
+  opts: VerifyOptions,
+  io: CliIO,
+  loaded?: LoadedConfig,
+) {
+  const usage = await import('../engines/supplychain/usage.js');
+  const r = await (await imageChecker(opts, io, loaded)).check(objects);
+  return { ...r, rules: Object.values(usage.VERIFY_RULES), locationOf: usage.locationOf };
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

@@ -501,6 +501,111 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
     expect(cluster.code).toBe(2);
     expect(cluster.stderr).toMatch(/^kubeprint scan: [^\n]*kubeconfig[^\n]*\n$/);
   });
+
+  it("the admission webhook verifies the images of admitted workloads against the config's image policy", async () => {
+    // policy.yaml from the earlier tests: images of this registry must be signed by ci.pub
+    const { loadConfig } = await import('../../src/config/config.js');
+    const { imageChecker } = await import('../../src/cli/images.js');
+    const { admissionPolicy } = await import('../../src/admission/decide.js');
+    const { startWebhookServer } = await import('../../src/admission/server.js');
+    const { generateWebhookTls } = await import('../../src/admission/certs.js');
+    const { createServer } = await import('node:net');
+    const { request } = await import('node:https');
+    const io = { stdout: () => {}, stderr: () => {}, readStdin: async () => '', isTTY: false, cwd: dir, env: {} };
+    const tls = generateWebhookTls(['127.0.0.1'], 1);
+    writeFileSync(join(dir, 'wh.crt'), tls.cert);
+    writeFileSync(join(dir, 'wh.key'), tls.key);
+    // a "registry" that accepts connections and never answers: verification must not outlast the review
+    const hanging = createServer(() => {});
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
+    const hangHost = `127.0.0.1:${(hanging.address() as { port: number }).port}`;
+    writeFileSync(
+      join(dir, 'admission.yaml'),
+      `${readFileSync(join(dir, 'policy.yaml'), 'utf8').replace(
+        `insecureRegistries: ["${reg.host}"]`,
+        `insecureRegistries: ["${reg.host}", "${hangHost}"]`,
+      )}    - name: slow\n      images: ["${hangHost}/**"]\n      signers: [{key: ci.pub}]\n`,
+    );
+    const config = loadConfig(dir, 'admission.yaml');
+    const checker = await imageChecker({ timeoutSeconds: 5 }, io, config, { cacheTtlMs: 60_000, retries: 0 });
+    const srv = await startWebhookServer({
+      policy: admissionPolicy({ config, images: async (o) => (await checker.check([o])).entries }),
+      tlsCert: join(dir, 'wh.crt'),
+      tlsKey: join(dir, 'wh.key'),
+      host: '127.0.0.1',
+      deadlineMs: 1500,
+      log: () => {},
+    });
+    const deployment = (image: string, labels: Record<string, string> = {}) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'prod', labels },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } },
+      },
+    });
+    let n = 0;
+    const admit = (object: Record<string, unknown>, oldObject?: Record<string, unknown>) =>
+      new Promise<{ allowed: boolean; status?: { message: string }; warnings?: string[] }>((resolve, reject) => {
+        const body = JSON.stringify({
+          apiVersion: 'admission.k8s.io/v1',
+          kind: 'AdmissionReview',
+          request: {
+            uid: `u${++n}`,
+            kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+            resource: { group: 'apps', version: 'v1', resource: 'deployments' },
+            name: 'web',
+            namespace: 'prod',
+            operation: oldObject ? 'UPDATE' : 'CREATE',
+            userInfo: { username: 'alice' },
+            object,
+            oldObject: oldObject ?? null,
+            dryRun: false,
+          },
+        });
+        const req = request(
+          `${srv.url}/validate/all`,
+          { method: 'POST', ca: tls.caCert, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => {
+              text += c;
+            });
+            res.on('end', () => resolve((JSON.parse(text) as { response: never }).response));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const signed = await admit(deployment(`${reg.host}/acme/signed:v1`));
+      expect(signed.allowed, signed.status?.message).toBe(true);
+      const unsigned = await admit(deployment(`${reg.host}/acme/unsigned:v1`));
+      expect(unsigned.allowed).toBe(false);
+      expect(unsigned.status?.message).toContain('image-signature-unverified');
+      expect(unsigned.status?.message).toContain('acme/unsigned:v1');
+      // an unrelated change to a workload whose unsigned image was already there: allowed, with a warning
+      const relabel = await admit(
+        deployment(`${reg.host}/acme/unsigned:v1`, { team: 'a' }),
+        deployment(`${reg.host}/acme/unsigned:v1`),
+      );
+      expect(relabel.allowed).toBe(true);
+      expect(relabel.warnings?.join('\n')).toContain('image-signature-unverified');
+      // switching to the unsigned image is not such a change
+      const swap = await admit(deployment(`${reg.host}/acme/unsigned:v1`), deployment(`${reg.host}/acme/signed:v1`));
+      expect(swap.allowed).toBe(false);
+      // a registry that never answers: denied with the reason, within the review's deadline (fail closed)
+      const stuck = await admit(deployment(`${hangHost}/acme/app:v1`));
+      expect(stuck.allowed).toBe(false);
+      expect(stuck.status?.message).toContain('image-verification-error');
+      expect(stuck.status?.message).toMatch(/did not finish within \d+ ms/);
+    } finally {
+      await srv.close(1000);
+      hanging.close();
+    }
+  });
 });
 
 if (missing !== undefined) {
