@@ -1,6 +1,6 @@
 import { matchesMapSelector } from '../../model/selector.js';
 import { defineRule, type RuleHit } from '../rule.js';
-import { K8S_NETPOL_DOC, reachabilityOf, scopeHasPolicies } from './shared.js';
+import { ingressFromAnywhere, K8S_NETPOL_DOC, reachabilityOf, scopeHasPolicies } from './shared.js';
 
 export const rule = defineRule({
   id: 'service-port-unreachable',
@@ -32,20 +32,26 @@ export const rule = defineRule({
     if (!svc?.selector || Object.keys(svc.selector).length === 0) return undefined;
     const sel = svc.selector;
     const pods = (podsByNs.get(svc.namespace) ?? []).filter((p) => matchesMapSelector(sel, p.labels));
-    if (pods.length === 0 || pods.some((p) => !r.isolation(p).ingress)) return undefined;
+    if (pods.length === 0) return undefined;
+    // without admin tiers, only NetworkPolicies decide: a pod they do not isolate takes every port
+    if (!r.hasAdmin && pods.some((p) => !r.isolation(p).ingress)) return undefined;
+    const openings = (p: (typeof pods)[number]) =>
+      r.hasAdmin ? ingressFromAnywhere(ctx, r, { type: 'pod', pod: p }) : r.ingressOpenings(p).someSource;
     const hits: RuleHit[] = [];
     svc.ports.forEach((sp, i) => {
       const target = sp.targetPort ?? sp.port;
       const reachable = pods.some((p) => {
         const num = typeof target === 'number' ? target : p.ports.find((c) => c.name === target)?.port;
         if (num === undefined) return false;
-        const open = r.ingressOpenings(p).someSource;
+        const open = openings(p);
         return open.has('TCP', num) || open.has('UDP', num) || open.has('SCTP', num);
       });
       if (!reachable)
         hits.push({
           path: `/spec/ports/${i}`,
-          message: `port ${sp.name ?? sp.port} (target ${target}) is not allowed by any ingress rule of the policies isolating the selected pods`,
+          message: r.hasAdmin
+            ? `port ${sp.name ?? sp.port} (target ${target}) is reachable from no source through AdminNetworkPolicies, NetworkPolicies and the baseline`
+            : `port ${sp.name ?? sp.port} (target ${target}) is not allowed by any ingress rule of the policies isolating the selected pods`,
         });
     });
     return hits;

@@ -1,4 +1,5 @@
-import { Reachability } from '../../engines/netpol/analyze.js';
+import { type Endpoint, Reachability } from '../../engines/netpol/analyze.js';
+import type { ConnSet } from '../../engines/netpol/conn.js';
 import { buildModel } from '../../engines/netpol/model.js';
 import type { RuleContext } from '../rule.js';
 
@@ -35,4 +36,65 @@ export function isolatesWholeNamespace(ctx: RuleContext, ns: string, direction: 
       Object.keys(p.podSel.matchLabels ?? {}).length === 0 &&
       (p.podSel.matchExpressions ?? []).length === 0,
   );
+}
+
+/**
+ * The cluster DNS as most distributions run it (kube-system, `k8s-app: kube-dns`,
+ * CoreDNS included): a destination for judging DNS egress through admin
+ * network policies, which often allow it by that namespace and label.
+ */
+const CLUSTER_DNS: Endpoint = {
+  type: 'pod',
+  pod: {
+    id: -1,
+    namespace: 'kube-system',
+    name: 'kube-dns',
+    kind: 'Deployment',
+    labels: { 'k8s-app': 'kube-dns' },
+    ports: [
+      { name: 'dns', port: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+    ],
+    object: undefined,
+    synthetic: true,
+  },
+};
+
+/**
+ * With admin network policies in the scope: every connection a workload may
+ * open to any destination (the analysed workloads, the address space cut where
+ * policies cut it, and the cluster DNS), through all three tiers.
+ */
+export function egressAnywhere(ctx: RuleContext, r: Reachability, pod: Endpoint & { type: 'pod' }): ConnSet {
+  const dests = ctx.memo('netpol:egress-destinations', () => [
+    CLUSTER_DNS,
+    ...r.pods.map((p): Endpoint => ({ type: 'pod', pod: p })),
+    ...r.ipEndpoints().destinations,
+  ]);
+  let out: ConnSet | undefined;
+  for (const d of dests) {
+    if (d.type === 'pod' && d.pod === pod.pod) continue;
+    const c = r.xgress(pod, d, false);
+    out = out ? out.union(c) : c;
+  }
+  return out ?? r.xgress(pod, CLUSTER_DNS, false);
+}
+
+/**
+ * With admin network policies in the scope: every connection any source (the
+ * analysed workloads, the address space cut where policies cut it) may open
+ * to a workload, through all three tiers.
+ */
+export function ingressFromAnywhere(ctx: RuleContext, r: Reachability, pod: Endpoint & { type: 'pod' }): ConnSet {
+  const sources = ctx.memo('netpol:ingress-sources', () => [
+    ...r.pods.map((p): Endpoint => ({ type: 'pod', pod: p })),
+    ...r.ipEndpoints().sources,
+  ]);
+  let out: ConnSet | undefined;
+  for (const s of sources) {
+    if (s.type === 'pod' && s.pod === pod.pod) continue;
+    const c = r.xgress(s, pod, true);
+    out = out ? out.union(c) : c;
+  }
+  return out ?? r.xgress(r.ipEndpoints().sources[0] as Endpoint, pod, true);
 }
