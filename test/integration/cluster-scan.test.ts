@@ -425,6 +425,39 @@ current-context: via-exec
     expect(files.split('\n').length).toBeGreaterThan(3);
   });
 
+  it('on a terminal, counts kinds and objects on one stderr line and clears it; stdout stays the report', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    let out = '';
+    let err = '';
+    const code = await main(
+      ['scan', '--cluster', '--kubeconfig', cp.kubeconfig, '-A', '-o', 'json', '--fail-on', 'none'],
+      {
+        stdout: (t) => {
+          out += t;
+        },
+        stderr: (t) => {
+          err += t;
+        },
+        readStdin: async () => '',
+        isTTY: true,
+        cwd: REPO,
+        env: { PATH: process.env.PATH },
+      },
+    );
+    expect(code).toBe(0);
+    const progress = [...err.matchAll(/\rkubeprint: reading the cluster: (\d+)\/(\d+) kinds, (\d+) objects/g)];
+    expect(progress.length).toBeGreaterThan(1);
+    const last = progress[progress.length - 1];
+    // the last count is complete: every kind read, as many objects as the report judged or left to owners
+    expect(last?.[1]).toBe(last?.[2]);
+    expect(Number(last?.[3])).toBeGreaterThan(20);
+    // the line is cleared before anything else is said and at the end
+    const tail = err.slice(err.lastIndexOf('reading the cluster'));
+    expect(tail).toContain('\r\u001b[K');
+    expect(err.slice(err.lastIndexOf('\r\u001b[K') + 4)).not.toContain('reading the cluster');
+    expect(() => JSON.parse(out)).not.toThrow();
+  });
+
   it('exits 2 with one line when the server is unreachable or the context unknown', { timeout: 20_000 }, async () => {
     const text = readFileSync(cp.kubeconfig, 'utf8').replace(cp.server, 'https://127.0.0.1:1');
     const dead = join(work, 'dead.kubeconfig');
