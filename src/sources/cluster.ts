@@ -155,6 +155,7 @@ export async function readCluster(opts: ClusterReadOptions = {}): Promise<Cluste
   });
   const perResource = await inParallel(lists, opts.concurrency ?? 4);
   for (const items of perResource) for (const it of items) result.items.push(it);
+  if (namespace === undefined) await retryPerNamespace(transport, resources, result, pageSize, pageTimeout, opts);
   for (const s of result.skipped) opts.notice?.(describeSkip(s));
   const kept = opts.includeOwned ? result.items : withoutOwned(result.items);
   result.owned = result.items.length - kept.length;
@@ -162,8 +163,61 @@ export async function readCluster(opts: ClusterReadOptions = {}): Promise<Cluste
   return result;
 }
 
+/**
+ * With every namespace asked for, a namespaced kind the user may not list
+ * cluster-wide is listed namespace by namespace, as far as RBAC allows (a user
+ * with Roles in some namespaces only): the namespaces are those the cluster
+ * read found (or none, when Namespaces could not be listed either). What stays
+ * forbidden is one skip per kind naming how many namespaces it covers.
+ */
+async function retryPerNamespace(
+  t: Transport,
+  resources: readonly ResourceInfo[],
+  result: ClusterReadResult,
+  pageSize: number,
+  pageTimeout: number,
+  opts: ClusterReadOptions,
+): Promise<void> {
+  const forbidden = result.skipped.filter((s) => s.namespace === undefined && s.reason === 'forbidden by RBAC');
+  const retry = forbidden
+    .map((s) => ({ s, r: resources.find((r) => r.kind === s.kind && r.group === s.group && r.namespaced) }))
+    .filter((x): x is { s: SkippedKind; r: ResourceInfo } => x.r !== undefined);
+  if (retry.length === 0) return;
+  const namespaces = result.items
+    .filter((it) => it.kind === 'Namespace')
+    .map((it) => (it.metadata as { name?: unknown } | undefined)?.name)
+    .filter((n): n is string => typeof n === 'string');
+  if (namespaces.length === 0) return;
+  const jobs = retry.flatMap(({ r }) => namespaces.map((ns) => ({ r, ns })));
+  const perJob = await inParallel(
+    jobs.map(({ r, ns }) => async () => {
+      const skipped: SkippedKind[] = [];
+      const items = await listResource(t, r, ns, pageSize, pageTimeout, skipped, () => {});
+      return { r, ns, items, ok: skipped.length === 0 };
+    }),
+    opts.concurrency ?? 4,
+  );
+  for (const { s, r } of retry) {
+    const mine = perJob.filter((j) => j.r === r);
+    const read = mine.filter((j) => j.ok);
+    if (read.length === 0) continue; // forbidden everywhere: the cluster-wide skip stands
+    for (const j of read) for (const it of j.items) result.items.push(it);
+    const i = result.skipped.indexOf(s);
+    if (read.length === mine.length) result.skipped.splice(i, 1);
+    else
+      result.skipped[i] = {
+        ...s,
+        reason: `forbidden by RBAC in ${mine.length - read.length} of ${mine.length} namespaces; read in ${read
+          .map((j) => j.ns)
+          .join(', ')}`,
+      };
+  }
+}
+
 function describeSkip(s: SkippedKind): string {
   const what = s.group ? `${s.kind}.${s.group}` : s.kind;
+  if (s.reason.includes('; read in '))
+    return `${what} partly read (${s.reason}); findings that need the rest may be missing`;
   return `${what}${s.namespace ? ` in namespace ${s.namespace}` : ''} not read (${s.reason}); findings that need it may be missing`;
 }
 

@@ -168,6 +168,44 @@ describe.skipIf(missing !== undefined)('scan --cluster on a real API server', ()
     expect([...kinds].sort()).toEqual(['Deployment', 'StatefulSet']);
   });
 
+  it('with -A, lists a kind forbidden cluster-wide namespace by namespace, as far as RBAC allows', async () => {
+    // may list namespaces, and read Deployments in shop-prod only (the Role of the previous test)
+    await cp.kubectl(
+      ['create', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'namespace-lister' },
+        rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list'] }],
+      }),
+    );
+    await cp.kubectl(['create', 'clusterrolebinding', 'nslister', '--clusterrole=namespace-lister', '--user=nsuser']);
+    await cp.kubectl([
+      'create',
+      'rolebinding',
+      'nsuser-workloads',
+      '-n',
+      'shop-prod',
+      '--role=workload-viewer',
+      '--user=nsuser',
+    ]);
+    const kc = cp.userKubeconfig('nsuser');
+    const r = await runCli(['scan', '--cluster', '--kubeconfig', kc, '-A', '-o', 'json', '--fail-on', 'none'], {
+      cwd: REPO,
+    });
+    expect(r.code).toBe(0);
+    const found = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.filter(
+      (f) => f.object?.kind === 'Deployment',
+    );
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((f) => f.object?.namespace))).toEqual(new Set(['shop-prod']));
+    expect(r.stderr).toMatch(
+      /kubeprint: Deployment\.apps partly read \(forbidden by RBAC in \d+ of \d+ namespaces; read in shop-prod\)/,
+    );
+    // a kind readable nowhere keeps its one cluster-wide notice
+    expect(r.stderr).toMatch(/kubeprint: Secret not read \(forbidden by RBAC\)/);
+  });
+
   it('honours kubeconfig as kubectl: merged $KUBECONFIG, --context, exec credential plugins', async () => {
     // an exec plugin that hands out the admin's client certificate, as cloud plugins hand out tokens
     const b64 = (f: string) => readFileSync(join(cp.dir, f), 'utf8');
