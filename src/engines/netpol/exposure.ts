@@ -10,6 +10,7 @@ import type { LabelSelector, LabelSelectorRequirement } from '../../model/select
 import { isEmptySelector, matchesSelector } from '../../model/selector.js';
 import { type Connection, type Endpoint, endpointName, type Reachability } from './analyze.js';
 import { ConnSet, PROTOCOLS, type Protocol } from './conn.js';
+import { type DotExposureEdge, formatDot } from './dot.js';
 import { connLines, csvField, formatConnlist, formatFocusedOnConnection } from './format.js';
 import * as iv from './intervals.js';
 import {
@@ -394,21 +395,56 @@ function selectorString(sel: LabelSelector): string {
   return parts.join(',');
 }
 
+/**
+ * np-guard's words for a peer beyond the input, without brackets: the namespaces
+ * (`backend`, `all namespaces`, `namespace with {env=prod}`) and the pods
+ * (`all pods`, `pod with {app=x}`); `named` when the namespaces are one namespace by name.
+ */
+export function exposurePeerWords(peer: ExposurePeer & { type: 'selector' }): {
+  ns: string;
+  pod: string;
+  named: boolean;
+} {
+  const ml = peer.nsSel.matchLabels ?? {};
+  const nsName = ml[NS_NAME_LABEL];
+  const pod =
+    peer.podSel === undefined || isEmptySelector(peer.podSel)
+      ? 'all pods'
+      : `pod with {${selectorString(peer.podSel)}}`;
+  if (nsName !== undefined && Object.keys(ml).length === 1 && (peer.nsSel.matchExpressions ?? []).length === 0)
+    return { ns: nsName, pod, named: true };
+  const ns = isEmptySelector(peer.nsSel) ? 'all namespaces' : `namespace with {${selectorString(peer.nsSel)}}`;
+  return { ns, pod, named: false };
+}
+
 /** How np-guard names a peer beyond the input: `entire-cluster`, `backend/[all pods]`, `[all namespaces]/[pod with {app=x}]`. */
 export function exposurePeerName(peer: ExposurePeer): string {
   if (peer.type === 'entire-cluster') return 'entire-cluster';
-  const ml = peer.nsSel.matchLabels ?? {};
-  const nsName = ml[NS_NAME_LABEL];
-  let ns: string;
-  if (nsName !== undefined && Object.keys(ml).length === 1 && (peer.nsSel.matchExpressions ?? []).length === 0)
-    ns = nsName;
-  else if (isEmptySelector(peer.nsSel)) ns = '[all namespaces]';
-  else ns = `[namespace with {${selectorString(peer.nsSel)}}]`;
-  const pod =
-    peer.podSel === undefined || isEmptySelector(peer.podSel)
-      ? '[all pods]'
-      : `[pod with {${selectorString(peer.podSel)}}]`;
-  return `${ns}/${pod}`;
+  const w = exposurePeerWords(peer);
+  return `${w.named ? w.ns : `[${w.ns}]`}/[${w.pod}]`;
+}
+
+/** The exposure as dot edges: an unprotected direction is open to `entire-cluster` on all connections. */
+function exposureDotEdges(exposed: readonly ExposedWorkload[]): DotExposureEdge[] {
+  const out: DotExposureEdge[] = [];
+  for (const e of exposed) {
+    const workload: Endpoint = { type: 'pod', pod: e.pod };
+    for (const [x, ingress] of [
+      [e.ingress, true],
+      [e.egress, false],
+    ] as const) {
+      if (!x.isProtected) {
+        out.push({ workload, ingress, peer: { type: 'entire-cluster' }, conn: 'All Connections' });
+        continue;
+      }
+      for (const it of x.items) {
+        const conn = exposureConnString(it.conn);
+        if (it.peer.type === 'entire-cluster') out.push({ workload, ingress, peer: { type: 'entire-cluster' }, conn });
+        else out.push({ workload, ingress, peer: { type: 'representative', ...exposurePeerWords(it.peer) }, conn });
+      }
+    }
+  }
+  return out;
 }
 
 export interface ExposureLine {
@@ -492,19 +528,22 @@ export function formatExposureTxt(
   return out.join('\n');
 }
 
-export const EXPOSURE_FORMATS = ['txt', 'json', 'csv', 'md'] as const;
+export const EXPOSURE_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const;
 export type ExposureFormat = (typeof EXPOSURE_FORMATS)[number];
 
 /**
  * The connectivity list and the exposure analysis in one of np-guard's formats
- * (`conns` should be the list as printed, after any focus).
+ * (`conns` should be the list as printed, after any focus; `peers`, for `dot`, the
+ * workloads drawn even without an edge).
  */
 export function formatExposure(
   conns: readonly Connection[],
   exposed: readonly ExposedWorkload[],
   format: ExposureFormat,
+  peers: readonly Endpoint[] = [],
 ): string {
   if (format === 'txt') return formatExposureTxt(formatConnlist(conns, 'txt'), conns, exposed);
+  if (format === 'dot') return formatDot(conns, peers, exposureDotEdges(exposed));
   const { ingress, egress } = exposureLines(conns, exposed);
   const list = connLines(conns);
   switch (format) {
@@ -595,7 +634,10 @@ export function formatExposureOnConnection(
   exposed: readonly ExposedWorkload[],
   label: string,
   format: ExposureFormat,
+  peers: readonly Endpoint[] = [],
 ): string {
+  // dot has no heading: the graph of the connections and exposure on that connection
+  if (format === 'dot') return formatDot(conns, peers, exposureDotEdges(exposed));
   const { ingress, egress } = exposureLines(conns, exposed);
   const list = connLines(conns);
   const head = `Exposure Analysis Result On ${label}:`;
