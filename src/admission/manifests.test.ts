@@ -103,6 +103,34 @@ describe('admission manifests', () => {
     expect(at(dep, 'spec.template.spec.containers.0.args')).toContain('--in-cluster');
   });
 
+  it('with --verify-images or --cluster-access, allows DNS and HTTPS egress and still passes its own rules', async () => {
+    for (const flags of [['--verify-images'], ['--cluster-access'], []]) {
+      const objects = await manifests(flags);
+      const egress = objects.find(
+        (o) => o.kind === 'NetworkPolicy' && at(o, 'metadata.name') === 'kubeprint-webhook-egress',
+      );
+      const dep = objects.find((o) => o.kind === 'Deployment');
+      const exempt = String(
+        at(dep, 'metadata.annotations') ? ((at(dep, 'metadata.annotations') as Obj)['kubeprint.dev/exempt'] ?? '') : '',
+      );
+      if (flags.length === 0) {
+        expect(egress).toBeUndefined();
+        expect(exempt).toContain('egress-denied-without-dns');
+        continue;
+      }
+      const ports = (at(egress, 'spec.egress') as Obj[]).flatMap((r) =>
+        (r.ports as Obj[]).map((p) => `${p.protocol} ${p.port}`),
+      );
+      expect(ports.sort()).toEqual(['TCP 443', 'TCP 53', 'TCP 6443', 'UDP 53']);
+      expect(exempt).not.toContain('egress-denied-without-dns');
+      const kos = objects.map((o) => toKubeObject(o, undefined, 'm')).filter((o) => o !== undefined);
+      const result = scanObjects(kos, {});
+      expect(
+        result.findings.filter((f) => atLeast(f.severity, 'medium')).map((f) => `${f.ruleId}: ${f.message}`),
+      ).toEqual([]);
+    }
+  });
+
   it('uses cert-manager when asked', async () => {
     const objects = await manifests(['--cert-manager']);
     expect(objects.some((o) => o.kind === 'Certificate')).toBe(true);

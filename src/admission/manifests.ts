@@ -20,6 +20,8 @@ export interface ManifestOptions {
   rules?: readonly Rule[];
   /** Let the webhook read the cluster (list/watch of the kinds cross-object rules need) and run with `--in-cluster`. */
   clusterAccess?: boolean;
+  /** The config mounted at /config holds an `images` policy: the webhook reaches registries. */
+  verifyImages?: boolean;
 }
 
 const NAME = 'kubeprint-webhook';
@@ -195,17 +197,24 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
     timeoutSeconds: 2,
     failureThreshold: 3,
   });
+  // Outbound connections: the API server (cluster access) and registries (image verification).
+  const outbound = access || opts.verifyImages === true;
   // Exemptions, each with its reason (the annotation carries one reason for all its rules).
-  const exempt = ['egress-denied-without-dns'];
-  const reasons = ['the webhook makes no outbound connection, so all egress (DNS included) is denied on purpose'];
+  const exempt: string[] = [];
+  const reasons: string[] = [];
+  if (!outbound) {
+    exempt.push('egress-denied-without-dns');
+    reasons.push('the webhook makes no outbound connection, so all egress (DNS included) is denied on purpose');
+  }
   if (!pinned) {
     exempt.push('image-digest-not-pinned');
     reasons.push('the default image is tagged with this kubeprint release; pass --image IMAGE@sha256:... to pin it');
   }
-  const deploymentAnnotations: Record<string, string> = {
-    'kubeprint.dev/exempt': exempt.join(','),
-    'kubeprint.dev/exempt-reason': reasons.join('; '),
-  };
+  const deploymentAnnotations: Record<string, string> = {};
+  if (exempt.length > 0) {
+    deploymentAnnotations['kubeprint.dev/exempt'] = exempt.join(',');
+    deploymentAnnotations['kubeprint.dev/exempt-reason'] = reasons.join('; ');
+  }
   out.push({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -324,6 +333,35 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
       ingress: [{ ports: [{ port: PORT, protocol: 'TCP' }] }],
     },
   });
+
+  if (outbound) {
+    // DNS, and HTTPS to the API server (443 at its Service, 6443 at its endpoints,
+    // which NetworkPolicies see after the Service's address translation) and to
+    // registries, whose addresses differ per cluster and registry
+    out.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `${NAME}-egress`, namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            ports: [
+              { port: 53, protocol: 'UDP' },
+              { port: 53, protocol: 'TCP' },
+            ],
+          },
+          {
+            ports: [
+              { port: 443, protocol: 'TCP' },
+              { port: 6443, protocol: 'TCP' },
+            ],
+          },
+        ],
+      },
+    });
+  }
 
   const notOwnNamespaces = {
     matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', ns] }],

@@ -9,7 +9,7 @@ export const summary =
 
 const USAGE = `Usage:
   kubeprint admission serve --tls-cert FILE --tls-key FILE [options]
-  kubeprint admission manifests [--namespace NS] [--image IMAGE] [--cert-manager] [--cluster-access]
+  kubeprint admission manifests [--namespace NS] [--image IMAGE] [--cert-manager] [--cluster-access] [--verify-images]
   kubeprint admission vap [--config FILE] [--namespace NS]
 
 serve options:
@@ -38,6 +38,8 @@ manifests options:
   --cert-manager         use cert-manager (Issuer, Certificate, cainjector annotation) instead of
                          a generated CA and serving certificate (requires openssl)
   --cluster-access       let the webhook list and watch what cross-object rules read
+  --verify-images        the config (ConfigMap kubeprint-webhook-config) has an \`images\` policy:
+                         allow DNS and HTTPS egress so the webhook reaches registries
                          (a ClusterRole and binding; the pod runs with --in-cluster)
 
 vap options:
@@ -172,6 +174,7 @@ async function manifests(args: string[], io: CliIO): Promise<number> {
     image: { type: 'string' },
     'cert-manager': { type: 'boolean' },
     'cluster-access': { type: 'boolean' },
+    'verify-images': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -184,6 +187,7 @@ async function manifests(args: string[], io: CliIO): Promise<number> {
     ...(values.image ? { image: values.image } : {}),
     tls: values['cert-manager'] ? 'cert-manager' : 'generated',
     clusterAccess: values['cluster-access'] === true,
+    verifyImages: values['verify-images'] === true,
   });
   io.stdout(manifestsYaml(objects));
   return 0;
