@@ -4,6 +4,7 @@
  * then every edge. All line groups are sorted, so the text is stable.
  */
 import { type Connection, type Endpoint, endpointName } from './analyze.js';
+import type { ConnSet } from './conn.js';
 import { INGRESS_CONTROLLER_NAME, type WorkloadPod } from './model.js';
 
 /** An exposure edge between a workload in the input and a peer beyond it. */
@@ -82,6 +83,11 @@ function nsGroups(groups: Map<string, string[]>, color: string): string[] {
     );
   }
   return out;
+}
+
+/** With a connection focus, np-guard's graph labels each edge with that connection only. */
+export function narrowConnections(conns: readonly Connection[], focus: ConnSet): Connection[] {
+  return conns.map((c) => ({ ...c, conn: c.conn.intersect(focus) }));
 }
 
 /**

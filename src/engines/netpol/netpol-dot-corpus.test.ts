@@ -11,7 +11,7 @@ import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
-import { dotPeers } from './dot.js';
+import { dotPeers, narrowConnections } from './dot.js';
 import {
   connectivity,
   exposureAnalysis,
@@ -153,7 +153,7 @@ function render(run: Run, exposure: boolean): string {
   const peers = dotPeers(engine.pods, run.workloads);
   const fc = run.conn === undefined ? undefined : parseFocusConn(run.conn);
   if (run.conn !== undefined && !fc) throw new Error(`bad focus connection ${run.conn}`);
-  if (fc) conns = focusOnConnection(conns, fc.protocol, fc.port);
+  if (fc) conns = narrowConnections(focusOnConnection(conns, fc.protocol, fc.port), fc.conn);
   if (!exposure) return formatConnlist(conns, 'dot', peers);
   const exposed = exposureAnalysis(engine, opts);
   if (fc) return formatExposureOnConnection(conns, focusExposure(exposed, fc.conn), fc.conn.toString(), 'dot', peers);
