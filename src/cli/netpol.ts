@@ -47,6 +47,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const np = await import('../engines/netpol/index.js');
+  const dot = await import('../engines/netpol/dot.js');
   switch (sub) {
     case 'list': {
       const format = choice('-o', values.output, np.CONNLIST_FORMATS, 'txt');
@@ -55,7 +56,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         throw new KubeprintError('USAGE', `--focus-direction must be ingress or egress (got "${direction}")`);
       const exposureFormat = np.EXPOSURE_FORMATS.find((f) => f === format);
       if (values.exposure && exposureFormat === undefined)
-        throw new KubeprintError('USAGE', `--exposure supports -o txt, json, csv or md (got "${format}")`);
+        throw new KubeprintError('USAGE', `--exposure supports -o ${np.EXPOSURE_FORMATS.join(', ')} (got "${format}")`);
       const { connections, problems, engine } = np.connectivity(await load(positionals));
       if (report(problems, io)) return 2;
       const workloads = values['focus-workload'] ?? [];
@@ -65,6 +66,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const endpoints = engine.pods.map((pod) => ({ type: 'pod' as const, pod }));
       for (const n of np.unknownFocusNames([...workloads, ...peers], endpoints))
         io.stderr(`warning: workload "${n}" does not exist in the input resources\n`);
+      // dot draws every workload (or the focus workloads), with or without an edge
+      const drawn = format === 'dot' ? dot.dotPeers(engine.pods, workloads) : [];
       let conns = np.focusConnections(connections, {
         workloads,
         peers,
@@ -75,6 +78,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         if (!fc)
           throw new KubeprintError('USAGE', `--focus-conn must look like tcp-8080 (got "${values['focus-conn']}")`);
         conns = np.focusOnConnection(conns, fc.protocol, fc.port);
+        if (format === 'dot') conns = dot.narrowConnections(conns, fc.conn);
         if (values.exposure && exposureFormat !== undefined) {
           const exposed = np.focusExposure(
             np.exposureAnalysis(engine, {
@@ -83,7 +87,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
             }),
             fc.conn,
           );
-          io.stdout(`${np.formatExposureOnConnection(conns, exposed, fc.conn.toString(), exposureFormat)}\n`);
+          io.stdout(`${np.formatExposureOnConnection(conns, exposed, fc.conn.toString(), exposureFormat, drawn)}\n`);
           return 0;
         }
         if (format === 'txt') {
@@ -96,10 +100,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           workloads,
           ...(direction ? { direction: direction as 'ingress' | 'egress' } : {}),
         });
-        io.stdout(`${np.formatExposure(conns, exposed, exposureFormat)}\n`);
+        io.stdout(`${np.formatExposure(conns, exposed, exposureFormat, drawn)}\n`);
         return 0;
       }
-      const out = np.formatConnlist(conns, format);
+      const out = np.formatConnlist(conns, format, drawn);
       if (out) io.stdout(`${out}\n`);
       return 0;
     }
