@@ -7,7 +7,7 @@ export const summary = 'NetworkPolicy reachability: list, diff and explain allow
 
 const USAGE = `Usage:
   kubeprint netpol list PATH... [-o txt|json|csv|md|dot] [--focus-workload NAME]... [--focus-workload-peer NAME]...
-                                [--focus-direction ingress|egress] [--focus-conn tcp-8080] [--exposure]
+                                [--focus-direction ingress|egress] [--focus-conn tcp-8080] [--exposure] [--explain]
   kubeprint netpol diff A B [-o txt|json|csv|md]
   kubeprint netpol explain SRC DST PATH...
   (list and explain: instead of PATH..., --cluster [--context C] [--kubeconfig F] reads every
@@ -15,6 +15,8 @@ const USAGE = `Usage:
 
 --exposure adds np-guard's exposure analysis: what each workload may be reached from, or may reach,
 beyond the workloads in the input (entire-cluster, namespaces and pods by labels, IP ranges).
+--explain (txt only) adds np-guard's explanation: per pair, the allowed and denied connections with the
+policies and rules that decide them; pairs where the system default alone allows everything close the report.
 Workload names are NAME or NAMESPACE/NAME; \`ingress-controller\` is the ingress controller.
 Only the result goes to stdout; warnings go to stderr.
 `;
@@ -38,6 +40,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'focus-direction': { type: 'string' },
     'focus-conn': { type: 'string' },
     exposure: { type: 'boolean' },
+    explain: { type: 'boolean' },
     ...LIVE_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
@@ -57,8 +60,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const exposureFormat = np.EXPOSURE_FORMATS.find((f) => f === format);
       if (values.exposure && exposureFormat === undefined)
         throw new KubeprintError('USAGE', `--exposure supports -o ${np.EXPOSURE_FORMATS.join(', ')} (got "${format}")`);
+      if (values.explain && (format !== 'txt' || values.exposure))
+        throw new KubeprintError('USAGE', `--explain supports only -o txt, without --exposure (got "${format}")`);
       const { connections, problems, engine } = np.connectivity(await load(positionals));
       if (report(problems, io)) return 2;
+      if (values.explain) {
+        io.stdout(`${np.formatExplainNpGuard(np.explainAll(engine))}\n`);
+        return 0;
+      }
       const workloads = values['focus-workload'] ?? [];
       const peers = values['focus-workload-peer'] ?? [];
       if ((direction || peers.length > 0) && workloads.length === 0)

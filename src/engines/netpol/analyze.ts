@@ -366,6 +366,11 @@ export class Reachability {
     return this.npPeerPods(policy, peer).filter((p) => !p.synthetic);
   }
 
+  /** Whether an AdminNetworkPolicy or the baseline selects the pod as its subject (read-only, for explanations). */
+  isAdminSubject(a: AdminPolicy, pod: WorkloadPod): boolean {
+    return !!this.adminSubjects.get(a)?.[pod.id];
+  }
+
   anpPeerMatches(peer: AnpPeer, e: Endpoint): boolean {
     if (peer.type === 'ip') return e.type === 'ip' && iv.contains(peer.block, e.lo);
     if (e.type === 'ip') return false;
