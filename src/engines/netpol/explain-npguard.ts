@@ -7,6 +7,7 @@
 import { matchesMapSelector, matchesSelector } from '../../model/selector.js';
 import { type Endpoint, endpointName, type Reachability } from './analyze.js';
 import { ConnSet, MAX_PORT, MIN_PORT, type Protocol } from './conn.js';
+import { type FocusOptions, focusConnections } from './focus.js';
 import type { Intervals } from './intervals.js';
 import * as iv from './intervals.js';
 import type { NetworkPolicy, WorkloadPod } from './model.js';
@@ -174,7 +175,10 @@ class PairExplainer {
         });
         continue;
       }
+      // within one policy, the first rule that decides a connection explains it (np-guard keeps the earlier reason)
       let peerMatched = false;
+      let allow: Reason | undefined;
+      let mismatch: Reason | undefined;
       for (const [i, rule] of rules.entries()) {
         const matches =
           rule.peers.length === 0 ||
@@ -185,14 +189,17 @@ class PairExplainer {
           );
         if (!matches) continue;
         peerMatched = true;
-        if (r.npRuleConns(rule, p, dst).has(proto, port))
-          allows.push({ group: 'NetworkPolicy', text: `${name} allows connections by ${dir} rule #${i + 1}` });
-        else
-          denies.push({
-            group: 'NetworkPolicy',
-            text: `${name} selects ${s}, and ${dir} rule #${i + 1} selects ${o}, but the protocols and ports do not match`,
-          });
+        if (r.npRuleConns(rule, p, dst).has(proto, port)) {
+          allow = { group: 'NetworkPolicy', text: `${name} allows connections by ${dir} rule #${i + 1}` };
+          break;
+        }
+        mismatch ??= {
+          group: 'NetworkPolicy',
+          text: `${name} selects ${s}, and ${dir} rule #${i + 1} selects ${o}, but the protocols and ports do not match`,
+        };
       }
+      if (allow) allows.push(allow);
+      else if (mismatch) denies.push(mismatch);
       if (!peerMatched)
         denies.push({
           group: 'NetworkPolicy',
@@ -411,6 +418,34 @@ function pairBlock(p: ExplainedPair): string {
   return lines.join('\n');
 }
 
+export interface ExplainFilter {
+  /** np-guard's focus options (--focus-workload, --focus-workload-peer, --focus-direction). */
+  focus?: FocusOptions;
+  /** Only this one connection (--focus-conn). */
+  conn?: ConnSet;
+  /** Only the allowed, or only the denied, connections (np-guard's --explain-only). */
+  only?: 'allow' | 'deny';
+}
+
+/** Narrow explained pairs to a focus, one connection, or one kind of decision; pairs left with nothing are dropped. */
+export function filterExplained(pairs: readonly ExplainedPair[], f: ExplainFilter): ExplainedPair[] {
+  let kept = [...pairs];
+  if (f.focus) {
+    const tagged = kept.map((p) => ({ src: p.src, dst: p.dst, conn: ConnSet.NONE, pair: p }));
+    const focused = new Set<object>(focusConnections(tagged, f.focus));
+    kept = tagged.filter((t) => focused.has(t)).map((t) => t.pair);
+  }
+  const out: ExplainedPair[] = [];
+  for (const p of kept) {
+    let classes = p.classes;
+    const one = f.conn;
+    if (one) classes = classes.map((c) => ({ ...c, conn: c.conn.intersect(one) })).filter((c) => !c.conn.isEmpty());
+    if (f.only) classes = classes.filter((c) => c.allowed === (f.only === 'allow'));
+    if (classes.length > 0) out.push({ ...p, classes });
+  }
+  return out;
+}
+
 /** np-guard's `list --explain` text. */
 export function formatExplainNpGuard(pairs: readonly ExplainedPair[]): string {
   const named = pairs.map((p) => ({ p, key: `${endpointName(p.src)} => ${endpointName(p.dst)}` }));
@@ -423,7 +458,7 @@ export function formatExplainNpGuard(pairs: readonly ExplainedPair[]): string {
     for (const x of specific) parts.push(pairBlock(x.p));
   }
   if (defaults.length > 0) {
-    parts.push(`\n${banner('All Connections due to the system default (Allow all)')}`);
+    parts.push(`${specific.length > 0 ? '\n' : ''}${banner('All Connections due to the system default (Allow all)')}`);
     parts.push(defaults.map((x) => x.key).join('\n'));
   }
   return parts.join('\n');
