@@ -7,7 +7,7 @@ export const summary = 'NetworkPolicy reachability: list, diff and explain allow
 
 const USAGE = `Usage:
   kubeprint netpol list PATH... [-o txt|json|csv|md|dot] [--focus-workload NAME]... [--focus-workload-peer NAME]...
-                                [--focus-direction ingress|egress] [--focus-conn tcp-8080] [--exposure] [--explain]
+                                [--focus-direction ingress|egress] [--focus-conn tcp-8080] [--exposure] [--explain [--explain-only allow|deny]]
   kubeprint netpol diff A B [-o txt|json|csv|md]
   kubeprint netpol explain SRC DST PATH...
   (list and explain: instead of PATH..., --cluster [--context C] [--kubeconfig F] reads every
@@ -41,6 +41,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'focus-conn': { type: 'string' },
     exposure: { type: 'boolean' },
     explain: { type: 'boolean' },
+    'explain-only': { type: 'string' },
     ...LIVE_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
@@ -65,7 +66,27 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const { connections, problems, engine } = np.connectivity(await load(positionals));
       if (report(problems, io)) return 2;
       if (values.explain) {
-        io.stdout(`${np.formatExplainNpGuard(np.explainAll(engine))}\n`);
+        const only = values['explain-only'];
+        if (only !== undefined && only !== 'allow' && only !== 'deny')
+          throw new KubeprintError('USAGE', `--explain-only must be allow or deny (got "${only}")`);
+        const fc = values['focus-conn'] === undefined ? undefined : np.parseFocusConn(values['focus-conn']);
+        if (values['focus-conn'] !== undefined && !fc)
+          throw new KubeprintError('USAGE', `--focus-conn must look like tcp-8080 (got "${values['focus-conn']}")`);
+        const ws = values['focus-workload'] ?? [];
+        const pairs = np.filterExplained(np.explainAll(engine), {
+          ...(ws.length > 0
+            ? {
+                focus: {
+                  workloads: ws,
+                  peers: values['focus-workload-peer'] ?? [],
+                  ...(direction ? { direction: direction as 'ingress' | 'egress' } : {}),
+                },
+              }
+            : {}),
+          ...(fc ? { conn: fc.conn } : {}),
+          ...(only ? { only } : {}),
+        });
+        io.stdout(`${np.formatExplainNpGuard(pairs)}\n`);
         return 0;
       }
       const workloads = values['focus-workload'] ?? [];

@@ -42,7 +42,14 @@ export function connectivity(objects: readonly KubeObject[]): Connectivity {
   return { connections, problems: engine.problems, engine };
 }
 export { type ExplainStep, type Explanation, explainPair, formatExplanation } from './explain.js';
-export { type ExplainedConns, type ExplainedPair, explainAll, formatExplainNpGuard } from './explain-npguard.js';
+export {
+  type ExplainedConns,
+  type ExplainedPair,
+  type ExplainFilter,
+  explainAll,
+  filterExplained,
+  formatExplainNpGuard,
+} from './explain-npguard.js';
 export {
   EXPOSURE_FORMATS,
   type ExposedWorkload,
