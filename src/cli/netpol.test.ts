@@ -99,6 +99,16 @@ describe.skipIf(!present)(`kubeprint netpol (reads ${CORPUS})`, () => {
       readFileSync(join(CORPUS, 'test_outputs/connlist/acs-security-demos_exposure_output.dot'), 'utf8').trimEnd(),
     );
   });
+  it('list --explain prints np-guard explain output, exactly; other formats are a usage error', async () => {
+    const x = io();
+    expect(await main(['netpol', 'list', 'tests/acs-security-demos', '--explain'], x)).toBe(0);
+    const expected = readFileSync(join(CORPUS, 'test_outputs/connlist/acs-security-demos_explain_output.txt'), 'utf8');
+    expect(x.out.trimEnd()).toBe(expected.trimEnd());
+    const y = io();
+    expect(await main(['netpol', 'list', 'tests/acs-security-demos', '--explain', '-o', 'json'], y)).toBe(2);
+    expect(y.err.trim().split('\n')).toHaveLength(1);
+  });
+
   it('usage errors exit 2', async () => {
     const x = io();
     expect(await main(['netpol', 'frobnicate', 'x'], x)).toBe(2);
