@@ -1,3 +1,4 @@
+import type { ExplainFilter } from '../engines/netpol/index.js';
 import { KubeprintError } from '../errors.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
@@ -16,7 +17,8 @@ const USAGE = `Usage:
 --exposure adds np-guard's exposure analysis: what each workload may be reached from, or may reach,
 beyond the workloads in the input (entire-cluster, namespaces and pods by labels, IP ranges).
 --explain (txt only) adds np-guard's explanation: per pair, the allowed and denied connections with the
-policies and rules that decide them; pairs where the system default alone allows everything close the report.
+policies and rules that decide them; pairs where the system default alone allows everything close the report;
+with --exposure, the exposure sections follow it.
 Workload names are NAME or NAMESPACE/NAME; \`ingress-controller\` is the ingress controller.
 Only the result goes to stdout; warnings go to stderr.
 `;
@@ -61,8 +63,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const exposureFormat = np.EXPOSURE_FORMATS.find((f) => f === format);
       if (values.exposure && exposureFormat === undefined)
         throw new KubeprintError('USAGE', `--exposure supports -o ${np.EXPOSURE_FORMATS.join(', ')} (got "${format}")`);
-      if (values.explain && (format !== 'txt' || values.exposure))
-        throw new KubeprintError('USAGE', `--explain supports only -o txt, without --exposure (got "${format}")`);
+      if (values.explain && format !== 'txt')
+        throw new KubeprintError('USAGE', `--explain supports only -o txt (got "${format}")`);
       const { connections, problems, engine } = np.connectivity(await load(positionals));
       if (report(problems, io)) return 2;
       if (values.explain) {
@@ -73,7 +75,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         if (values['focus-conn'] !== undefined && !fc)
           throw new KubeprintError('USAGE', `--focus-conn must look like tcp-8080 (got "${values['focus-conn']}")`);
         const ws = values['focus-workload'] ?? [];
-        const pairs = np.filterExplained(np.explainAll(engine), {
+        const filter: ExplainFilter = {
           ...(ws.length > 0
             ? {
                 focus: {
@@ -85,8 +87,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
             : {}),
           ...(fc ? { conn: fc.conn } : {}),
           ...(only ? { only } : {}),
-        });
-        io.stdout(`${np.formatExplainNpGuard(pairs)}\n`);
+        };
+        // with --exposure: np-guard's explain report, then its exposure sections
+        const text = values.exposure
+          ? np.formatExplainExposureNpGuard(engine, connections, filter)
+          : np.formatExplainNpGuard(np.filterExplained(np.explainAll(engine), filter));
+        io.stdout(`${text}\n`);
         return 0;
       }
       const workloads = values['focus-workload'] ?? [];

@@ -5,8 +5,9 @@
  * connection is allowed by the system default alone close the report.
  */
 import { matchesMapSelector, matchesSelector } from '../../model/selector.js';
-import { type Endpoint, endpointName, type Reachability } from './analyze.js';
+import { type Connection, type Endpoint, endpointName, type Reachability } from './analyze.js';
 import { ConnSet, MAX_PORT, MIN_PORT, type Protocol } from './conn.js';
+import { exposureAnalysis, exposureOnConnectionTxt, focusExposure, formatExposureTxt } from './exposure.js';
 import { type FocusOptions, focusConnections } from './focus.js';
 import type { Intervals } from './intervals.js';
 import * as iv from './intervals.js';
@@ -462,4 +463,35 @@ export function formatExplainNpGuard(pairs: readonly ExplainedPair[]): string {
     parts.push(defaults.map((x) => x.key).join('\n'));
   }
   return parts.join('\n');
+}
+
+/**
+ * np-guard's `list --explain --exposure` text: the explain report of the pairs in
+ * the input, then the exposure sections (each workload's exposure to the entire
+ * cluster, to namespaces and pods the input does not hold, and to IP ranges).
+ * With `f.conn` (--focus-conn) the exposure is the one on that connection, under
+ * `Exposure Analysis Result On <conn>:`. `connections` is the connectivity list
+ * of `r`; focus and connection filters apply to both parts, `f.only` to the
+ * explain part alone.
+ */
+export function formatExplainExposureNpGuard(
+  r: Reachability,
+  connections: readonly Connection[],
+  f: ExplainFilter = {},
+): string {
+  const explained = formatExplainNpGuard(filterExplained(explainAll(r), f));
+  const focus = f.focus;
+  let conns = focus ? focusConnections(connections, focus) : [...connections];
+  let exposed = exposureAnalysis(r, {
+    ...(focus?.workloads ? { workloads: focus.workloads } : {}),
+    ...(focus?.direction ? { direction: focus.direction } : {}),
+  });
+  let exposure: string;
+  const one = f.conn;
+  if (one) {
+    conns = conns.filter((c) => !c.conn.intersect(one).isEmpty());
+    exposed = focusExposure(exposed, one);
+    exposure = exposureOnConnectionTxt(conns, exposed, one.toString());
+  } else exposure = formatExposureTxt('', conns, exposed);
+  return `${explained}\n\n${exposure}`;
 }

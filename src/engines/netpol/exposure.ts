@@ -625,6 +625,28 @@ export function focusExposure(exposed: readonly ExposedWorkload[], focus: ConnSe
 }
 
 /**
+ * The txt exposure sections for --focus-conn (from `Exposure Analysis Result On <label>:`),
+ * without the list of pairs before them; `exposed` comes from `focusExposure`.
+ */
+export function exposureOnConnectionTxt(
+  conns: readonly Connection[],
+  exposed: readonly ExposedWorkload[],
+  label: string,
+): string {
+  const { ingress, egress } = exposureLines(conns, exposed);
+  const width = Math.max(0, ...exposed.map((e) => endpointName({ type: 'pod', pod: e.pod }).length));
+  const fmt = (l: ExposureLine, arrow: string) => `${l.workload.padEnd(width)} \t${arrow} \t${l.peer}`;
+  const out = [`Exposure Analysis Result On ${label}:`];
+  if (egress.length > 0) out.push('Egress Exposure:', ...egress.map((l) => fmt(l, '=>')));
+  if (ingress.length > 0) {
+    if (egress.length > 0) out.push('');
+    out.push('Ingress Exposure:', ...ingress.map((l) => fmt(l, '<=')));
+  }
+  // np-guard prints no "not protected" notes here (the entire-cluster lines say it)
+  return out.join('\n');
+}
+
+/**
  * np-guard's output for --focus-conn with --exposure: pairs and exposure lines without
  * connections, under headings that name the connection (`label`, e.g. `TCP 8080`).
  * `conns` are the connections that allow it; `exposed` comes from `focusExposure`.
@@ -642,18 +664,8 @@ export function formatExposureOnConnection(
   const list = connLines(conns);
   const head = `Exposure Analysis Result On ${label}:`;
   switch (format) {
-    case 'txt': {
-      const width = Math.max(0, ...exposed.map((e) => endpointName({ type: 'pod', pod: e.pod }).length));
-      const fmt = (l: ExposureLine, arrow: string) => `${l.workload.padEnd(width)} \t${arrow} \t${l.peer}`;
-      const out = [formatFocusedOnConnection(conns, label), '', head];
-      if (egress.length > 0) out.push('Egress Exposure:', ...egress.map((l) => fmt(l, '=>')));
-      if (ingress.length > 0) {
-        if (egress.length > 0) out.push('');
-        out.push('Ingress Exposure:', ...ingress.map((l) => fmt(l, '<=')));
-      }
-      // np-guard prints no "not protected" notes here (the entire-cluster lines say it)
-      return out.join('\n');
-    }
+    case 'txt':
+      return `${formatFocusedOnConnection(conns, label)}\n\n${exposureOnConnectionTxt(conns, exposed, label)}`;
     case 'json':
       return JSON.stringify(
         {

@@ -48,6 +48,7 @@ export {
   type ExplainFilter,
   explainAll,
   filterExplained,
+  formatExplainExposureNpGuard,
   formatExplainNpGuard,
 } from './explain-npguard.js';
 export {
@@ -62,6 +63,7 @@ export {
   exposureAnalysis,
   exposureConnString,
   exposureLines,
+  exposureOnConnectionTxt,
   exposurePeerName,
   focusExposure,
   formatExposure,
