@@ -213,8 +213,66 @@ class PairExplainer {
       : { allowed: false, reasons: denies, onlyDefault: false };
   }
 
-  /** The decision of one direction at one (protocol, port). */
-  private verdict(src: Endpoint, dst: Endpoint, ingress: boolean, proto: Protocol, port: number): Verdict {
+  /** The AdminNetworkPolicy rule that decides one (protocol, port) of a direction, if any. */
+  private anpDecision(
+    src: Endpoint,
+    dst: Endpoint,
+    ingress: boolean,
+    proto: Protocol,
+    port: number,
+  ): 'Allow' | 'Deny' | 'Pass' | undefined {
+    const r = this.r;
+    const subject = ingress ? dst : src;
+    const other = ingress ? src : dst;
+    if (subject.type === 'ip' || subject.pod.synthetic) return undefined;
+    for (const a of r.model.adminPolicies) {
+      if (!r.isAdminSubject(a, subject.pod)) continue;
+      for (const rule of ingress ? a.ingress : a.egress) {
+        if (!rule.peers.some((p) => r.anpPeerMatches(p, other))) continue;
+        if (r.anpRuleConns(rule, a, dst).has(proto, port)) return rule.action;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * np-guard's quirk when both AdminNetworkPolicies and NetworkPolicies capture a direction:
+   * it adds the NetworkPolicies' share (their allowed connections less the ANP-denied ones)
+   * to the ANP-allowed connections with a union that ignores an empty set, reasons and all.
+   * So when the NetworkPolicies allow nothing beyond what ANPs deny, the connections the
+   * ANPs do not allow are denied without any reason in that direction.
+   */
+  private silentNetpols(src: Endpoint, dst: Endpoint, ingress: boolean, points: Record<Protocol, number[]>): boolean {
+    const r = this.r;
+    const subject = ingress ? dst : src;
+    const other = ingress ? src : dst;
+    if (subject.type === 'ip' || subject.pod.synthetic) return false;
+    const anpCaptured = r.model.adminPolicies.some(
+      (a) =>
+        r.isAdminSubject(a, subject.pod) &&
+        (ingress ? a.ingress : a.egress).some((rule) => rule.peers.some((p) => r.anpPeerMatches(p, other))),
+    );
+    if (!anpCaptured) return false;
+    let npCaptured = false;
+    for (const proto of SHOWN)
+      for (const port of points[proto]) {
+        const np = this.npVerdict(src, dst, subject.pod, ingress, proto, port);
+        if (!np) return false;
+        npCaptured = true;
+        if (np.allowed && this.anpDecision(src, dst, ingress, proto, port) !== 'Deny') return false;
+      }
+    return npCaptured;
+  }
+
+  /** The decision of one direction at one (protocol, port); `silent`: see silentNetpols. */
+  private verdict(
+    src: Endpoint,
+    dst: Endpoint,
+    ingress: boolean,
+    proto: Protocol,
+    port: number,
+    silent = false,
+  ): Verdict {
     const r = this.r;
     const subject = ingress ? dst : src;
     const other = ingress ? src : dst;
@@ -238,6 +296,7 @@ class PairExplainer {
         break outer;
       }
     }
+    if (!decided && silent) decided = { allowed: false, reasons: [], onlyDefault: false };
     if (!decided) {
       const np = this.npVerdict(src, dst, subject.pod, ingress, proto, port);
       if (np) decided = { ...np, reasons: [...pre, ...np.reasons] };
@@ -306,13 +365,16 @@ class PairExplainer {
     };
     this.cutsFor(src, dst, cuts, false);
     this.cutsFor(src, dst, cuts, true);
+    const sorted = (p: Protocol) => [...cuts[p]].filter((x) => x >= MIN_PORT && x <= MAX_PORT).sort((a, b) => a - b);
+    const points: Record<Protocol, number[]> = { TCP: sorted('TCP'), UDP: sorted('UDP'), SCTP: sorted('SCTP') };
+    const silentEg = this.silentNetpols(src, dst, false, points);
+    const silentIn = this.silentNetpols(src, dst, true, points);
     const classes = new Map<string, ExplainedConns>();
     for (const proto of SHOWN) {
-      const points = [...cuts[proto]].filter((x) => x >= MIN_PORT && x <= MAX_PORT).sort((a, b) => a - b);
-      for (const [i, lo] of points.entries()) {
-        const hi = (points[i + 1] ?? MAX_PORT + 1) - 1;
-        const eg = this.verdict(src, dst, false, proto, lo);
-        const ing = this.verdict(src, dst, true, proto, lo);
+      for (const [i, lo] of points[proto].entries()) {
+        const hi = (points[proto][i + 1] ?? MAX_PORT + 1) - 1;
+        const eg = this.verdict(src, dst, false, proto, lo, silentEg);
+        const ing = this.verdict(src, dst, true, proto, lo, silentIn);
         const allowed = eg.allowed && ing.allowed;
         const egress = renderDirection('Egress', eg);
         const ingress = renderDirection('Ingress', ing);
@@ -329,6 +391,8 @@ class PairExplainer {
 
 /** The lines of one direction (without indentation of the direction line itself). */
 function renderDirection(dir: string, v: Verdict): string[] {
+  // np-guard leaves out a direction it has no reason for (see silentNetpols)
+  if (v.reasons.length === 0) return [];
   const head = `\t\t${dir} (${v.allowed ? 'Allowed' : 'Denied'})`;
   if (v.onlyDefault) return [`${head} due to ${SYSTEM_DEFAULT}`];
   const byGroup = new Map<string, string[]>();

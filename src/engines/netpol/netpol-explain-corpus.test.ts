@@ -122,10 +122,7 @@ const EXPOSURE_OPTIONS: Record<string, ExplainFilter> = {
  * Expected explain-with-exposure outputs kubeprint does not reproduce yet, with
  * the reason (same mechanism as NOT_YET).
  */
-const EXPOSURE_NOT_YET: Record<string, string> = {
-  exposure_test_with_anp_4_entire_cluster_example:
-    'np-guard drops the NetworkPolicy reason for the connections an AdminNetworkPolicy leaves undecided when no ANP-passed connection is allowed by the NetworkPolicies (its connection-set union ignores an empty set with its reasons)',
-};
+const EXPOSURE_NOT_YET: Record<string, string> = {};
 
 const present = existsSync(TESTS);
 const dirs = present ? readdirSync(TESTS) : [];
