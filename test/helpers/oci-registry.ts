@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './etcd-cluster.js';
@@ -42,13 +43,35 @@ export function imageToolsMissing(): string | undefined {
 export interface Registry {
   host: string;
   url: string;
+  /** Where it keeps its blobs and manifests (another registry may serve them too). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
-export async function startRegistry(): Promise<Registry> {
+export interface RegistryOptions {
+  /** Serve this storage instead of a new, empty one. */
+  dataDir?: string;
+  /** Serve HTTPS with this certificate and key (PEM files); `ca` (PEM text) is trusted to check it is up. */
+  tls?: { certificate: string; key: string; ca: string };
+}
+
+/** GET over HTTPS trusting `ca`: the status, or 0 when the connection fails. */
+function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+export async function startRegistry(opts: RegistryOptions = {}): Promise<Registry> {
   const bin = registryBinary();
   if (!bin) throw new Error('docker-registry is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'kubeprint-registry-'));
+  const dataDir = opts.dataDir ?? join(dir, 'data');
   const port = await freePort();
   const config = join(dir, 'config.yml');
   writeFileSync(
@@ -61,11 +84,12 @@ export async function startRegistry(): Promise<Registry> {
       '    disabled: true',
       'storage:',
       '  filesystem:',
-      `    rootdirectory: ${join(dir, 'data')}`,
+      `    rootdirectory: ${dataDir}`,
       '  delete:',
       '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${port}`,
+      ...(opts.tls ? ['  tls:', `    certificate: ${opts.tls.certificate}`, `    key: ${opts.tls.key}`] : []),
       '',
     ].join('\n'),
   );
@@ -74,14 +98,18 @@ export async function startRegistry(): Promise<Registry> {
   proc.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    try {
-      const res = await fetch(`${url}/v2/`);
-      if (res.status === 200) break;
-    } catch {
-      // not up yet
+    if (opts.tls) {
+      if ((await httpsStatus(`${url}/v2/`, opts.tls.ca)) === 200) break;
+    } else {
+      try {
+        const res = await fetch(`${url}/v2/`);
+        if (res.status === 200) break;
+      } catch {
+        // not up yet
+      }
     }
     if (proc.exitCode !== null || Date.now() > deadline) {
       proc.kill('SIGKILL');
@@ -92,6 +120,7 @@ export async function startRegistry(): Promise<Registry> {
   return {
     host: `127.0.0.1:${port}`,
     url,
+    dataDir,
     async stop() {
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));

@@ -405,6 +405,93 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
     expect(r.checks[0]?.message).toMatch(new RegExp(`cannot reach registry at ${down}`));
   });
 
+  it('an HTTPS registry with a private CA: verified when the CA is trusted (--ca-file), a clear error when not', async () => {
+    const { makeTestCa, openssl } = await import('../helpers/pki.js');
+    const pki = mkdtempSync(join(tmpdir(), 'kubeprint-regtls-'));
+    makeTestCa(pki);
+    writeFileSync(join(pki, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+    openssl(pki, [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=registry',
+      '-keyout',
+      'tls.key',
+      '-out',
+      'tls.csr',
+    ]);
+    openssl(pki, [
+      'x509',
+      '-req',
+      '-in',
+      'tls.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
+      '-out',
+      'tls.crt',
+    ]);
+    const ca = readFileSync(join(pki, 'ca.crt'), 'utf8');
+    // the same storage as the plain registry, served over HTTPS only
+    const secure = await startRegistry({
+      dataDir: reg.dataDir,
+      tls: { certificate: join(pki, 'tls.crt'), key: join(pki, 'tls.key'), ca },
+    });
+    try {
+      const image = `${secure.host}/acme/https-signed:v1`;
+      digests.httpsSigned = await pushImage(reg, 'acme/https-signed', 'v1', 'https-signed');
+      // cosign signs through the HTTPS registry, trusting the CA as Go programs do (SSL_CERT_FILE)
+      const prev = process.env.SSL_CERT_FILE;
+      process.env.SSL_CERT_FILE = join(pki, 'ca.crt');
+      try {
+        cosign(
+          ['sign', '--key', 'ci.key', '--tlog-upload=false', `${secure.host}/acme/https-signed@${digests.httpsSigned}`],
+          dir,
+        );
+      } finally {
+        if (prev === undefined) delete process.env.SSL_CERT_FILE;
+        else process.env.SSL_CERT_FILE = prev;
+      }
+      const p: ImagesPolicy = {
+        unmatched: 'deny',
+        policies: [
+          { name: 'tls', images: [`${secure.host}/**`], signers: [key], attestations: [], requireTlog: false },
+        ],
+      };
+      const trusted = new ImageVerifier(new RegistryClient({ caPEM: ca, retries: 0 }), p, trustedRoot);
+      expect((await trusted.verify(image)).status).toBe('verified');
+      const untrusted = await new ImageVerifier(new RegistryClient({ retries: 0 }), p, trustedRoot).verify(image);
+      expect(untrusted.status).toBe('error');
+      expect(untrusted.checks.map((c) => c.message).join(' ')).toMatch(/certificate|self.signed|issuer/i);
+      // the CLI takes the CA with --ca-file
+      writeFileSync(
+        join(dir, 'tls-deploy.yaml'),
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: tls, namespace: prod}\nspec:\n  containers:\n    - {name: app, image: "${image}"}\n`,
+      );
+      writeFileSync(
+        join(dir, 'tls-policy.yaml'),
+        `images:\n  allowUnloggedSignatures: true\n  policies:\n    - name: tls\n      images: ["${secure.host}/**"]\n      signers: [{key: ci.pub}]\n`,
+      );
+      const base = ['images', 'verify', 'tls-deploy.yaml', '--policy', 'tls-policy.yaml', '-o', 'json'];
+      const ok = await runCli([...base, '--ca-file', join(pki, 'ca.crt')], { cwd: dir });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect((JSON.parse(ok.stdout) as { images: Array<{ status: string }> }).images[0]?.status).toBe('verified');
+      const bad = await runCli(base, { cwd: dir });
+      expect(bad.code).toBe(2);
+    } finally {
+      await secure.stop();
+      rmSync(pki, { recursive: true, force: true });
+    }
+  });
+
   it('kubeprint images verify: manifests, a policy file, exit codes and JSON', async () => {
     writeFileSync(
       join(dir, 'deploy.yaml'),
