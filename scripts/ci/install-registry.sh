@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs the OCI distribution registry (Debian package docker-registry, distribution 2.8)
-# for the image-verification integration tests. Idempotent: does nothing when the
+# and htpasswd (apache2-utils) for the image-verification integration tests. Idempotent: does nothing when the
 # binary is already there. The tests start their own registry on a loopback port
 # with a temporary config and storage, so the system service is disabled.
 set -euo pipefail
 
-if command -v docker-registry >/dev/null 2>&1 || [ -x /usr/bin/docker-registry ]; then
-  echo "docker-registry already installed: $(/usr/bin/docker-registry --version 2>/dev/null || command -v docker-registry)"
+# apache2-utils gives htpasswd, for the test of a registry that demands basic auth.
+PKGS=()
+if ! command -v docker-registry >/dev/null 2>&1 && [ ! -x /usr/bin/docker-registry ]; then
+  PKGS+=(docker-registry)
+fi
+if ! command -v htpasswd >/dev/null 2>&1; then
+  PKGS+=(apache2-utils)
+fi
+if [ ${#PKGS[@]} -eq 0 ]; then
+  echo "docker-registry and htpasswd already installed: $(/usr/bin/docker-registry --version 2>/dev/null || command -v docker-registry)"
   exit 0
 fi
 
@@ -17,7 +25,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends docker-registry
+$SUDO apt-get install -y --no-install-recommends "${PKGS[@]}"
 
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true

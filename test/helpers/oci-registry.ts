@@ -53,6 +53,8 @@ export interface RegistryOptions {
   dataDir?: string;
   /** Serve HTTPS with this certificate and key (PEM files); `ca` (PEM text) is trusted to check it is up. */
   tls?: { certificate: string; key: string; ca: string };
+  /** Demand basic auth from this htpasswd file (bcrypt entries; `htpasswd -Bbn`). */
+  htpasswd?: string;
 }
 
 /** GET over HTTPS trusting `ca`: the status, or 0 when the connection fails. */
@@ -90,6 +92,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
       'http:',
       `  addr: 127.0.0.1:${port}`,
       ...(opts.tls ? ['  tls:', `    certificate: ${opts.tls.certificate}`, `    key: ${opts.tls.key}`] : []),
+      ...(opts.htpasswd ? ['auth:', '  htpasswd:', '    realm: kubeprint-test', `    path: ${opts.htpasswd}`] : []),
       '',
     ].join('\n'),
   );
@@ -101,12 +104,14 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
   const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
+    // up: it answers /v2/ (401 when it demands credentials)
+    const up = (status: number) => status === 200 || (opts.htpasswd !== undefined && status === 401);
     if (opts.tls) {
-      if ((await httpsStatus(`${url}/v2/`, opts.tls.ca)) === 200) break;
+      if (up(await httpsStatus(`${url}/v2/`, opts.tls.ca))) break;
     } else {
       try {
         const res = await fetch(`${url}/v2/`);
-        if (res.status === 200) break;
+        if (up(res.status)) break;
       } catch {
         // not up yet
       }

@@ -3,13 +3,14 @@
  * pushed through its API, signatures and attestations made by real cosign.
  * Skips, naming what is missing, when the registry or cosign is absent.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicKeyFromPEM } from '../../src/engines/supplychain/bundle-verify.js';
 import type { ImagesPolicy, NamedSigner } from '../../src/engines/supplychain/policy.js';
-import { RegistryClient } from '../../src/engines/supplychain/registry.js';
+import { loadDockerCredentials, RegistryClient } from '../../src/engines/supplychain/registry.js';
 import { productionTrustedRoot } from '../../src/engines/supplychain/trusted-root.js';
 import { ImageVerifier } from '../../src/engines/supplychain/verify-image.js';
 import { runCli } from '../cli-capture.js';
@@ -27,6 +28,10 @@ import {
 } from '../helpers/oci-registry.js';
 
 const missing = imageToolsMissing();
+
+function onPathHere(bin: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
 
 const BUILDER = 'https://github.com/acme/builder/.github/workflows/build.yml@refs/heads/main';
 
@@ -486,6 +491,62 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
       expect((JSON.parse(ok.stdout) as { images: Array<{ status: string }> }).images[0]?.status).toBe('verified');
       const bad = await runCli(base, { cwd: dir });
       expect(bad.code).toBe(2);
+
+      // the same registry demanding basic auth (htpasswd, bcrypt): credentials from a
+      // Docker config.json, inline or from a credential helper program
+      if (!onPathHere('htpasswd')) {
+        console.warn(
+          'basic-auth registry case skipped: htpasswd not found (Debian package apache2-utils, scripts/ci/install-registry.sh)',
+        );
+        return;
+      }
+      const htpasswd = spawnSync('htpasswd', ['-Bbn', 'robot', 's3cret'], { encoding: 'utf8' });
+      expect(htpasswd.status).toBe(0);
+      writeFileSync(join(pki, 'htpasswd'), htpasswd.stdout);
+      const locked = await startRegistry({
+        dataDir: reg.dataDir,
+        tls: { certificate: join(pki, 'tls.crt'), key: join(pki, 'tls.key'), ca },
+        htpasswd: join(pki, 'htpasswd'),
+      });
+      try {
+        const lockedImage = `${locked.host}/acme/https-signed:v1`;
+        const lp: ImagesPolicy = {
+          unmatched: 'deny',
+          policies: [
+            { name: 'tls', images: [`${locked.host}/**`], signers: [key], attestations: [], requireTlog: false },
+          ],
+        };
+        const anonymous = await new ImageVerifier(
+          new RegistryClient({ caPEM: ca, retries: 0 }),
+          lp,
+          trustedRoot,
+        ).verify(lockedImage);
+        expect(anonymous.status).toBe('error');
+        expect(anonymous.checks.map((c) => c.message).join(' ')).toMatch(/401/);
+        const inline = join(pki, 'inline.json');
+        writeFileSync(
+          inline,
+          JSON.stringify({ auths: { [locked.host]: { auth: Buffer.from('robot:s3cret').toString('base64') } } }),
+        );
+        const withAuth = new RegistryClient({ caPEM: ca, retries: 0, ...(await loadDockerCredentials(inline, {})) });
+        expect((await new ImageVerifier(withAuth, lp, trustedRoot).verify(lockedImage)).status).toBe('verified');
+        // a credential helper program, as cloud registries hand out credentials
+        writeFileSync(
+          join(pki, 'docker-credential-kp-robot'),
+          '#!/bin/sh\nread url\necho \'{"ServerURL":"\'$url\'","Username":"robot","Secret":"s3cret"}\'\n',
+        );
+        chmodSync(join(pki, 'docker-credential-kp-robot'), 0o755);
+        const helperCfg = join(pki, 'helper.json');
+        writeFileSync(helperCfg, JSON.stringify({ credHelpers: { [locked.host]: 'kp-robot' } }));
+        const viaHelper = new RegistryClient({
+          caPEM: ca,
+          retries: 0,
+          ...(await loadDockerCredentials(helperCfg, { PATH: `${pki}:${process.env.PATH ?? ''}` })),
+        });
+        expect((await new ImageVerifier(viaHelper, lp, trustedRoot).verify(lockedImage)).status).toBe('verified');
+      } finally {
+        await locked.stop();
+      }
     } finally {
       await secure.stop();
       rmSync(pki, { recursive: true, force: true });
