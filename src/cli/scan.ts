@@ -9,7 +9,7 @@ import { reporterFor } from '../report/index.js';
 import { RULES } from '../rules/registry.js';
 import { type ScanOutput, scanPaths } from '../scan.js';
 import { VERSION } from '../version.js';
-import { parseCommandArgs } from './args.js';
+import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
 
 export const summary = 'Scan manifests, Kustomize overlays and Helm charts for problems';
@@ -29,6 +29,9 @@ Options:
   -c, --config FILE       configuration (default: ./.kubeprint.yaml when present)
       --show-exempted     also list exempted findings and why
       --raw               scan every file as it is (no Kustomize/Helm rendering)
+      --scope-by MODE     how plain directories are grouped for cross-object rules:
+                          merged (default: until two define the same object) or
+                          directory (each directory alone)
   -f, --values FILE       Helm values file (repeatable)
       --set KEY=VALUE     Helm value (repeatable)
       --release-name NAME Helm release name (default: release)
@@ -59,6 +62,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     config: { type: 'string', short: 'c' },
     'show-exempted': { type: 'boolean' },
     raw: { type: 'boolean' },
+    'scope-by': { type: 'string' },
     values: { type: 'string', short: 'f', multiple: true },
     set: { type: 'string', multiple: true },
     'release-name': { type: 'string' },
@@ -82,6 +86,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (live && positionals.length > 0)
     throw new KubeprintError('USAGE', '--cluster and --from-snapshot take no PATH (scan them separately)');
   if (!live && positionals.length === 0) throw new KubeprintError('USAGE', 'no PATH given (kubeprint scan --help)');
+  if (live && values['scope-by'] !== undefined)
+    throw new KubeprintError('USAGE', '--scope-by groups files; a cluster is one scope');
   const reporter = reporterFor(values.output ?? 'table');
   const loaded = loadConfig(io.cwd, values.config);
   const failOnText = values['fail-on'] ?? loaded.config.failOn ?? 'high';
@@ -104,6 +110,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           stdin: io.readStdin,
           config: loaded,
           raw: values.raw ?? false,
+          scopeBy: choice('--scope-by', values['scope-by'], ['merged', 'directory'] as const, 'merged'),
           helm: {
             ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
             ...(values.namespace ? { namespace: values.namespace } : {}),

@@ -23,6 +23,12 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** Called with one line for each render that failed (the CLI prints it on stderr). */
   notice?: (line: string) => void;
+  /**
+   * How plain files are grouped for cross-object rules: `merged` (default)
+   * merges directories upward until two define the same object (ADR 0004);
+   * `directory` keeps each directory a scope of its own.
+   */
+  scopeBy?: 'merged' | 'directory';
 }
 
 export interface LoadResult {
@@ -66,10 +72,11 @@ export async function loadInputs(paths: string[], opts: LoadOptions): Promise<Lo
     if (st.isDirectory()) await ctx.addDirectory(abs, p);
     else ctx.addFile(abs, p);
   }
-  ctx.scopePlainFiles(
-    roots,
-    paths.every((p) => p === '-' || !isAbsolute(p)),
-  );
+  if (opts.scopeBy !== 'directory')
+    ctx.scopePlainFiles(
+      roots,
+      paths.every((p) => p === '-' || !isAbsolute(p)),
+    );
   return result;
 }
 

@@ -141,6 +141,30 @@ describe('plainScopeDirs', () => {
 });
 
 describe('scopes of plain files', () => {
+  it('--scope-by directory keeps every directory a scope of its own (scan and CLI)', async () => {
+    const root = tree({
+      'manifests/deployments/api.yaml': deployment('api'),
+      'manifests/policies/api-pdb.yaml': pdb('api'),
+    });
+    const r = await loadInputs(['manifests'], { cwd: root, scopeBy: 'directory' });
+    expect(Object.fromEntries(r.objects.map((o) => [`${o.kind}/${o.name}`, o.scope]))).toEqual({
+      'Deployment/api': join('manifests', 'deployments'),
+      'PodDisruptionBudget/api': join('manifests', 'policies'),
+    });
+    const { runCli } = await import('../../test/cli-capture.js');
+    const ids = async (extra: string[]) =>
+      (
+        JSON.parse(
+          (await runCli(['scan', 'manifests', '-o', 'json', '--fail-on', 'none', ...extra], { cwd: root })).stdout,
+        ) as { findings: Array<{ ruleId: string }> }
+      ).findings.map((f) => f.ruleId);
+    expect(await ids([])).not.toContain('pdb-missing');
+    expect(await ids(['--scope-by', 'directory'])).toContain('pdb-missing');
+    const bad = await runCli(['scan', 'manifests', '--scope-by', 'repo'], { cwd: root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--scope-by/);
+  });
+
   it('sibling directories under one input path are one scope: no false missing PDB, HPA target or Service target', async () => {
     const root = tree({
       'deploy/app/deployment.yaml': deployment('web'),
