@@ -1,9 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
+import { CORPUS, loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
 import {
   connectivity,
   connectivityDiff,
@@ -20,10 +18,6 @@ import {
   formatFocusedOnConnection,
   parseFocusConn,
 } from './index.js';
-
-const CORPUS = join(process.cwd(), '../shared/corpora/netpol-analyzer');
-const TESTS = join(CORPUS, 'tests');
-const OUT = join(CORPUS, 'test_outputs/connlist');
 
 /**
  * Cases that need features outside Kubernetes core networking; np-guard
@@ -62,35 +56,6 @@ export const OUT_OF_SCOPE: Record<string, string> = {
 
 function outOfScope(name: string): string | undefined {
   return OUT_OF_SCOPE[name];
-}
-
-/** Read every YAML/JSON document under a folder (small test loader until sources/loadInputs exists). */
-export function loadCase(dir: string): KubeObject[] {
-  const out: KubeObject[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ya?ml|json)$/.test(name)) {
-        const text = readFileSync(p, 'utf8');
-        let values: unknown[];
-        try {
-          // js-yaml is as lenient as the Go YAML reader np-guard uses (tabs inside flow sequences)
-          values = loadAll(text);
-        } catch {
-          values = parseAllDocuments(text as string)
-            .filter((d) => d.errors.length === 0)
-            .map((d) => d.toJS());
-        }
-        for (const v of values) {
-          const o = toKubeObject(v, undefined, dir);
-          if (o) out.push(o);
-        }
-      }
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 function expectedLines(file: string): string[] {

@@ -5,12 +5,10 @@
  * netpol-corpus.test.ts; they are copied, since importing that file would run its
  * tests here too.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
+import { loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
 import { dotPeers, narrowConnections } from './dot.js';
 import {
   connectivity,
@@ -25,10 +23,6 @@ import {
   parseFocusConn,
 } from './index.js';
 
-const CORPUS = join(process.cwd(), '../shared/corpora/netpol-analyzer');
-const TESTS = join(CORPUS, 'tests');
-const OUT = join(CORPUS, 'test_outputs/connlist');
-
 /** Families kubeprint does not model (as in netpol-corpus.test.ts): OVN user-defined networks, Multus, KubeVirt. */
 const OUT_OF_SCOPE: Array<[RegExp, string]> = [
   [/^c?udn_(test_\d+|with_ingress_controller)/, 'OVN-Kubernetes (Cluster)UserDefinedNetworks'],
@@ -38,33 +32,6 @@ const OUT_OF_SCOPE: Array<[RegExp, string]> = [
 
 function outOfScope(stem: string): string | undefined {
   return OUT_OF_SCOPE.find(([re]) => re.test(stem))?.[1];
-}
-
-function loadCase(dir: string): KubeObject[] {
-  const out: KubeObject[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ya?ml|json)$/.test(name)) {
-        const text = readFileSync(p, 'utf8');
-        let values: unknown[];
-        try {
-          values = loadAll(text);
-        } catch {
-          values = parseAllDocuments(text)
-            .filter((d) => d.errors.length === 0)
-            .map((d) => d.toJS());
-        }
-        for (const v of values) {
-          const o = toKubeObject(v, undefined, dir);
-          if (o) out.push(o);
-        }
-      }
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 interface Run {

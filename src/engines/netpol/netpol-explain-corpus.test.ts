@@ -6,12 +6,10 @@
  * out-of-scope families follow netpol-corpus.test.ts; they are copied, since
  * importing that file would run its tests here too.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
+import { loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
 import {
   type ExplainFilter,
   explainAll,
@@ -21,9 +19,6 @@ import {
 } from './explain-npguard.js';
 import { ConnSet, connectivity } from './index.js';
 
-const CORPUS = join(process.cwd(), '../shared/corpora/netpol-analyzer');
-const TESTS = join(CORPUS, 'tests');
-const OUT = join(CORPUS, 'test_outputs/connlist');
 const SUFFIX = '_explain_output.txt';
 const EXPOSURE_SUFFIX = '_explain_exposure_output.txt';
 
@@ -36,34 +31,6 @@ const OUT_OF_SCOPE: Array<[RegExp, string]> = [
 
 function outOfScope(dir: string): string | undefined {
   return OUT_OF_SCOPE.find(([re]) => re.test(dir))?.[1];
-}
-
-/** Every YAML/JSON document under a folder, read as leniently as np-guard's Go reader. */
-function loadCase(dir: string): KubeObject[] {
-  const out: KubeObject[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ya?ml|json)$/.test(name)) {
-        const text = readFileSync(p, 'utf8');
-        let values: unknown[];
-        try {
-          values = loadAll(text);
-        } catch {
-          values = parseAllDocuments(text)
-            .filter((x) => x.errors.length === 0)
-            .map((x) => x.toJS());
-        }
-        for (const v of values) {
-          const o = toKubeObject(v, undefined, dir);
-          if (o) out.push(o);
-        }
-      }
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /**
