@@ -9,12 +9,14 @@ import {
   type AnpRule,
   INGRESS_CONTROLLER_NAME,
   INGRESS_CONTROLLER_NS,
+  type IngressBackend,
   type NetpolModel,
   type NetpolProblem,
   type NetworkPolicy,
   type NpPeer,
   type NpRule,
   NS_NAME_LABEL,
+  type Service,
   type WorkloadPod,
 } from './model.js';
 
@@ -529,26 +531,8 @@ export class Reachability {
           });
         continue;
       }
-      const targets: Array<number | string> = [];
-      for (const sp of svc.ports) {
-        const access = sp.targetPort ?? sp.port;
-        if (be.port === undefined) targets.push(access);
-        else if ((sp.name !== undefined && sp.name === be.port) || sp.port === be.port || sp.targetPort === be.port) {
-          targets.push(access);
-          break;
-        }
-      }
       for (const p of peers) {
-        let c = ConnSet.NONE;
-        for (const t of targets) {
-          let num: number | undefined;
-          if (typeof t === 'number') num = t;
-          else {
-            const cp = p.ports.find((x) => x.name === t);
-            if (cp && cp.protocol === 'TCP') num = cp.port;
-          }
-          if (num !== undefined && p.ports.some((x) => x.port === num)) c = c.union(ConnSet.of('TCP', [num, num]));
-        }
+        const c = backendConnection(svc, be, p);
         const old = exposed.get(p);
         const name = `${be.kind} ${be.namespace}/${be.objectName}`;
         if (old) {
@@ -573,4 +557,32 @@ export class Reachability {
     }
     return out;
   }
+}
+
+/**
+ * What an Ingress or Route backend opens on one pod behind its Service: TCP to
+ * the target ports of the Service port it names (every port when it names
+ * none), where the pod has such a port (named target ports resolved on the pod).
+ */
+export function backendConnection(svc: Service, be: IngressBackend, pod: WorkloadPod): ConnSet {
+  const targets: Array<number | string> = [];
+  for (const sp of svc.ports) {
+    const access = sp.targetPort ?? sp.port;
+    if (be.port === undefined) targets.push(access);
+    else if ((sp.name !== undefined && sp.name === be.port) || sp.port === be.port || sp.targetPort === be.port) {
+      targets.push(access);
+      break;
+    }
+  }
+  let c = ConnSet.NONE;
+  for (const t of targets) {
+    let num: number | undefined;
+    if (typeof t === 'number') num = t;
+    else {
+      const cp = pod.ports.find((x) => x.name === t);
+      if (cp && cp.protocol === 'TCP') num = cp.port;
+    }
+    if (num !== undefined && pod.ports.some((x) => x.port === num)) c = c.union(ConnSet.of('TCP', [num, num]));
+  }
+  return c;
 }

@@ -5,7 +5,7 @@
  * connection is allowed by the system default alone close the report.
  */
 import { matchesMapSelector, matchesSelector } from '../../model/selector.js';
-import { type Connection, type Endpoint, endpointName, type Reachability } from './analyze.js';
+import { backendConnection, type Connection, type Endpoint, endpointName, type Reachability } from './analyze.js';
 import { ConnSet, MAX_PORT, MIN_PORT, type Protocol } from './conn.js';
 import { exposureAnalysis, exposureOnConnectionTxt, focusExposure, formatExposureTxt } from './exposure.js';
 import { type FocusOptions, focusConnections } from './focus.js';
@@ -95,26 +95,8 @@ class PairExplainer {
           p.namespace === svc.namespace &&
           (Object.keys(sel).length === 0 || matchesMapSelector(sel, p.labels)),
       );
-      const targets: Array<number | string> = [];
-      for (const sp of svc.ports) {
-        const access = sp.targetPort ?? sp.port;
-        if (be.port === undefined) targets.push(access);
-        else if ((sp.name !== undefined && sp.name === be.port) || sp.port === be.port || sp.targetPort === be.port) {
-          targets.push(access);
-          break;
-        }
-      }
       for (const p of peers) {
-        let c = ConnSet.NONE;
-        for (const t of targets) {
-          let num: number | undefined;
-          if (typeof t === 'number') num = t;
-          else {
-            const cp = p.ports.find((x) => x.name === t);
-            if (cp && cp.protocol === 'TCP') num = cp.port;
-          }
-          if (num !== undefined && p.ports.some((x) => x.port === num)) c = c.union(ConnSet.of('TCP', [num, num]));
-        }
+        const c = backendConnection(svc, be, p);
         let l = out.get(p);
         if (!l) out.set(p, (l = []));
         const label = `${be.kind} '${be.namespace}/${be.objectName}'`;
