@@ -22,57 +22,60 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** `kubeprint admission serve ARGS` in-process: its port once it listens, its log lines, and its exit. */
+async function serve(args: string[]): Promise<{ port: number; lines: string[]; running: Promise<number> }> {
+  const lines: string[] = [];
+  let onLine: (() => void) | undefined;
+  const io: CliIO = {
+    stdout: () => {},
+    stderr: (t) => {
+      lines.push(...t.split('\n').filter(Boolean));
+      onLine?.();
+    },
+    readStdin: async () => '',
+    isTTY: false,
+    cwd: dir,
+    env: {},
+  };
+  const running = main(['admission', 'serve', ...args], io);
+  const port = await new Promise<number>((resolve) => {
+    onLine = () => {
+      const l = lines
+        .map((x) => JSON.parse(x) as { msg: string; port?: number })
+        .find((x) => x.msg.includes('listening'));
+      if (l?.port) resolve(l.port);
+    };
+  });
+  return { port, lines, running };
+}
+
+/** POST an AdmissionReview to the served path; the reply's text. */
+function post(port: number, path: string, body: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', ca: tls.caCert }, (res) => {
+      let t = '';
+      res.on('data', (c: Buffer) => {
+        t += c.toString();
+      });
+      res.on('end', () => resolve(t));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('kubeprint admission serve', () => {
   it('serves until SIGTERM, then drains and exits 0; logs JSON lines on stderr', async () => {
-    const lines: string[] = [];
-    let onLine: (() => void) | undefined;
-    const io: CliIO = {
-      stdout: () => {},
-      stderr: (t) => {
-        lines.push(...t.split('\n').filter(Boolean));
-        onLine?.();
-      },
-      readStdin: async () => '',
-      isTTY: false,
-      cwd: dir,
-      env: {},
-    };
-    const running = main(
-      [
-        'admission',
-        'serve',
-        '--tls-cert=tls.crt',
-        '--tls-key=tls.key',
-        '--port=0',
-        '--host=127.0.0.1',
-        '--config=kubeprint.yaml',
-        '--decision-log=decisions.jsonl',
-      ],
-      io,
-    );
-    const listening = await new Promise<{ port: number }>((resolve) => {
-      onLine = () => {
-        const l = lines
-          .map((x) => JSON.parse(x) as { msg: string; port?: number })
-          .find((x) => x.msg.includes('listening'));
-        if (l?.port) resolve({ port: l.port });
-      };
-    });
+    const { port, lines, running } = await serve([
+      '--tls-cert=tls.crt',
+      '--tls-key=tls.key',
+      '--port=0',
+      '--host=127.0.0.1',
+      '--config=kubeprint.yaml',
+      '--decision-log=decisions.jsonl',
+    ]);
     const body = JSON.stringify(review({ object: testObject('privileged-pod.yaml'), uid: 'cli-1' }));
-    const reply = await new Promise<string>((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port: listening.port, path: '/validate/all', method: 'POST', ca: tls.caCert },
-        (res) => {
-          let t = '';
-          res.on('data', (c: Buffer) => {
-            t += c.toString();
-          });
-          res.on('end', () => resolve(t));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const reply = await post(port, '/validate/all', body);
     const r = JSON.parse(reply) as {
       response: { allowed: boolean; warnings?: string[]; status?: { message: string } };
     };
@@ -109,29 +112,8 @@ describe('kubeprint admission serve', () => {
         '',
       ].join('\n'),
     );
-    const lines: string[] = [];
-    let onLine: (() => void) | undefined;
-    const io: CliIO = {
-      stdout: () => {},
-      stderr: (t) => {
-        lines.push(...t.split('\n').filter(Boolean));
-        onLine?.();
-      },
-      readStdin: async () => '',
-      isTTY: false,
-      cwd: dir,
-      env: {},
-    };
-    const args = ['admission', 'serve', '--tls-cert=tls.crt', '--tls-key=tls.key', '--port=0', '--host=127.0.0.1'];
-    const running = main([...args, '--config=images.yaml'], io);
-    const port = await new Promise<number>((resolve) => {
-      onLine = () => {
-        const l = lines
-          .map((x) => JSON.parse(x) as { msg: string; port?: number })
-          .find((x) => x.msg.includes('listening'));
-        if (l?.port) resolve(l.port);
-      };
-    });
+    const args = ['--tls-cert=tls.crt', '--tls-key=tls.key', '--port=0', '--host=127.0.0.1'];
+    const { port, lines, running } = await serve([...args, '--config=images.yaml']);
     const deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -144,17 +126,7 @@ describe('kubeprint admission serve', () => {
         },
       },
     };
-    const reply = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/validate', method: 'POST', ca: tls.caCert }, (res) => {
-        let t = '';
-        res.on('data', (c: Buffer) => {
-          t += c.toString();
-        });
-        res.on('end', () => resolve(t));
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify(review({ object: deployment, namespace: 'prod' })));
-    });
+    const reply = await post(port, '/validate', JSON.stringify(review({ object: deployment, namespace: 'prod' })));
     process.emit('SIGTERM');
     expect(await running).toBe(0);
     const r = JSON.parse(reply) as { response: { allowed: boolean; status?: { message: string } } };
@@ -163,7 +135,7 @@ describe('kubeprint admission serve', () => {
     expect(r.response.status?.message).toContain(`${host}/team/web:1.0`);
     expect(lines.some((l) => l.includes('image policy configured'))).toBe(true);
     // credentials for registries only make sense with a policy to verify against
-    const stray = await runCli([...args, '--registry-config=docker.json'], { cwd: dir });
+    const stray = await runCli(['admission', 'serve', ...args, '--registry-config=docker.json'], { cwd: dir });
     expect(stray.code).toBe(2);
     expect(stray.stderr).toMatch(/--registry-config needs an `images` policy/);
   });
