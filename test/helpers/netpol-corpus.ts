@@ -47,3 +47,57 @@ export function loadCase(dir: string): KubeObject[] {
   walk(dir);
   return out;
 }
+
+/** One run of np-guard's test table: the input folder and the focus options. */
+export interface FocusRun {
+  dir: string;
+  workloads?: string[];
+  peers?: string[];
+  direction?: 'ingress' | 'egress';
+  conn?: string;
+}
+
+/** Exposure runs of np-guard's test table that add a focus: output file stem → analyzer options. */
+export const EXPOSURE_FOCUS: Record<string, FocusRun> = {
+  'anp_demo_focus_workload_harry-potter_egress_tcp-8080': {
+    dir: 'anp_demo',
+    workloads: ['harry-potter'],
+    direction: 'egress',
+    conn: 'tcp-8080',
+  },
+  'anp_demo_udp-52': { dir: 'anp_demo', conn: 'udp-52' },
+  'acs-security-demos_focus_workload_backend_catalog': { dir: 'acs-security-demos', workloads: ['backend/catalog'] },
+  'acs-security-demos_focus_workload_backend_checkout_frontend_webapp': {
+    dir: 'acs-security-demos',
+    workloads: ['backend/checkout', 'frontend/webapp'],
+  },
+  'acs-security-demos_focus_workload_backend_checkout_frontend_webapp_egress': {
+    dir: 'acs-security-demos',
+    workloads: ['backend/checkout', 'frontend/webapp'],
+    direction: 'egress',
+  },
+  'acs-security-demos_focus_workload_frontend_webapp': { dir: 'acs-security-demos', workloads: ['frontend/webapp'] },
+  'acs-security-demos_focus_workload_frontend_webapp_egress': {
+    dir: 'acs-security-demos',
+    workloads: ['frontend/webapp'],
+    direction: 'egress',
+  },
+  'acs-security-demos_focus_workload_frontend_webapp_ingress': {
+    dir: 'acs-security-demos',
+    workloads: ['frontend/webapp'],
+    direction: 'ingress',
+  },
+  anp_banp_blog_demo_focus_workload_mybar_egress: {
+    dir: 'anp_banp_blog_demo',
+    workloads: ['mybar'],
+    direction: 'egress',
+  },
+  'k8s_ingress_test_focus_workload_ratings-v1-b6994bb9': {
+    dir: 'k8s_ingress_test',
+    workloads: ['ratings-v1-b6994bb9'],
+  },
+  onlineboutique_workloads_focus_workload_default_loadgenerator: {
+    dir: 'onlineboutique_workloads',
+    workloads: ['default/loadgenerator'],
+  },
+};

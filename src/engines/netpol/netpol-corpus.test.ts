@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
+import { CORPUS, EXPOSURE_FOCUS, loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
 import {
   connectivity,
   connectivityDiff,
@@ -257,57 +257,9 @@ describe.skipIf(!present)('netpol connlist json, csv, md', () => {
   }
 });
 
-/** Exposure runs of np-guard's test table that add a focus: output file stem → analyzer options. */
-const EXPOSURE_FOCUS: Record<
-  string,
-  { dir: string; workloads: string[]; direction?: 'ingress' | 'egress'; conn?: string }
-> = {
-  'anp_demo_focus_workload_harry-potter_egress_tcp-8080': {
-    dir: 'anp_demo',
-    workloads: ['harry-potter'],
-    direction: 'egress',
-    conn: 'tcp-8080',
-  },
-  'anp_demo_udp-52': { dir: 'anp_demo', workloads: [], conn: 'udp-52' },
-  'acs-security-demos_focus_workload_backend_catalog': { dir: 'acs-security-demos', workloads: ['backend/catalog'] },
-  'acs-security-demos_focus_workload_backend_checkout_frontend_webapp': {
-    dir: 'acs-security-demos',
-    workloads: ['backend/checkout', 'frontend/webapp'],
-  },
-  'acs-security-demos_focus_workload_backend_checkout_frontend_webapp_egress': {
-    dir: 'acs-security-demos',
-    workloads: ['backend/checkout', 'frontend/webapp'],
-    direction: 'egress',
-  },
-  'acs-security-demos_focus_workload_frontend_webapp': { dir: 'acs-security-demos', workloads: ['frontend/webapp'] },
-  'acs-security-demos_focus_workload_frontend_webapp_egress': {
-    dir: 'acs-security-demos',
-    workloads: ['frontend/webapp'],
-    direction: 'egress',
-  },
-  'acs-security-demos_focus_workload_frontend_webapp_ingress': {
-    dir: 'acs-security-demos',
-    workloads: ['frontend/webapp'],
-    direction: 'ingress',
-  },
-  anp_banp_blog_demo_focus_workload_mybar_egress: {
-    dir: 'anp_banp_blog_demo',
-    workloads: ['mybar'],
-    direction: 'egress',
-  },
-  'k8s_ingress_test_focus_workload_ratings-v1-b6994bb9': {
-    dir: 'k8s_ingress_test',
-    workloads: ['ratings-v1-b6994bb9'],
-  },
-  onlineboutique_workloads_focus_workload_default_loadgenerator: {
-    dir: 'onlineboutique_workloads',
-    workloads: ['default/loadgenerator'],
-  },
-};
-
 /** Exposure outputs whose form kubeprint does not produce (beyond the connlist test's out-of-scope families). */
 const EXPOSURE_OUT_OF_SCOPE: Array<[RegExp, string]> = [
-  [/_explain_exposure_output\.txt$/, 'np-guard explain output format'],
+  [/_explain_exposure_output\.txt$/, 'explain with exposure: compared by netpol-explain-corpus.test.ts'],
 ];
 
 const exposureFiles = present ? readdirSync(OUT).filter((f) => /_exposure_output\.(txt|json|csv|md)$/.test(f)) : [];

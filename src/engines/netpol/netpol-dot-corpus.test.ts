@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
+import { EXPOSURE_FOCUS, type FocusRun, loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
 import { dotPeers, narrowConnections } from './dot.js';
 import {
   connectivity,
@@ -34,13 +34,7 @@ function outOfScope(stem: string): string | undefined {
   return OUT_OF_SCOPE.find(([re]) => re.test(stem))?.[1];
 }
 
-interface Run {
-  dir: string;
-  workloads?: string[];
-  peers?: string[];
-  direction?: 'ingress' | 'egress';
-  conn?: string;
-}
+type Run = FocusRun;
 
 /** Focus runs of np-guard's test table with a dot output: file stem → options. */
 const FOCUS: Record<string, Run> = {
@@ -63,51 +57,6 @@ const FOCUS: Record<string, Run> = {
   },
   anp_banp_blog_demo_focus_workload_myfoo_mybar: { dir: 'anp_banp_blog_demo', workloads: ['myfoo', 'mybar'] },
   'anp_demo_udp-52': { dir: 'anp_demo', conn: 'udp-52' },
-};
-
-/** Exposure runs with a focus (netpol-corpus.test.ts's table). */
-const EXPOSURE_FOCUS: Record<string, Run> = {
-  'anp_demo_focus_workload_harry-potter_egress_tcp-8080': {
-    dir: 'anp_demo',
-    workloads: ['harry-potter'],
-    direction: 'egress',
-    conn: 'tcp-8080',
-  },
-  'anp_demo_udp-52': { dir: 'anp_demo', conn: 'udp-52' },
-  'acs-security-demos_focus_workload_backend_catalog': { dir: 'acs-security-demos', workloads: ['backend/catalog'] },
-  'acs-security-demos_focus_workload_backend_checkout_frontend_webapp': {
-    dir: 'acs-security-demos',
-    workloads: ['backend/checkout', 'frontend/webapp'],
-  },
-  'acs-security-demos_focus_workload_backend_checkout_frontend_webapp_egress': {
-    dir: 'acs-security-demos',
-    workloads: ['backend/checkout', 'frontend/webapp'],
-    direction: 'egress',
-  },
-  'acs-security-demos_focus_workload_frontend_webapp': { dir: 'acs-security-demos', workloads: ['frontend/webapp'] },
-  'acs-security-demos_focus_workload_frontend_webapp_egress': {
-    dir: 'acs-security-demos',
-    workloads: ['frontend/webapp'],
-    direction: 'egress',
-  },
-  'acs-security-demos_focus_workload_frontend_webapp_ingress': {
-    dir: 'acs-security-demos',
-    workloads: ['frontend/webapp'],
-    direction: 'ingress',
-  },
-  anp_banp_blog_demo_focus_workload_mybar_egress: {
-    dir: 'anp_banp_blog_demo',
-    workloads: ['mybar'],
-    direction: 'egress',
-  },
-  'k8s_ingress_test_focus_workload_ratings-v1-b6994bb9': {
-    dir: 'k8s_ingress_test',
-    workloads: ['ratings-v1-b6994bb9'],
-  },
-  onlineboutique_workloads_focus_workload_default_loadgenerator: {
-    dir: 'onlineboutique_workloads',
-    workloads: ['default/loadgenerator'],
-  },
 };
 
 /** The dot graph kubeprint draws for one run, as the CLI does. */
