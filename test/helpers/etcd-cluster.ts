@@ -4,12 +4,12 @@
  * `etcd-server` (etcd) and `etcd-client` (etcdctl); see scripts/ci/install-etcd.sh.
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { makeTestCa, openssl } from './pki.js';
+import { makeTestCa, signedCert } from './pki.js';
 
 const run = promisify(execFile);
 
@@ -129,30 +129,13 @@ process.on('exit', () => {
 });
 
 function makeCerts(dir: string): ClusterTls {
-  const ossl = (args: string[]): void => openssl(dir, args);
-  writeFileSync(
-    join(dir, 'ext.cnf'),
+  makeTestCa(dir);
+  signedCert(
+    dir,
+    'etcd',
+    '/CN=etcd',
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n',
   );
-  makeTestCa(dir);
-  ossl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=etcd', '-keyout', 'etcd.key', '-out', 'etcd.csr']);
-  ossl([
-    'x509',
-    '-req',
-    '-in',
-    'etcd.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    'ext.cnf',
-    '-out',
-    'etcd.crt',
-  ]);
   return { cacert: join(dir, 'ca.crt'), cert: join(dir, 'etcd.crt'), key: join(dir, 'etcd.key') };
 }
 

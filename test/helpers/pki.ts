@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Run openssl in `dir`; throws with its error output when it fails. */
 export function openssl(dir: string, args: string[]): void {
@@ -22,5 +24,43 @@ export function makeTestCa(dir: string): void {
     'ca.key',
     '-out',
     'ca.crt',
+  ]);
+}
+
+/**
+ * `NAME.key` and `NAME.crt` in `dir`: a certificate for `subject` signed by the
+ * test CA there (see makeTestCa), valid for two days, with the X.509 extensions
+ * given in openssl's extfile form (`subjectAltName=IP:127.0.0.1`, ...).
+ */
+export function signedCert(dir: string, name: string, subject: string, ext: string): void {
+  writeFileSync(join(dir, `${name}.ext`), ext);
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    subject,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+  ]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
   ]);
 }

@@ -411,39 +411,10 @@ describe.skipIf(missing !== undefined)('images verify against a real registry an
   });
 
   it('an HTTPS registry with a private CA: verified when the CA is trusted (--ca-file), a clear error when not', async () => {
-    const { makeTestCa, openssl } = await import('../helpers/pki.js');
+    const { makeTestCa, signedCert } = await import('../helpers/pki.js');
     const pki = mkdtempSync(join(tmpdir(), 'kubeprint-regtls-'));
     makeTestCa(pki);
-    writeFileSync(join(pki, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-    openssl(pki, [
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=registry',
-      '-keyout',
-      'tls.key',
-      '-out',
-      'tls.csr',
-    ]);
-    openssl(pki, [
-      'x509',
-      '-req',
-      '-in',
-      'tls.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      'ext.cnf',
-      '-out',
-      'tls.crt',
-    ]);
+    signedCert(pki, 'tls', '/CN=registry', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
     const ca = readFileSync(join(pki, 'ca.crt'), 'utf8');
     // the same storage as the plain registry, served over HTTPS only
     const secure = await startRegistry({
