@@ -15,22 +15,11 @@ import type { KubeObject } from '../model/kube-object.js';
 import { RULES } from '../rules/registry.js';
 import type { Rule } from '../rules/rule.js';
 import { scanPaths } from '../scan.js';
+import { toCel } from './testdata/cel-json.js';
 import { validatingAdmissionPolicies, WORKLOAD_KINDS } from './vap.js';
 
 const RULES_DIR = new URL('../rules/', import.meta.url).pathname;
 const NOW = new Date('2026-06-01T00:00:00Z');
-
-/** JSON as the API server hands it to CEL: integers are ints, not doubles. */
-function toCel(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(toCel);
-  if (v && typeof v === 'object') {
-    const m = new Map<string, unknown>();
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) m.set(k, toCel(x));
-    return m;
-  }
-  return v;
-}
 
 type Outcome =
   | { kind: 'unmatched' }

@@ -260,21 +260,27 @@ describe('admission webhook server', () => {
   });
 });
 
+/** A server of its own in a temporary folder: no log, no certificate watching. */
+async function quietServer(deadlineMs: number): Promise<{ dir: string; tls: WebhookTls; srv: WebhookServer }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));
+  const tls = generateWebhookTls(['127.0.0.1'], 2);
+  writeFileSync(join(dir, 'tls.crt'), tls.cert);
+  writeFileSync(join(dir, 'tls.key'), tls.key);
+  const srv = await startWebhookServer({
+    policy: admissionPolicy({}),
+    tlsCert: join(dir, 'tls.crt'),
+    tlsKey: join(dir, 'tls.key'),
+    host: '127.0.0.1',
+    log: () => {},
+    deadlineMs,
+    watchCertificates: false,
+  });
+  return { dir, tls, srv };
+}
+
 describe('deadline from the API server', () => {
   it('answers before the timeout the API server gives in ?timeout=', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));
-    const tls = generateWebhookTls(['127.0.0.1'], 2);
-    writeFileSync(join(dir, 'tls.crt'), tls.cert);
-    writeFileSync(join(dir, 'tls.key'), tls.key);
-    const srv = await startWebhookServer({
-      policy: admissionPolicy({}),
-      tlsCert: join(dir, 'tls.crt'),
-      tlsKey: join(dir, 'tls.key'),
-      host: '127.0.0.1',
-      log: () => {},
-      deadlineMs: 20_000,
-      watchCertificates: false,
-    });
+    const { dir, tls, srv } = await quietServer(20_000);
     try {
       const t0 = Date.now();
       const status = await new Promise<number>((resolve, reject) => {
@@ -301,19 +307,7 @@ describe('deadline from the API server', () => {
 
 describe('graceful shutdown', () => {
   it('drains in-flight requests, then refuses new connections', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));
-    const tls = generateWebhookTls(['127.0.0.1'], 2);
-    writeFileSync(join(dir, 'tls.crt'), tls.cert);
-    writeFileSync(join(dir, 'tls.key'), tls.key);
-    const srv = await startWebhookServer({
-      policy: admissionPolicy({}),
-      tlsCert: join(dir, 'tls.crt'),
-      tlsKey: join(dir, 'tls.key'),
-      host: '127.0.0.1',
-      log: () => {},
-      deadlineMs: 3000,
-      watchCertificates: false,
-    });
+    const { dir, tls, srv } = await quietServer(3000);
     try {
       const body = JSON.stringify(review({ object: testObject('privileged-pod.yaml'), uid: 'in-flight' }));
       let req!: ReturnType<typeof request>;

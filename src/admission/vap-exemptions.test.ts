@@ -13,21 +13,11 @@ import { parseConfig } from '../config/config.js';
 import { RULES } from '../rules/registry.js';
 import { admissionPolicy, decide } from './decide.js';
 import { parseAdmissionReview } from './review.js';
+import { toCel } from './testdata/cel-json.js';
 import { review, testObject } from './testdata/reviews.js';
 import { configExemptions, globToRe2, validatingAdmissionPolicies } from './vap.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-
-function toCel(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(toCel);
-  if (v && typeof v === 'object') {
-    const m = new Map<string, unknown>();
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) m.set(k, toCel(x));
-    return m;
-  }
-  return v;
-}
 
 function cel(expr: string, bindings: Record<string, unknown>): unknown {
   const r = run(expr, bindings as never, { funcs: strings });
