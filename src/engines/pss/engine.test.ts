@@ -185,6 +185,49 @@ spec:
   });
 });
 
+describe('unnamed containers', () => {
+  it('are named by their list and index in details, never as ""', () => {
+    const w = workload(`
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers:
+  - name: ""
+    securityContext: {privileged: true}
+  containers:
+  - name: app
+    securityContext: {privileged: true}
+  - image: nginx
+    securityContext: {privileged: true}
+  ephemeralContainers:
+  - name: 7
+    securityContext: {privileged: true}
+`);
+    const r = evaluateWorkload(w, 'baseline');
+    const v = r.violations.find((x) => x.check === 'privileged');
+    expect(v?.detail).toBe(
+      'containers #0 (unnamed init container), "app", #1 (unnamed), #0 (unnamed ephemeral container) must not set securityContext.privileged=true',
+    );
+    expect(v?.detail).not.toContain('""');
+  });
+
+  it('say container #N (unnamed) for a lone unnamed container', () => {
+    const w = workload(`
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - securityContext: {allowPrivilegeEscalation: true}
+`);
+    const r = evaluateWorkload(w, 'restricted');
+    expect(r.violations.find((x) => x.check === 'allowPrivilegeEscalation')?.detail).toBe(
+      'container #0 (unnamed) must set securityContext.allowPrivilegeEscalation=false',
+    );
+  });
+});
+
 describe('versions', () => {
   it('resolves latest and future versions to the newest check version', () => {
     expect(resolveMinor('latest')).toBe(LATEST_MINOR);

@@ -10,7 +10,7 @@ import type {
   PssViolation,
   VersionedCheck,
 } from './types.js';
-import { isRecord, str } from './util.js';
+import { containerLabel, isRecord, str } from './util.js';
 import { resolveMinor } from './versions.js';
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
@@ -26,7 +26,9 @@ export function podInput(
     const items = spec[kind];
     if (!Array.isArray(items)) continue;
     items.forEach((c, i) => {
-      if (isRecord(c)) containers.push({ name: str(c, 'name'), spec: c, path: `${paths.specPath}/${kind}/${i}` });
+      if (!isRecord(c)) return;
+      const name = str(c, 'name');
+      containers.push({ name, label: containerLabel(name, kind, i), spec: c, path: `${paths.specPath}/${kind}/${i}` });
     });
   }
   return { metadata, spec, metadataPath: paths.metadataPath, specPath: paths.specPath, containers };

@@ -9,6 +9,12 @@ export type CheckLevel = 'baseline' | 'restricted';
 export interface PodContainer {
   /** `metadata.name` of the container as written (`''` when absent, as the controller sees it). */
   readonly name: string;
+  /**
+   * How details name it: `"app"` (quoted, as the controller's joinQuote), or
+   * `#1 (unnamed)` / `#0 (unnamed init container)` when the name is empty or
+   * not a string, since `""` tells a reader nothing.
+   */
+  readonly label: string;
   readonly spec: Record<string, unknown>;
   /** JSON pointer to the container. */
   readonly path: string;

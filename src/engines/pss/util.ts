@@ -48,9 +48,19 @@ export function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** `container "a"` / `containers "a", "b"` */
-export function containerList(names: readonly string[]): string {
-  return `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;
+const UNNAMED_KIND: Record<string, string> = {
+  initContainers: 'unnamed init container',
+  ephemeralContainers: 'unnamed ephemeral container',
+};
+
+/** A container's label in details: `"a"`, or `#1 (unnamed)` by its index in its list when it has no name. */
+export function containerLabel(name: string, list: string, index: number): string {
+  return name === '' ? `#${index} (${UNNAMED_KIND[list] ?? 'unnamed'})` : `"${name}"`;
+}
+
+/** `container "a"` / `containers "a", "b"` (from labels, see `containerLabel`) */
+export function containerList(labels: readonly string[]): string {
+  return `${pluralize('container', 'containers', labels.length)} ${labels.join(', ')}`;
 }
 
 /** Go's `%q` for the strings the checks quote (escapes quotes and backslashes). */

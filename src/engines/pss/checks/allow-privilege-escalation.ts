@@ -6,7 +6,7 @@ const mustBeFalse: CheckFn = (pod) => {
   const paths: string[] = [];
   for (const c of pod.containers) {
     if (securityContextOf(c)?.allowPrivilegeEscalation !== false) {
-      bad.push(c.name);
+      bad.push(c.label);
       paths.push(containerSCPath(c, 'allowPrivilegeEscalation'));
     }
   }

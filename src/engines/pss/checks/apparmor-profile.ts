@@ -54,7 +54,7 @@ export const appArmorProfile: PssCheck = {
         for (const c of pod.containers) {
           const profile = rec(securityContextOf(c), 'appArmorProfile');
           if (profile && !allowedType(str(profile, 'type'))) {
-            bad.push(c.name);
+            bad.push(c.label);
             values.push(str(profile, 'type'));
             paths.push(containerSCPath(c, 'appArmorProfile', 'type'));
           }

@@ -41,7 +41,7 @@ export const capabilitiesBaseline: PssCheck = {
               paths.push(containerSCPath(c, 'capabilities', 'add', i));
             }
           });
-          if (!valid) bad.push(c.name);
+          if (!valid) bad.push(c.label);
         }
         if (bad.length === 0) return undefined;
         return {

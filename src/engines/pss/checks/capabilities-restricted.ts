@@ -18,12 +18,12 @@ const dropAllAddNetBind: CheckFn = (pod) => {
   for (const c of pod.containers) {
     const capabilities = rec(securityContextOf(c), 'capabilities');
     if (!capabilities) {
-      missingDrop.push(c.name);
+      missingDrop.push(c.label);
       paths.push(containerSCPath(c, 'capabilities', 'drop'));
       continue;
     }
     if (!list(capabilities, 'drop').some((x) => x === 'ALL')) {
-      missingDrop.push(c.name);
+      missingDrop.push(c.label);
       paths.push(containerSCPath(c, 'capabilities', 'drop'));
     }
     let forbidden = false;
@@ -34,7 +34,7 @@ const dropAllAddNetBind: CheckFn = (pod) => {
         paths.push(containerSCPath(c, 'capabilities', 'add', i));
       }
     });
-    if (forbidden) adding.push(c.name);
+    if (forbidden) adding.push(c.label);
   }
   const details: string[] = [];
   if (missingDrop.length > 0) {

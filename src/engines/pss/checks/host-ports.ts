@@ -24,7 +24,7 @@ export const hostPorts: PssCheck = {
             ports.push(String(hp));
             paths.push(join(c.path, 'ports', i, 'hostPort'));
           });
-          if (!valid) bad.push(c.name);
+          if (!valid) bad.push(c.label);
         }
         if (bad.length === 0) return undefined;
         const unique = sortedSet(ports);

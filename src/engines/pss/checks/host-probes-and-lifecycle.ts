@@ -33,7 +33,7 @@ export const hostProbesAndHostLifecycle: PssCheck = {
           for (const probe of PROBES) scan(rec(c.spec, probe), join(c.path, probe));
           const lifecycle = rec(c.spec, 'lifecycle');
           for (const h of HANDLERS) scan(rec(lifecycle, h), join(c.path, 'lifecycle', h));
-          if (found && !bad.includes(c.name)) bad.push(c.name);
+          if (found && !bad.includes(c.label)) bad.push(c.label);
         }
         if (bad.length === 0) return undefined;
         const containers = sortedSet(bad);

@@ -14,7 +14,7 @@ export const privileged: PssCheck = {
         const paths: string[] = [];
         for (const c of pod.containers) {
           if (securityContextOf(c)?.privileged === true) {
-            bad.push(c.name);
+            bad.push(c.label);
             paths.push(containerSCPath(c, 'privileged'));
           }
         }

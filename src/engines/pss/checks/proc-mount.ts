@@ -11,7 +11,7 @@ export const procMountDefaultOnly: CheckFn = (pod) => {
     const pm = sc?.procMount;
     if (pm === undefined || pm === null) continue;
     if (pm !== 'Default') {
-      bad.push(c.name);
+      bad.push(c.label);
       types.push(String(pm));
       paths.push(containerSCPath(c, 'procMount'));
     }

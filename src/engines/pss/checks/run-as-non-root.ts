@@ -25,10 +25,10 @@ const runAsNonRootCheck: CheckFn = (pod) => {
   for (const c of pod.containers) {
     const v = securityContextOf(c)?.runAsNonRoot;
     if (v === false) {
-      explicit.push(c.name);
+      explicit.push(c.label);
       paths.push(containerSCPath(c, 'runAsNonRoot'));
     } else if (v !== true && !podNonRoot) {
-      implicit.push(c.name);
+      implicit.push(c.label);
       implicitPaths.push(containerSCPath(c, 'runAsNonRoot'));
     }
   }

@@ -23,7 +23,7 @@ const runAsUserCheck: CheckFn = (pod) => {
   const bad: string[] = [];
   for (const c of pod.containers) {
     if (isRoot(securityContextOf(c)?.runAsUser)) {
-      bad.push(c.name);
+      bad.push(c.label);
       paths.push(containerSCPath(c, 'runAsUser'));
     }
   }

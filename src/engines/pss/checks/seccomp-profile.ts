@@ -80,12 +80,12 @@ function scanSeccomp(pod: PodInput): SeccompScan {
     if (profile) {
       const t = str(profile, 'type');
       if (!validType(t)) {
-        bad.push(c.name);
+        bad.push(c.label);
         out.badValues.push(t);
         out.paths.push(containerSCPath(c, 'seccompProfile', 'type'));
       }
     } else if (!out.podSet) {
-      out.implicit.push(c.name);
+      out.implicit.push(c.label);
       out.implicitPaths.push(containerSCPath(c, 'seccompProfile', 'type'));
     }
   }

@@ -47,7 +47,7 @@ function seLinuxCheck(allowedTypes: ReadonlySet<string>): CheckFn {
     const bad: string[] = [];
     for (const c of pod.containers) {
       const opts = rec(securityContextOf(c), 'seLinuxOptions');
-      if (opts && !valid(opts, (...s) => containerSCPath(c, 'seLinuxOptions', ...s))) bad.push(c.name);
+      if (opts && !valid(opts, (...s) => containerSCPath(c, 'seLinuxOptions', ...s))) bad.push(c.label);
     }
     if (bad.length > 0) setters.push(containerList(bad));
     if (setters.length === 0) return undefined;

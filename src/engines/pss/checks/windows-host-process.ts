@@ -19,7 +19,7 @@ export const windowsHostProcess: PssCheck = {
         const bad: string[] = [];
         for (const c of pod.containers) {
           if (rec(securityContextOf(c), 'windowsOptions')?.hostProcess === true) {
-            bad.push(c.name);
+            bad.push(c.label);
             paths.push(containerSCPath(c, 'windowsOptions', 'hostProcess'));
           }
         }
