@@ -43,7 +43,11 @@ export function parsedImages(ctx: RuleContext): Array<{ container: ContainerView
   return out;
 }
 
-/** `init container "setup"`, `container "web"`, `ephemeral container "debug"`. */
+/**
+ * `init container "setup"`, `container "web"`, `ephemeral container "debug"`;
+ * a container without a name (empty, missing, not a string) is named by its
+ * index in its list: `container #1 (unnamed)`.
+ */
 export function describeContainer(c: ContainerView): string {
   const kind =
     c.kind === 'initContainers'
@@ -51,5 +55,6 @@ export function describeContainer(c: ContainerView): string {
       : c.kind === 'ephemeralContainers'
         ? 'ephemeral container'
         : 'container';
-  return `${kind} "${c.name}"`;
+  const name = c.spec.name;
+  return typeof name === 'string' && name !== '' ? `${kind} "${name}"` : `${kind} #${c.index} (unnamed)`;
 }
