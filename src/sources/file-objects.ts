@@ -56,8 +56,27 @@ function addValue(
   const v = value as Record<string, unknown>;
   // `kind: List` and `FooList`: every item is an object of its own.
   if (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
+    const itemKind = v.kind === 'List' ? undefined : v.kind.slice(0, -'List'.length);
     v.items.forEach((item, i) => {
-      addValue(item, `${prefix}/items/${i}`, docIndex, positions, opts, out);
+      const path = `${prefix}/items/${i}`;
+      if (isKindless(item)) {
+        if (itemKind === undefined) {
+          const at = positions().positionOf(path);
+          out.problems.push(
+            inputProblem(
+              'list-item-without-kind',
+              `item ${i} of a List has no apiVersion/kind, so it cannot be judged (a typed list such as PodList names its items' kind)`,
+              opts.file,
+              at,
+            ),
+          );
+          return;
+        }
+        // A typed list as the API serves it (`kubectl get pods -o json`, np-guard's
+        // inputs): items carry neither apiVersion nor kind; the list names both.
+        item = withKind(item, itemKind, v.apiVersion);
+      }
+      addValue(item, path, docIndex, positions, opts, out);
     });
     return;
   }
@@ -65,6 +84,19 @@ function addValue(
   const obj = toKubeObject(v, source, opts.scope);
   if (obj) out.objects.push(obj);
   else out.skippedDocuments++;
+}
+
+/** A mapping that does not say what it is (no kind); items of typed lists look like this. */
+function isKindless(item: unknown): item is Record<string, unknown> {
+  return (
+    !!item && typeof item === 'object' && !Array.isArray(item) && typeof (item as { kind?: unknown }).kind !== 'string'
+  );
+}
+
+/** The item with the kind its typed list names and the list's apiVersion when it has none. */
+function withKind(item: Record<string, unknown>, kind: string, listApiVersion: unknown): Record<string, unknown> {
+  const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : listApiVersion;
+  return typeof apiVersion === 'string' ? { ...item, apiVersion, kind } : { ...item, kind };
 }
 
 function lazySource(file: string, docIndex: number, prefix: string, positions: () => PositionIndex): ObjectSource {
@@ -88,7 +120,7 @@ function lazySource(file: string, docIndex: number, prefix: string, positions: (
 
 /** A finding about the input itself (not about an object). */
 export function inputProblem(
-  ruleId: 'invalid-yaml' | 'duplicate-key' | 'file-skipped' | 'render-failed',
+  ruleId: 'invalid-yaml' | 'duplicate-key' | 'file-skipped' | 'render-failed' | 'list-item-without-kind',
   message: string,
   file: string,
   pos?: { line: number; column: number },
