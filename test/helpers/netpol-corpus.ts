@@ -1,13 +1,11 @@
 /**
  * np-guard's netpol-analyzer corpus (../shared/corpora/netpol-analyzer): where it
- * lies and how a case folder is read, shared by the connlist, dot and explain
- * corpus tests.
+ * lies and how a case is run, shared by the connlist, dot and explain corpus
+ * tests. Every case goes through the CLI (`kubeprint netpol list` in-process),
+ * so a passing test means a user running that command gets that answer.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
-import { parseAllDocuments } from 'yaml';
-import { type KubeObject, toKubeObject } from '../../src/model/kube-object.js';
+import { runCli } from '../cli-capture.js';
 
 export const CORPUS = join(process.cwd(), '../shared/corpora/netpol-analyzer');
 /** One folder of manifests per case. */
@@ -15,37 +13,38 @@ export const TESTS = join(CORPUS, 'tests');
 /** The expected outputs, `<case>_<mode>_output.<format>`. */
 export const OUT = join(CORPUS, 'test_outputs/connlist');
 
+/** One run of `kubeprint netpol list` over a case folder: the output format and the options np-guard's test gives. */
+export interface CliRun extends FocusRun {
+  format?: string;
+  exposure?: boolean;
+  explain?: boolean;
+  explainOnly?: 'allow' | 'deny';
+}
+
+/** The arguments of `kubeprint netpol list` for one run (np-guard's analyzer options as CLI flags). */
+export function netpolListArgs(run: CliRun): string[] {
+  const args = ['netpol', 'list', join(TESTS, run.dir), '-o', run.format ?? 'txt'];
+  for (const w of run.workloads ?? []) args.push('--focus-workload', w);
+  for (const p of run.peers ?? []) args.push('--focus-workload-peer', p);
+  if (run.direction) args.push('--focus-direction', run.direction);
+  if (run.conn) args.push('--focus-conn', run.conn);
+  if (run.exposure) args.push('--exposure');
+  if (run.explain) args.push('--explain');
+  if (run.explainOnly) args.push('--explain-only', run.explainOnly);
+  return args;
+}
+
 /**
- * Every object of every YAML/JSON document under a case folder, in file-name
- * order, read as np-guard reads them: js-yaml is as lenient as the Go YAML
- * reader (tabs inside flow sequences); a document js-yaml refuses is read with
- * `yaml`, keeping the documents that parse.
+ * What `kubeprint netpol list` prints for one run, read and judged exactly as
+ * a user's command is (the CLI in-process: its loader, its options, its
+ * formatting), without the newline that ends the output.
+ *
+ * @throws Error with the CLI's stderr when it exits non-zero.
  */
-export function loadCase(dir: string): KubeObject[] {
-  const out: KubeObject[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ya?ml|json)$/.test(name)) {
-        const text = readFileSync(p, 'utf8');
-        let values: unknown[];
-        try {
-          values = loadAll(text);
-        } catch {
-          values = parseAllDocuments(text)
-            .filter((d) => d.errors.length === 0)
-            .map((d) => d.toJS());
-        }
-        for (const v of values) {
-          const o = toKubeObject(v, undefined, dir);
-          if (o) out.push(o);
-        }
-      }
-    }
-  };
-  walk(dir);
-  return out;
+export async function netpolList(run: CliRun): Promise<string> {
+  const r = await runCli(netpolListArgs(run));
+  if (r.code !== 0) throw new Error(`kubeprint ${netpolListArgs(run).join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r.stdout.replace(/\n$/, '');
 }
 
 /** One run of np-guard's test table: the input folder and the focus options. */

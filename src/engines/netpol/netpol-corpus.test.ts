@@ -1,23 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, EXPOSURE_FOCUS, loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
-import {
-  connectivity,
-  connectivityDiff,
-  EXPOSURE_FORMATS,
-  exposureAnalysis,
-  type FocusOptions,
-  focusConnections,
-  focusExposure,
-  focusOnConnection,
-  formatConnlist,
-  formatDiffTxt,
-  formatExposure,
-  formatExposureOnConnection,
-  formatFocusedOnConnection,
-  parseFocusConn,
-} from './index.js';
+import { runCli } from '../../../test/cli-capture.js';
+import { CORPUS, EXPOSURE_FOCUS, netpolList, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
+import { EXPOSURE_FORMATS } from './index.js';
 
 /**
  * Cases that need features outside Kubernetes core networking; np-guard
@@ -82,12 +68,9 @@ describe.skipIf(!present)(`netpol connlist txt vs ${TESTS}`, () => {
       tally.skipped.push(c);
       continue;
     }
-    it(c, () => {
+    it(c, async () => {
       tally.total++;
-      const { connections } = connectivity(loadCase(join(TESTS, c)));
-      const actual = formatConnlist(connections, 'txt')
-        .split('\n')
-        .filter((l) => l !== '');
+      const actual = (await netpolList({ dir: c })).split('\n').filter((l) => l !== '');
       const expected = expectedLines(join(OUT, `${c}_connlist_output.txt`));
       expect(new Set(actual)).toEqual(new Set(expected));
       tally.matched++;
@@ -183,20 +166,8 @@ const FOCUS_CASES: Array<{
 
 describe.skipIf(!present)('netpol focus (workload, peers, direction, connection)', () => {
   for (const f of FOCUS_CASES) {
-    it(f.stem, () => {
-      const { connections } = connectivity(loadCase(join(TESTS, f.dir)));
-      let text: string;
-      if (f.conn) {
-        const fc = parseFocusConn(f.conn);
-        if (!fc) throw new Error(`bad focus connection ${f.conn}`);
-        text = formatFocusedOnConnection(focusOnConnection(connections, fc.protocol, fc.port), fc.conn.toString());
-      } else {
-        const opts: FocusOptions = { workloads: f.workloads ?? [] };
-        if (f.peers) opts.peers = f.peers;
-        if (f.direction) opts.direction = f.direction;
-        text = formatConnlist(focusConnections(connections, opts), 'txt');
-      }
-      const actual = text.split('\n').filter((l) => l !== '');
+    it(f.stem, async () => {
+      const actual = (await netpolList(f)).split('\n').filter((l) => l !== '');
       expect(new Set(actual)).toEqual(new Set(expectedLines(join(OUT, `${f.stem}_connlist_output.txt`))));
     });
   }
@@ -219,12 +190,10 @@ const diffCases = present
 
 describe.skipIf(!present)('netpol diff txt', () => {
   for (const d of diffCases) {
-    it(d.file, () => {
-      const r1 = connectivity(loadCase(join(TESTS, d.ref1))).engine;
-      const r2 = connectivity(loadCase(join(TESTS, d.ref2))).engine;
-      const actual = formatDiffTxt(connectivityDiff(r1, r2))
-        .split('\n')
-        .filter((l) => l !== '');
+    it(d.file, async () => {
+      const r = await runCli(['netpol', 'diff', join(TESTS, d.ref1), join(TESTS, d.ref2), '-o', 'txt']);
+      expect(r.code, r.stderr).toBe(0);
+      const actual = r.stdout.split('\n').filter((l) => l !== '');
       expect(new Set(actual)).toEqual(new Set(expectedLines(join(DIFF_OUT, d.file))));
     });
   }
@@ -233,9 +202,8 @@ describe.skipIf(!present)('netpol diff txt', () => {
 describe.skipIf(!present)('netpol connlist json, csv, md', () => {
   for (const fmt of ['json', 'csv', 'md'] as const) {
     for (const c of cases.filter((x) => !outOfScope(x) && existsSync(join(OUT, `${x}_connlist_output.${fmt}`)))) {
-      it(`${c} (${fmt})`, () => {
-        const { connections } = connectivity(loadCase(join(TESTS, c)));
-        const actual = formatConnlist(connections, fmt);
+      it(`${c} (${fmt})`, async () => {
+        const actual = await netpolList({ dir: c, format: fmt });
         const expected = readFileSync(join(OUT, `${c}_connlist_output.${fmt}`), 'utf8');
         if (fmt === 'json') {
           const key = (x: { src: string; dst: string; conn: string }) => `${x.src}|${x.dst}|${x.conn}`;
@@ -278,21 +246,10 @@ describe.skipIf(!present)('netpol exposure (txt, json, csv, md)', () => {
       tally.skipped.push(`${f} (${reason})`);
       continue;
     }
-    it(f, () => {
+    it(f, async () => {
       tally.total++;
       expect(existsSync(join(TESTS, dir)), `no input folder for ${f}`).toBe(true);
-      const { connections, engine } = connectivity(loadCase(join(TESTS, dir)));
-      const opts: FocusOptions = { workloads: focus?.workloads ?? [] };
-      if (focus?.direction) opts.direction = focus.direction;
-      let conns = focusConnections(connections, opts);
-      let actual: string;
-      if (focus?.conn) {
-        const fc = parseFocusConn(focus.conn);
-        if (!fc) throw new Error(`bad focus connection ${focus.conn}`);
-        conns = focusOnConnection(conns, fc.protocol, fc.port);
-        const exposed = focusExposure(exposureAnalysis(engine, opts), fc.conn);
-        actual = formatExposureOnConnection(conns, exposed, fc.conn.toString(), format);
-      } else actual = formatExposure(conns, exposureAnalysis(engine, opts), format);
+      const actual = await netpolList({ ...(focus ?? { dir }), format, exposure: true });
       const expected = readFileSync(join(OUT, f), 'utf8').replace(/\n+$/, '');
       if (format === 'json') expect(JSON.parse(actual)).toEqual(JSON.parse(expected));
       else expect(actual).toEqual(expected);

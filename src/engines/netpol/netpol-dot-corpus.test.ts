@@ -1,27 +1,14 @@
 /**
  * `-o dot` against np-guard's expected graphs: every `<stem>_connlist_output.dot` and
  * `<stem>_exposure_output.dot` of the corpus, compared byte for byte (after trimming
- * the final newline). The case list, focus tables and loader follow
- * netpol-corpus.test.ts; they are copied, since importing that file would run its
- * tests here too.
+ * the final newline), each drawn by `kubeprint netpol list -o dot` (the CLI
+ * in-process, test/helpers/netpol-corpus.ts). The out-of-scope families follow
+ * netpol-corpus.test.ts.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXPOSURE_FOCUS, type FocusRun, loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
-import { dotPeers, narrowConnections } from './dot.js';
-import {
-  connectivity,
-  exposureAnalysis,
-  type FocusOptions,
-  focusConnections,
-  focusExposure,
-  focusOnConnection,
-  formatConnlist,
-  formatExposure,
-  formatExposureOnConnection,
-  parseFocusConn,
-} from './index.js';
+import { EXPOSURE_FOCUS, type FocusRun, netpolList, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
 
 /** Families kubeprint does not model (as in netpol-corpus.test.ts): OVN user-defined networks, Multus, KubeVirt. */
 const OUT_OF_SCOPE: Array<[RegExp, string]> = [
@@ -59,23 +46,6 @@ const FOCUS: Record<string, Run> = {
   'anp_demo_udp-52': { dir: 'anp_demo', conn: 'udp-52' },
 };
 
-/** The dot graph kubeprint draws for one run, as the CLI does. */
-function render(run: Run, exposure: boolean): string {
-  const { connections, engine } = connectivity(loadCase(join(TESTS, run.dir)));
-  const opts: FocusOptions = { workloads: run.workloads ?? [] };
-  if (run.peers) opts.peers = run.peers;
-  if (run.direction) opts.direction = run.direction;
-  let conns = focusConnections(connections, opts);
-  const peers = dotPeers(engine.pods, run.workloads);
-  const fc = run.conn === undefined ? undefined : parseFocusConn(run.conn);
-  if (run.conn !== undefined && !fc) throw new Error(`bad focus connection ${run.conn}`);
-  if (fc) conns = narrowConnections(focusOnConnection(conns, fc.protocol, fc.port), fc.conn);
-  if (!exposure) return formatConnlist(conns, 'dot', peers);
-  const exposed = exposureAnalysis(engine, opts);
-  if (fc) return formatExposureOnConnection(conns, focusExposure(exposed, fc.conn), fc.conn.toString(), 'dot', peers);
-  return formatExposure(conns, exposed, 'dot', peers);
-}
-
 const present = existsSync(TESTS);
 const dotFiles = present ? readdirSync(OUT).filter((f) => f.endsWith('.dot')) : [];
 
@@ -92,11 +62,11 @@ for (const kind of ['connlist', 'exposure'] as const) {
         tally.skipped.push(`${f} (${reason})`);
         continue;
       }
-      it(f, () => {
+      it(f, async () => {
         tally.total++;
         expect(existsSync(join(TESTS, run.dir)), `no input folder (or focus entry) for ${f}`).toBe(true);
         const expected = readFileSync(join(OUT, f), 'utf8').replace(/\n$/, '');
-        expect(render(run, kind === 'exposure')).toBe(expected);
+        expect(await netpolList({ ...run, format: 'dot', exposure: kind === 'exposure' })).toBe(expected);
         tally.matched++;
       });
     }

@@ -2,22 +2,17 @@
  * `list --explain` (and `list --explain --exposure`) against np-guard's expected
  * outputs: every `<stem>_explain_output.txt` (and `<stem>_explain_exposure_output.txt`)
  * of the corpus, compared exactly (after trimming
- * trailing whitespace and the blank lines at the end). The loader and the
- * out-of-scope families follow netpol-corpus.test.ts; they are copied, since
- * importing that file would run its tests here too.
+ * trailing whitespace and the blank lines at the end), each printed by
+ * `kubeprint netpol list --explain` (the CLI in-process). The out-of-scope
+ * families follow netpol-corpus.test.ts.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCase, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
-import {
-  type ExplainFilter,
-  explainAll,
-  filterExplained,
-  formatExplainExposureNpGuard,
-  formatExplainNpGuard,
-} from './explain-npguard.js';
-import { ConnSet, connectivity } from './index.js';
+import { type CliRun, netpolList, OUT, TESTS } from '../../../test/helpers/netpol-corpus.js';
+
+/** np-guard's explain options for one run, as `netpol list` flags take them. */
+type ExplainFilter = Omit<CliRun, 'dir' | 'format' | 'exposure' | 'explain'>;
 
 const SUFFIX = '_explain_output.txt';
 const EXPOSURE_SUFFIX = '_explain_exposure_output.txt';
@@ -42,29 +37,34 @@ const NOT_YET: Record<string, string> = {};
 
 /** The explain runs of np-guard's test table that add options: output file stem → options. */
 const OPTIONS: Record<string, ExplainFilter> = {
-  'acs-security-demos_udp-5353_deny': { conn: ConnSet.of('UDP', [5353, 5353]), only: 'deny' },
-  anp_banp_blog_demo_deny: { only: 'deny' },
-  anp_banp_blog_demo_focus_workload_myfoo_ingress: { focus: { workloads: ['myfoo'], direction: 'ingress' } },
+  'acs-security-demos_udp-5353_deny': { conn: 'udp-5353', explainOnly: 'deny' },
+  anp_banp_blog_demo_deny: { explainOnly: 'deny' },
+  anp_banp_blog_demo_focus_workload_myfoo_ingress: { workloads: ['myfoo'], direction: 'ingress' },
   anp_banp_blog_demo_focus_workload_myfoo_mybar_egress_with_mybaz_mymonitoring: {
-    focus: { workloads: ['myfoo', 'mybar'], direction: 'egress', peers: ['mybaz', 'mymonitoring'] },
+    workloads: ['myfoo', 'mybar'],
+    direction: 'egress',
+    peers: ['mybaz', 'mymonitoring'],
   },
   anp_banp_blog_demo_focus_workload_mymonitoring_egress_with_myfoo_allow: {
-    focus: { workloads: ['mymonitoring'], direction: 'egress', peers: ['myfoo'] },
-    only: 'allow',
+    workloads: ['mymonitoring'],
+    direction: 'egress',
+    peers: ['myfoo'],
+    explainOnly: 'allow',
   },
   'anp_banp_blog_demo_focus_workload_mymonitoring_egress_with_myfoo_tcp-80_allow': {
-    focus: { workloads: ['mymonitoring'], direction: 'egress', peers: ['myfoo'] },
-    conn: ConnSet.of('TCP', [80, 80]),
-    only: 'allow',
+    workloads: ['mymonitoring'],
+    direction: 'egress',
+    peers: ['myfoo'],
+    conn: 'tcp-80',
+    explainOnly: 'allow',
   },
-  anp_banp_blog_demo_focus_workload_mymonitoring_mybaz: { focus: { workloads: ['mymonitoring', 'mybaz'] } },
+  anp_banp_blog_demo_focus_workload_mymonitoring_mybaz: { workloads: ['mymonitoring', 'mybaz'] },
   anp_banp_blog_demo_focus_workload_mymonitoring_with_myfoo_allow: {
-    focus: { workloads: ['mymonitoring'], peers: ['myfoo'] },
-    only: 'allow',
+    workloads: ['mymonitoring'],
+    peers: ['myfoo'],
+    explainOnly: 'allow',
   },
-  anp_banp_blog_demo_focus_workload_mymonitoring_with_myfoo: {
-    focus: { workloads: ['mymonitoring'], peers: ['myfoo'] },
-  },
+  anp_banp_blog_demo_focus_workload_mymonitoring_with_myfoo: { workloads: ['mymonitoring'], peers: ['myfoo'] },
 };
 
 /** Expected text without trailing whitespace and without the blank lines at the end. */
@@ -82,7 +82,7 @@ function caseOf(stem: string, dirs: readonly string[]): string | undefined {
 
 /** The explain-with-exposure runs of np-guard's test table that add options: output file stem → options. */
 const EXPOSURE_OPTIONS: Record<string, ExplainFilter> = {
-  'acs-security-demos_tcp-8080': { conn: ConnSet.of('TCP', [8080, 8080]) },
+  'acs-security-demos_tcp-8080': { conn: 'tcp-8080' },
 };
 
 /**
@@ -108,7 +108,7 @@ interface Kind {
   suffix: string;
   options: Record<string, ExplainFilter>;
   notYet: Record<string, string>;
-  render: (dir: string, options: ExplainFilter | undefined) => string;
+  render: (dir: string, options: ExplainFilter | undefined) => Promise<string>;
 }
 
 const KINDS: Kind[] = [
@@ -117,21 +117,14 @@ const KINDS: Kind[] = [
     suffix: SUFFIX,
     options: OPTIONS,
     notYet: NOT_YET,
-    render: (dir, options) => {
-      const { engine } = connectivity(loadCase(join(TESTS, dir)));
-      const pairs = explainAll(engine);
-      return formatExplainNpGuard(options ? filterExplained(pairs, options) : pairs);
-    },
+    render: (dir, options) => netpolList({ ...options, dir, explain: true }),
   },
   {
     title: 'list --explain --exposure',
     suffix: EXPOSURE_SUFFIX,
     options: EXPOSURE_OPTIONS,
     notYet: EXPOSURE_NOT_YET,
-    render: (dir, options) => {
-      const { engine, connections } = connectivity(loadCase(join(TESTS, dir)));
-      return formatExplainExposureNpGuard(engine, connections, options);
-    },
+    render: (dir, options) => netpolList({ ...options, dir, explain: true, exposure: true }),
   },
 ];
 
@@ -145,12 +138,12 @@ for (const kind of KINDS) {
         tally.skipped++;
         continue;
       }
-      it(stem, () => {
+      it(stem, async () => {
         tally.total++;
         const expected = normalize(readFileSync(join(OUT, `${stem}${kind.suffix}`), 'utf8'));
         const options = kind.options[stem];
         // a stem that is neither a case nor a known option run renders nothing, so it cannot match by accident
-        const actual = dir === stem || options ? normalize(kind.render(dir, options)) : '';
+        const actual = dir === stem || options ? normalize(await kind.render(dir, options)) : '';
         const reason = kind.notYet[stem];
         if (reason !== undefined) {
           tally.notYet++;
