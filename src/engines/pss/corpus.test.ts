@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { loadInputs } from '../../sources/index.js';
 import { checksInForce, evaluatePod, isPssLevel, podInput, resolveMinor } from './index.js';
 
 /**
@@ -15,9 +15,11 @@ interface Case {
   version: string;
   expect: 'pass' | 'fail';
   file: string;
+  pod: Record<string, unknown>;
 }
 
-function cases(): Case[] {
+/** Every fixture, read by the sources the CLI reads files with (one Pod per file). */
+async function cases(): Promise<Case[]> {
   const out: Case[] = [];
   for (const level of readdirSync(CORPUS)) {
     if (level !== 'baseline' && level !== 'restricted') continue;
@@ -25,8 +27,9 @@ function cases(): Case[] {
       for (const expect of ['pass', 'fail'] as const) {
         const dir = join(CORPUS, level, version, expect);
         if (!existsSync(dir)) continue;
-        for (const f of readdirSync(dir))
-          if (f.endsWith('.yaml')) out.push({ level, version, expect, file: join(dir, f) });
+        const loaded = await loadInputs([dir], { cwd: process.cwd() });
+        if (loaded.problems.length > 0) throw new Error(`${dir}: ${loaded.problems.map((p) => p.message).join('; ')}`);
+        for (const o of loaded.objects) out.push({ level, version, expect, file: o.source?.file ?? dir, pod: o.raw });
       }
     }
   }
@@ -38,12 +41,12 @@ function record(v: unknown): Record<string, unknown> {
 }
 
 describe.skipIf(!existsSync(CORPUS))(`PSA corpus (${CORPUS})`, () => {
-  it('agrees with every upstream fixture', () => {
-    const all = cases();
+  it('agrees with every upstream fixture', async () => {
+    const all = await cases();
     const wrong: string[] = [];
     for (const c of all) {
       expect(isPssLevel(c.level)).toBe(true);
-      const pod = record(load(readFileSync(c.file, 'utf8')));
+      const pod = c.pod;
       const result = evaluatePod(
         podInput(record(pod.metadata), record(pod.spec), { metadataPath: '/metadata', specPath: '/spec' }),
         c.level,
@@ -59,10 +62,10 @@ describe.skipIf(!existsSync(CORPUS))(`PSA corpus (${CORPUS})`, () => {
     expect(all.length).toBe(4537);
   });
 
-  it('denies every fail/ fixture through the check it is named after (or the restricted check that replaces it)', () => {
+  it('denies every fail/ fixture through the check it is named after (or the restricted check that replaces it)', async () => {
     const wrong: string[] = [];
     let checked = 0;
-    for (const c of cases()) {
+    for (const c of await cases()) {
       if (c.expect !== 'fail') continue;
       const named = (c.file.split('/').pop() ?? '').replace(/[0-9]*\.yaml$/, '');
       const minor = resolveMinor(c.version);
@@ -71,7 +74,7 @@ describe.skipIf(!existsSync(CORPUS))(`PSA corpus (${CORPUS})`, () => {
       for (const { check, revision } of checksInForce('restricted', minor))
         for (const o of revision.overrides ?? []) replacedBy.set(o.toLowerCase(), check.id.toLowerCase());
       const expected = c.level === 'restricted' ? (replacedBy.get(named) ?? named) : named;
-      const pod = record(load(readFileSync(c.file, 'utf8')));
+      const pod = c.pod;
       const result = evaluatePod(
         podInput(record(pod.metadata), record(pod.spec), { metadataPath: '/metadata', specPath: '/spec' }),
         c.level,
