@@ -5,7 +5,7 @@
  * kind; every field access is guarded with `has()`, since a missing field is
  * an evaluation error in CEL and the policy would then fail closed.
  */
-import { IMAGE_REFERENCE_PATTERN } from '../model/image-ref.js';
+import { DIGEST_PATTERN, IMAGE_NAME_PATTERN, IMAGE_REFERENCE_PATTERN } from '../model/image-ref.js';
 import { WORKLOAD_KINDS } from '../model/workload.js';
 
 export const WORKLOAD_VARIABLES: ReadonlyArray<{ name: string; expression: string }> = [
@@ -42,7 +42,13 @@ export function imageValid(c: string): string {
   return `${c}.image.matches(${celString(IMAGE_REFERENCE_PATTERN)})`;
 }
 
-export const IMAGE_HAS_DIGEST = (c: string) => `${c}.image.contains('@')`;
+/** The image's name and tag are valid, whatever follows its `@` (a malformed digest is then the only fault). */
+export function imageNameValid(c: string): string {
+  return `${c}.image.matches(${celString(IMAGE_NAME_PATTERN)})`;
+}
+
+/** The image ends in one `@` and a digest that runtimes accept (sha256/sha384/sha512, lowercase hex of the right length). */
+export const IMAGE_HAS_DIGEST = (c: string) => `${c}.image.matches(${celString(`^[^@]*@${DIGEST_PATTERN}$`)})`;
 
 /** Controlled by a workload controller (its owner is judged instead), and long-running. */
 /** Owned by a workload controller (a ReplicaSet's pods): the owner is judged instead. */

@@ -1,6 +1,6 @@
-import { IMAGE_HAS_DIGEST, imageValid } from '../cel.js';
+import { IMAGE_HAS_DIGEST, imageNameValid } from '../cel.js';
 import { defineRule } from '../rule.js';
-import { describeContainer, parsedImages } from './container-images.js';
+import { containerImages, describeContainer } from './container-images.js';
 import { K8S_IMAGE_NAMES, MITRE_T1525, SLSA } from './refs.js';
 
 export const rule = defineRule({
@@ -14,22 +14,34 @@ export const rule = defineRule({
     matchKinds: 'workloads',
     validations: [
       {
-        expression: `variables.containers.all(c, !has(c.image) || !${imageValid('c')} || ${IMAGE_HAS_DIGEST('c')})`,
+        // a malformed digest pins nothing; a reference invalid before its digest is image-ref-invalid's alone
+        expression: `variables.containers.all(c, !has(c.image) || !${imageNameValid('c')} || ${IMAGE_HAS_DIGEST('c')})`,
         message: 'images must be pinned by digest (@sha256:…)',
       },
     ],
   },
   description:
-    'A container image is referenced by tag only. Tags are mutable: whoever can push to the repository (or compromise it) can change what this workload runs without any change to the manifest, and signature or provenance checks done on one image do not hold for the next.',
+    'A container image is referenced by tag only. Tags are mutable: whoever can push to the repository (or compromise it) can change what this workload runs without any change to the manifest, and signature or provenance checks done on one image do not hold for the next. A malformed digest (truncated, uppercase hex, an algorithm other than sha256/sha384/sha512) pins nothing and is reported too.',
   remediation:
     'Reference the image by digest, keeping the tag for readers: `registry/repo:1.2.3@sha256:<digest>` (`crane digest`, `docker buildx imagetools inspect` or `skopeo inspect` print it); let Renovate or Dependabot update digests.',
   references: [K8S_IMAGE_NAMES, SLSA, MITRE_T1525],
   check(_obj, ctx) {
-    return parsedImages(ctx)
-      .filter(({ ref }) => !ref.digest)
-      .map(({ container, path, ref }) => ({
-        path,
-        message: `${describeContainer(container)} uses image "${ref.original}", which is not pinned by digest (@sha256:…)`,
-      }));
+    const hits = [];
+    for (const { container, path, text, parsed } of containerImages(ctx)) {
+      if (!parsed) continue;
+      if (parsed.ok) {
+        if (parsed.ref.digest) continue;
+        hits.push({
+          path,
+          message: `${describeContainer(container)} uses image "${parsed.ref.original}", which is not pinned by digest (@sha256:…)`,
+        });
+      } else if (parsed.code === 'digest-invalid' || parsed.code === 'digest-unsupported') {
+        hits.push({
+          path,
+          message: `${describeContainer(container)} uses image "${text}", whose digest is malformed or of an algorithm runtimes do not accept, so it is not pinned (sha256:<64 lowercase hex>)`,
+        });
+      }
+    }
+    return hits;
   },
 });

@@ -10,9 +10,9 @@ export const rule = defineRule({
   appliesTo: 'workloads',
   needs: 'object',
   description:
-    'A container has no image, or its image is not a valid reference (`[registry/]repository[:tag][@digest]`, lowercase repository). The pod cannot start (InvalidImageName), and no supply-chain rule can judge an image it cannot parse; often a template value was left empty.',
+    'A container has no image, or its image is not a valid reference (`[registry/]repository[:tag][@digest]`, lowercase repository). A digest must be one the runtimes accept (the kubelet, containerd and CRI-O parse it with go-digest): sha256 as exactly 64 lowercase hex digits (sha384: 96, sha512: 128); a truncated or uppercase digest, or another algorithm, is rejected. The pod cannot start (InvalidImageName), and no supply-chain rule can judge an image it cannot parse; often a template value was left empty or a digest was copied wrong.',
   remediation:
-    'Write the image as `registry/repository:tag@sha256:digest` with a lowercase repository, and check the value that rendered it (Helm values, Kustomize images).',
+    'Write the image as `registry/repository:tag@sha256:digest` with a lowercase repository and the full digest (`crane digest` prints it), and check the value that rendered it (Helm values, Kustomize images).',
   references: [K8S_IMAGE_NAMES],
   check(_obj, ctx) {
     const hits = [];
