@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { at, cis, flagDoc, forComponents, missing } from './flags.js';
 
 export const rule = defineRule({
   id: 'apiserver-audit-log-missing',
@@ -9,13 +9,37 @@ export const rule = defineRule({
   appliesTo: ['Pod'],
   needs: 'object',
   description:
-    'Without an audit log there is no record of who did what through the API: incidents cannot be investigated and compliance evidence is missing.',
-  remediation: 'Set `--audit-log-path` (or an audit webhook) and `--audit-policy-file`.',
-  references: [cis('1.2.16', 'Ensure that the --audit-log-path argument is set'), flagDoc('kube-apiserver')],
+    'Without an audit log there is no record of who did what through the API: incidents cannot be investigated and compliance evidence is missing. The API server audits only with both a backend (`--audit-log-path` or `--audit-webhook-config-file`) and a policy (`--audit-policy-file`): without a policy it records no events at all, whatever backend is set.',
+  remediation:
+    'Set `--audit-policy-file` (a policy that records at least Metadata for every request) and `--audit-log-path` or `--audit-webhook-config-file`.',
+  references: [
+    cis('1.2.16', 'Ensure that the --audit-log-path argument is set'),
+    cis('3.2.1', 'Ensure that a minimal audit policy is created'),
+    {
+      title: 'Kubernetes: Auditing (audit policy and backends)',
+      url: 'https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/',
+    },
+    flagDoc('kube-apiserver'),
+  ],
   check(obj) {
     return forComponents(obj, ['kube-apiserver'], (c) => {
-      if (c.flag('audit-webhook-config-file')) return undefined;
-      return requireFlags(c, ['audit-log-path'], 'API requests are not audited');
+      // An empty value turns the backend or the policy off, as an absent flag does.
+      const set = (name: string) => {
+        const f = c.flag(name);
+        return f && (f.value ?? '').trim() !== '' ? f : undefined;
+      };
+      const backends = ['audit-log-path', 'audit-webhook-config-file'].map(set).filter((f) => f !== undefined);
+      const policy = set('audit-policy-file');
+      if (backends.length > 0 && policy) return undefined;
+      if (backends.length > 0)
+        return at(
+          backends[0]!,
+          `kube-apiserver has --${backends.map((f) => f.name).join(' and --')} but no --audit-policy-file: without a policy the API server records no events`,
+        );
+      const hit = policy
+        ? `kube-apiserver has --audit-policy-file but neither --audit-log-path nor --audit-webhook-config-file: events are written nowhere`
+        : 'kube-apiserver has no --audit-policy-file and neither --audit-log-path nor --audit-webhook-config-file: API requests are not audited';
+      return missing(c, hit);
     });
   },
 });
