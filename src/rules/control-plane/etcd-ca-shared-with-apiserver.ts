@@ -9,9 +9,9 @@ export const rule = defineRule({
   appliesTo: ['Pod'],
   needs: 'scope',
   description:
-    "etcd's --trusted-client-ca-file is the same file as the API server's --client-ca-file. Every client certificate the cluster CA signs (kubelets, users, controllers) is then also a valid etcd client certificate, and etcd's client-certificate authentication no longer limits who can read and write the whole cluster state. Compared between the etcd and kube-apiserver static pod manifests of one scan scope (the same node's /etc/kubernetes/manifests).",
+    "etcd's --trusted-ca-file (clients) or --peer-trusted-ca-file (peers) is the same file as the API server's --client-ca-file. Every client certificate the cluster CA signs (kubelets, users, controllers) is then also a valid etcd client (or peer) certificate, and etcd's certificate authentication no longer limits who can read and write the whole cluster state. Compared between the etcd and kube-apiserver static pod manifests of one scan scope (the same node's /etc/kubernetes/manifests).",
   remediation:
-    'Give etcd its own CA (kubeadm: /etc/kubernetes/pki/etcd/ca.crt) for --trusted-client-ca-file and --peer-trusted-ca-file, and issue the API server an etcd client certificate from it (--etcd-certfile/--etcd-keyfile).',
+    'Give etcd its own CA (kubeadm: /etc/kubernetes/pki/etcd/ca.crt) for --trusted-ca-file and --peer-trusted-ca-file, and issue the API server an etcd client certificate from it (--etcd-certfile/--etcd-keyfile).',
   references: [cis('2.7', 'Ensure that a unique Certificate Authority is used for etcd'), flagDoc('etcd')],
   check(obj, ctx) {
     const etcd = controlPlaneContainers(obj).filter((c) => c.component === 'etcd');
@@ -27,11 +27,16 @@ export const rule = defineRule({
     });
     const hits: RuleHit[] = [];
     for (const c of etcd) {
-      const f = c.flag('trusted-client-ca-file');
-      if (f?.value && clientCAs.has(normalisePath(f.value)))
-        hits.push(
-          at(f, `etcd trusts ${f.value} for client certificates, the CA the API server trusts for all cluster clients`),
-        );
+      for (const [name, who] of [
+        ['trusted-ca-file', 'client certificates'],
+        ['peer-trusted-ca-file', 'peer certificates (members joining the cluster)'],
+      ] as const) {
+        const f = c.flag(name);
+        if (f?.value && clientCAs.has(normalisePath(f.value)))
+          hits.push(
+            at(f, `etcd --${name}=${f.value} trusts for ${who} the CA the API server trusts for all cluster clients`),
+          );
+      }
     }
     return hits;
   },
