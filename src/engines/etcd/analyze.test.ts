@@ -122,6 +122,45 @@ describe('analyzeCluster', () => {
     expect(ids).not.toContain('etcd-member-unreachable');
   });
 
+  it('a learner added but never started is reported, and never counts toward quorum', () => {
+    const learner = { id: 'abc', name: '', peerURLs: ['https://10.0.0.9:2380'], clientURLs: [], isLearner: true };
+    const list = [...LIST, learner];
+    const r = analyzeCluster([0, 1, 2].map((i) => ok(i, { members: list })));
+    expect(r.members.find((m) => m.id === 'abc')).toMatchObject({ started: false, learner: true, endpoint: null });
+    expect(r.quorum).toEqual({ members: 3, healthy: 3, quorum: 2, failuresTolerated: 1, lost: false, atRisk: false });
+    const ids = r.findings.map((f) => f.ruleId);
+    expect(ids).not.toContain('etcd-even-member-count');
+    expect(ids).not.toContain('etcd-quorum-at-risk');
+    const f = r.findings.filter((x) => x.ruleId === 'etcd-member-not-started');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('learner');
+    expect(f[0]!.message).toContain('does not count toward quorum');
+    expect(f[0]!.message).not.toContain('counts toward quorum without voting');
+    expect(f[0]!.severity).toBe('medium');
+    // one finding for it, not also "a learner is present"
+    expect(ids).not.toContain('etcd-learner-present');
+  });
+
+  it('a learner never counts toward quorum, even when a status without isLearner answers for it', () => {
+    // etcd 3.4 status has no isLearner; the member list says it is a learner
+    const list = [member(0), member(1), member(2, { isLearner: true })];
+    const r = analyzeCluster([
+      ok(0, { members: list }),
+      ok(1, { members: list }),
+      ok(2, { members: list }, { isLearner: undefined }),
+      down(2),
+    ]);
+    expect(r.members.find((m) => m.id === IDS[2])!.learner).toBe(true);
+    expect(r.quorum).toMatchObject({ members: 2, healthy: 2 });
+    // a status that says false cannot make a learner of the member list vote
+    const r2 = analyzeCluster([
+      ok(0, { members: list }),
+      ok(1, { members: list }),
+      ok(2, { members: list }, { isLearner: false }),
+    ]);
+    expect(r2.quorum).toMatchObject({ members: 2, healthy: 2 });
+  });
+
   it('member lists that disagree, duplicate names and peer URLs', () => {
     const dupe = member(2, { id: 'aaaa', name: 'm0', peerURLs: ['https://10.0.0.0:2380'], clientURLs: [] });
     const ids = ruleIds([ok(0), ok(1, { members: [member(0), member(1), member(2), dupe] }), ok(2)]);

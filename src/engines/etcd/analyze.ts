@@ -213,7 +213,9 @@ export function analyzeCluster(observations: readonly EndpointObservation[], opt
       reachable: !!o?.reachable,
       healthy: !!o?.reachable && o.health?.ok === true,
       leader: false,
-      learner: s?.isLearner ?? info?.isLearner ?? false,
+      // A learner never votes: any view that says so wins over one that does not (a status of etcd 3.4
+      // has no isLearner, and an endpoint may not have applied a promotion or a learner's addition yet).
+      learner: s?.isLearner === true || info?.isLearner === true,
       version: s?.version ?? null,
       dbSize: s?.dbSize ?? null,
       dbSizeInUse: s?.dbSizeInUse ?? null,
@@ -238,7 +240,13 @@ export function analyzeCluster(observations: readonly EndpointObservation[], opt
 
   // 5. Reachability and health.
   for (const m of reports) {
-    if (!m.started) {
+    if (!m.started && m.learner) {
+      add(
+        'etcd-member-not-started',
+        'medium',
+        `learner ${m.id} (peer ${m.peerURLs.join(', ') || 'unknown'}) was added but never started; learners do not vote, so it does not count toward quorum, but it holds a learner slot (etcd allows one by default) until it is started or removed`,
+      );
+    } else if (!m.started) {
       add(
         'etcd-member-not-started',
         'high',
@@ -295,7 +303,7 @@ export function analyzeCluster(observations: readonly EndpointObservation[], opt
     add('etcd-member-list-mismatch', 'high', `endpoints disagree on the member list: ${detail}`);
   }
   for (const m of reports) {
-    if (m.learner && m.id)
+    if (m.learner && m.id && m.started)
       add(
         'etcd-learner-present',
         'info',
