@@ -176,9 +176,13 @@ class PairExplainer {
           allow = { group: 'NetworkPolicy', text: `${name} allows connections by ${dir} rule #${i + 1}` };
           break;
         }
+        // a rule whose ports are all named ports the destination does not define (by name and protocol) opens nothing
+        const why = r.npRuleConns(rule, p, dst).isEmpty()
+          ? 'but named ports of the rule have no match in the configuration of the destination peer'
+          : 'but the protocols and ports do not match';
         mismatch ??= {
           group: 'NetworkPolicy',
-          text: `${name} selects ${s}, and ${dir} rule #${i + 1} selects ${o}, but the protocols and ports do not match`,
+          text: `${name} selects ${s}, and ${dir} rule #${i + 1} selects ${o}, ${why}`,
         };
       }
       if (allow) allows.push(allow);
@@ -222,7 +226,10 @@ class PairExplainer {
    * it adds the NetworkPolicies' share (their allowed connections less the ANP-denied ones)
    * to the ANP-allowed connections with a union that ignores an empty set, reasons and all.
    * So when the NetworkPolicies allow nothing beyond what ANPs deny, the connections the
-   * ANPs do not allow are denied without any reason in that direction.
+   * ANPs leave undecided are denied without any reason in that direction. Connections an
+   * ANP passes are explained (the Pass, then the NetworkPolicies): np-guard's union drops
+   * those reasons too, but a denial nobody explains is a defect, and no np-guard expected
+   * output depends on it.
    */
   private silentNetpols(src: Endpoint, dst: Endpoint, ingress: boolean, points: Record<Protocol, number[]>): boolean {
     const r = this.r;
@@ -278,7 +285,8 @@ class PairExplainer {
         break outer;
       }
     }
-    if (!decided && silent) decided = { allowed: false, reasons: [], onlyDefault: false };
+    // the quirk leaves out only what the ANPs did not pass: a passed connection keeps the NetworkPolicies' reasons
+    if (!decided && silent && pre.length === 0) decided = { allowed: false, reasons: [], onlyDefault: false };
     if (!decided) {
       const np = this.npVerdict(src, dst, subject.pod, ingress, proto, port);
       if (np) decided = { ...np, reasons: [...pre, ...np.reasons] };

@@ -72,6 +72,8 @@ function explainDirection(r: Reachability, src: Endpoint, dst: Endpoint, ingress
   );
   if (pols.length > 0) {
     let allowedByNp = ConnSet.NONE;
+    // rules that select the peer but open nothing, because the destination defines none of their named ports
+    const unmatchedNamed: string[] = [];
     for (const p of pols) {
       for (const rule of (ingress ? p.ingress : p.egress) ?? []) {
         const hit =
@@ -82,7 +84,12 @@ function explainDirection(r: Reachability, src: Endpoint, dst: Endpoint, ingress
               : other.type === 'pod' && r.npPeerMatches(p, peer, other.pod),
           );
         if (!hit) continue;
-        const c = r.npRuleConns(rule, p, dst).intersect(undecided);
+        const all = r.npRuleConns(rule, p, dst);
+        if (all.isEmpty())
+          unmatchedNamed.push(
+            `${pols.length > 1 ? `${p.namespace}/${p.name} ` : ''}${ingress ? 'ingress' : 'egress'}[${rule.index}]: named ports of the rule have no match in the configuration of the destination peer`,
+          );
+        const c = all.intersect(undecided);
         if (c.isEmpty()) continue;
         allowedByNp = allowedByNp.union(c);
         steps.push({
@@ -99,7 +106,7 @@ function explainDirection(r: Reachability, src: Endpoint, dst: Endpoint, ingress
       steps.push({
         layer: 'NetworkPolicy',
         policy: pols.map((p) => `${p.namespace}/${p.name}`).join(', '),
-        rule: 'isolation',
+        rule: unmatchedNamed.length > 0 ? `isolation (${unmatchedNamed.join('; ')})` : 'isolation',
         effect: 'deny',
         conn: denied,
       });
