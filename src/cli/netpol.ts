@@ -20,7 +20,8 @@ beyond the workloads in the input (entire-cluster, namespaces and pods by labels
 policies and rules that decide them; pairs where the system default alone allows everything close the report;
 with --exposure, the exposure sections follow it.
 Workload names are NAME or NAMESPACE/NAME; \`ingress-controller\` is the ingress controller.
-Only the result goes to stdout; warnings go to stderr.
+Only the result goes to stdout; warnings go to stderr. A txt list with no allowed connection is
+empty on stdout (as np-guard's) and says so on stderr; json, csv and md print their empty forms.
 `;
 
 /** Print problems; true when one of them makes the result unsound. */
@@ -141,6 +142,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       }
       const out = np.formatConnlist(conns, format, drawn);
       if (out) io.stdout(`${out}\n`);
+      // np-guard's txt list of nothing is empty; say so where a person reads it, and keep stdout np-guard's
+      if (format === 'txt' && conns.length === 0)
+        io.stderr(
+          workloads.length > 0
+            ? 'no allowed connections of the focus workloads\n'
+            : 'no allowed connections between the workloads and addresses of the input\n',
+        );
       return 0;
     }
     case 'diff': {
