@@ -21,7 +21,7 @@ export {
 } from './escalation.js';
 export { IdentityFacts, type WorkloadIdentity } from './facts.js';
 export { type CloudIdentity, type IdentityEntry, identityInventory } from './identities.js';
-export { formatRule, hasWildcard, isFullWildcard, ruleAllows } from './match.js';
+export { formatRule, hasWildcard, isFullWildcard, ruleAllows, uncoveredRules } from './match.js';
 export {
   appliesTo,
   type BootstrapMode,

@@ -101,3 +101,66 @@ export function formatRule(rule: PolicyRule): string {
   const names = rule.resourceNames.length ? ` names=${rule.resourceNames.join(',')}` : '';
   return `${rule.verbs.join(',')} ${rule.resources.join(',')} [${groups}]${names}`;
 }
+
+/**
+ * The parts of `rules` that `owner` does not grant, as Kubernetes' RBAC
+ * validation.Covers computes them (pkg/registry/rbac/validation): each rule is
+ * broken down into one rule per verb × API group × resource (× resourceName)
+ * or verb × non-resource URL, and a piece is covered when one owner rule grants
+ * all of it — `*` covers anything, `*\/x` covers the subresource x of any
+ * resource, a URL ending in `*` covers the URLs it prefixes. Empty: `owner`
+ * grants every one of `rules`. The API server uses it to reconcile bootstrap
+ * roles and to refuse privilege escalation through role writes.
+ */
+export function uncoveredRules(owner: readonly PolicyRule[], rules: readonly PolicyRule[]): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  for (const rule of rules)
+    for (const piece of breakdown(rule)) if (!owner.some((o) => ruleCovers(o, piece))) out.push(piece);
+  return out;
+}
+
+function breakdown(rule: PolicyRule): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  for (const group of rule.apiGroups)
+    for (const resource of rule.resources)
+      for (const verb of rule.verbs) {
+        if (rule.resourceNames.length === 0)
+          out.push({
+            verbs: [verb],
+            apiGroups: [group],
+            resources: [resource],
+            resourceNames: [],
+            nonResourceURLs: [],
+          });
+        for (const name of rule.resourceNames)
+          out.push({
+            verbs: [verb],
+            apiGroups: [group],
+            resources: [resource],
+            resourceNames: [name],
+            nonResourceURLs: [],
+          });
+      }
+  for (const url of rule.nonResourceURLs)
+    for (const verb of rule.verbs)
+      out.push({ verbs: [verb], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: [url] });
+  return out;
+}
+
+function ruleCovers(owner: PolicyRule, sub: PolicyRule): boolean {
+  const all = (set: string[], items: string[]) => set.includes('*') || items.every((i) => set.includes(i));
+  const resources = (set: string[], items: string[]) =>
+    set.includes('*') ||
+    items.every((p) => set.includes(p) || (p.includes('/') && set.includes(`*/${p.slice(p.indexOf('/') + 1)}`)));
+  const urls = (set: string[], items: string[]) =>
+    items.every((u) => set.some((s) => s === u || (s.endsWith('*') && u.startsWith(s.replace(/\*+$/, '')))));
+  return (
+    all(owner.verbs, sub.verbs) &&
+    all(owner.apiGroups, sub.apiGroups) &&
+    resources(owner.resources, sub.resources) &&
+    urls(owner.nonResourceURLs, sub.nonResourceURLs) &&
+    // a rule without names is covered only by a rule without names
+    (owner.resourceNames.length === 0 ||
+      (sub.resourceNames.length > 0 && sub.resourceNames.every((n) => owner.resourceNames.includes(n))))
+  );
+}
