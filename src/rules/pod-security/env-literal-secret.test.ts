@@ -32,6 +32,19 @@ describe('isSecretName', () => {
     'TOKEN_SECRET',
     'GOOGLE_CREDENTIALS',
     'SECRET_KEY_ID_VALUE',
+    // provider names without a generic secret word
+    'AZURE_BATCH_KEY',
+    'AZURE_OPENAI_KEY',
+    'AZURE_STORAGE_KEY',
+    'OCI_CLI_KEY_CONTENT',
+    'GITHUB_APP_PRIVATE_KEY',
+    'AZURE_CLIENT_SECRET',
+    'DD_APP_KEY',
+    'NEW_RELIC_LICENSE_KEY',
+    'WEBHOOK_HMAC_KEY',
+    'GIT_SSH_KEY',
+    'SESSION_KEY',
+    'STORAGE_SHARED_KEY',
   ])('%s is secret-looking', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
@@ -67,6 +80,15 @@ describe('isSecretName', () => {
     'OIDC_TOKEN_CLAIM',
     'OAUTH_TOKEN_SCOPES',
     'RATE_LIMIT_TOKEN_LIMIT',
+    'AZURE_KEY_VAULT_NAME',
+    'AZURE_KEYVAULT_URL',
+    'AZURE_PUBLIC_KEY',
+    'AZURE_STORAGE_KEY_ID',
+    'OCI_CLI_KEY_FILE',
+    'OCI_CLI_PUBLIC_KEY_CONTENT',
+    'SSH_KEY_PATH',
+    'APP_KEY_NAME',
+    'AZURE_TENANT_ID',
   ])('%s is not', (name) => {
     expect(isSecretName(name)).toBe(false);
   });
@@ -112,6 +134,45 @@ describe('env-literal-secret findings', () => {
         ROOT_PASSWORD: '/etc/db password',
       }),
     ).toEqual(['ADMIN_PASSWORD', 'QUEUE_TOKEN', 'ROOT_PASSWORD']);
+  });
+
+  it('a secret in the value is reported whatever the name, by its format, never printed', () => {
+    const vars = {
+      CONFIG: 'postgres://orders:S3cr3t-pw@db.shop.svc:5432/orders',
+      SIGNING:
+        '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIN7pcE+PrtARqj/46J4L8QaUJNjbyvnBraLHEc56cqAOoAoGCCqGSM49\nAwEHoUQDQgAEpurGeu6HcGPwD/9Bz0e/ernlfrU+0HTFgMTHXcZ+Z40L7yOUoj7l\n/XpmHQsLy1ODy3vGbIse8S1CpOvazEpjeA==\n-----END EC PRIVATE KEY-----\n',
+      GIT_REMOTE: 'https://x-access-token:ghs_uJyxqf3UtowX9MU7pEchb9IvhMLfY8RMNd6N@github.com/o/r.git',
+      AUTH_HEADER:
+        'Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6IjJGOHZHTklaIn0.eyJpc3MiOiJodHRwczovL2F1dGguc2hvcC5leGFtcGxlIiwic3ViIjoic3ZjLW9yZGVycyIsImV4cCI6MTg5MzQ1NjAwMH0.sCF3-Qyts9CGzhVM9tePlT9y7iycAFW7YXQFqQS85-X8CtK6VtVc7FcY8kl92G9ON9sKISKJwxS_2AMVkBwQOw',
+      AWS_ACCESS_KEY_ID: 'AKIA1FE152MKJJKBC8SK',
+      LOG_LEVEL: 'debug',
+      PUBLIC_URL: 'https://shop.example.com/',
+      DOCS_KEY: 'AKIAIOSFODNN7EXAMPLE',
+    };
+    expect(reported(vars)).toEqual(['AUTH_HEADER', 'AWS_ACCESS_KEY_ID', 'CONFIG', 'GIT_REMOTE', 'SIGNING']);
+    const pod = env(vars);
+    if (!pod) throw new Error('not an object');
+    const messages = scanObjects([pod], {})
+      .findings.filter((f) => f.ruleId === 'env-literal-secret')
+      .map((f) => f.message);
+    expect(messages).toContain(
+      'container "app" sets CONFIG to a literal value holding a URL with an embedded password (postgres://…:***@db.shop.svc:5432) instead of a Secret reference',
+    );
+    expect(messages).toContain(
+      'container "app" sets SIGNING to a literal value holding a PEM private key (-----BEGIN EC PRIVATE KEY-----) instead of a Secret reference',
+    );
+    for (const m of messages) {
+      for (const secret of ['S3cr3t', 'MHcCAQ', 'uJyxqf3', 'sCF3-Q', '1FE152MK']) expect(m).not.toContain(secret);
+    }
+  });
+
+  it('a secret-looking name whose value has a known format says which', () => {
+    const pod = env({ GITHUB_TOKEN: 'ghp_6sTHGLv1pXoxPiBGmcvqVaPwcoN8bnSjERkC' });
+    if (!pod) throw new Error('not an object');
+    const [f] = scanObjects([pod], {}).findings.filter((x) => x.ruleId === 'env-literal-secret');
+    expect(f?.message).toBe(
+      'container "app" sets GITHUB_TOKEN to a literal value holding a GitHub token (ghp_…) instead of a Secret reference',
+    );
   });
 
   it("the etcd fixture reports the discovery password only, not the cluster's identifiers", async () => {

@@ -2,6 +2,7 @@ import { join } from '../../model/pointer.js';
 import { defineRule, type RuleHit } from '../rule.js';
 import { describeContainer } from '../supply-chain/container-images.js';
 import { MITRE_T1552, NSA_CISA } from './hardening-refs.js';
+import { secretInValue } from './secret-values.js';
 
 /** Name parts that mark a secret wherever they appear. */
 const SECRET_WORDS = new Set([
@@ -25,7 +26,21 @@ const SECRET_PAIRS = new Set([
   'ENCRYPTION_KEY',
   'MASTER_KEY',
   'ACCOUNT_KEY',
+  'APP_KEY',
+  'LICENSE_KEY',
+  'HMAC_KEY',
+  'SSH_KEY',
+  'DEPLOY_KEY',
+  'SESSION_KEY',
+  'STORAGE_KEY',
+  'SHARED_KEY',
 ]);
+/**
+ * Cloud providers whose SDKs and CLIs name their keys `<PROVIDER>_..._KEY`
+ * (AZURE_BATCH_KEY, AZURE_OPENAI_KEY) or `..._KEY_CONTENT` (OCI_CLI_KEY_CONTENT,
+ * the private key itself); a PUBLIC key is not a secret.
+ */
+const KEY_PROVIDERS = new Set(['AZURE']);
 /** Parts that mark a secret only as the last of several (`DB_PASS`, but not `PASS_THROUGH` or the shell's `PWD`). */
 const SECRET_LAST = new Set(['PASS', 'PWD']);
 /**
@@ -138,7 +153,15 @@ function judgeName(name: string): boolean {
   if (last === undefined || NOT_SECRET_SUFFIX.has(last)) return false;
   if (NOT_SECRET_NAMES.some((n) => endsWith(parts, n))) return false;
   if (parts.length > 1 && SECRET_LAST.has(last)) return true;
+  if (isProviderKey(parts)) return true;
   return parts.some((p, i) => SECRET_WORDS.has(p) || (i > 0 && SECRET_PAIRS.has(`${parts[i - 1]}_${p}`)));
+}
+
+function isProviderKey(parts: readonly string[]): boolean {
+  const n = parts.length;
+  if (parts.includes('PUBLIC')) return false;
+  if (n >= 3 && parts[n - 1] === 'CONTENT' && parts[n - 2] === 'KEY') return true;
+  return n >= 2 && parts[n - 1] === 'KEY' && KEY_PROVIDERS.has(parts[0] ?? '');
 }
 
 function endsWith(parts: readonly string[], tail: readonly string[]): boolean {
@@ -166,13 +189,13 @@ function isPlaceholder(value: string): boolean {
 
 export const rule = defineRule({
   id: 'env-literal-secret',
-  title: 'Secret-looking environment variable has a literal value',
+  title: 'Environment variable holds a literal secret',
   category: 'pod-security',
   severity: 'high',
   appliesTo: 'workloads',
   needs: 'object',
   description:
-    "An environment variable whose name says it holds a secret (PASSWORD, TOKEN, SECRET, API_KEY, PRIVATE_KEY, ACCESS_KEY and the like, as a whole word or name part) has a literal `value`. The secret is then in the Git repository, in every rendered manifest, and readable by anyone who can read the workload object. Names of secret files, URLs, ids and Secret objects (PASSWORD_FILE, TOKEN_URL, ACCESS_KEY_ID, SECRET_NAME, SECRET_REF), identifiers that programs name token (etcd's ETCD_INITIAL_CLUSTER_TOKEN and ETCD_DISCOVERY_TOKEN), file paths under the usual mount directories (`/var/run/secrets/...`) and references to other variables (`$(VAR)`) are not reported.",
+    "An environment variable has a literal `value` that is a secret, judged by its name or by its value. By name: PASSWORD, TOKEN, SECRET, API_KEY, PRIVATE_KEY, ACCESS_KEY, CLIENT_SECRET and the like, as a whole word or name part, and provider key names (AZURE_*_KEY, OCI_CLI_KEY_CONTENT). By value, whatever the name: a PEM private key block (RSA, EC, OPENSSH, ENCRYPTED, ...), a signed JSON Web Token, a provider token in its published format (AWS access key ids, GitHub, GitLab, Slack, Stripe, Google API, SendGrid, npm, OpenAI, Anthropic, Hugging Face, DigitalOcean, Docker Hub, PyPI, Vault, Grafana, age, Azure storage and shared access keys, Slack webhook URLs), or a URL with an embedded password (`postgres://user:pw@db`). The secret is then in the Git repository, in every rendered manifest, and readable by anyone who can read the workload object. A placeholder password (`changeme`) is still reported: it is the password the workload runs with. Not reported: names of secret files, URLs, ids and Secret objects (PASSWORD_FILE, TOKEN_URL, SECRET_NAME, SECRET_REF) unless the value itself is a secret, identifiers that programs name token (etcd's ETCD_INITIAL_CLUSTER_TOKEN and ETCD_DISCOVERY_TOKEN), file paths under the usual mount directories (`/var/run/secrets/...`), references to other variables (`$(VAR)`), token-shaped placeholders (`ghp_xxxx…`, `AKIAIOSFODNN7EXAMPLE`: bodies with less than 3 bits of entropy per character, as gitleaks), unsigned JWTs (`alg: none`), the public anonymous-role JWTs of PostgREST and Supabase (`role: anon`), and URL passwords that are references or template slots (`$(DB_PASSWORD)`, `${PW}`, `{{ .Values.pw }}`, `<password>`). Random-looking values are not reported by entropy alone (digests, ids and hashes look the same). The message names the variable and the kind of secret, never its value. Cloud keys are also reported, with their own advice, by static-cloud-credentials.",
   remediation:
     'Move the value into a Secret (created by an external secret store, Sealed Secrets or SOPS rather than committed in plain text) and use `valueFrom.secretKeyRef`, or better mount it as a file; rotate the exposed value, since it is already in history.',
   references: [
@@ -196,11 +219,15 @@ export const rule = defineRule({
         const { name, value } = e as Record<string, unknown>;
         if (typeof name !== 'string' || value === undefined || value === null) return;
         const text = typeof value === 'string' ? value : String(value);
-        if (isPlaceholder(text) || !isSecretName(name)) return;
+        if (isPlaceholder(text)) return;
+        const found = secretInValue(text);
+        if (!found && !isSecretName(name)) return;
         hits.push({
           path: join(c.path, 'env', i, 'value'),
-          // never the value itself
-          message: `${describeContainer(c)} sets ${name} to a literal value instead of a Secret reference`,
+          // never the value itself: its kind and at most a prefix
+          message: found
+            ? `${describeContainer(c)} sets ${name} to a literal value holding ${found.kind} (${found.hint}) instead of a Secret reference`
+            : `${describeContainer(c)} sets ${name} to a literal value instead of a Secret reference`,
         });
       });
     }
