@@ -1,9 +1,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/config.js';
+import { type LoadedConfig, loadConfig } from '../config/config.js';
 import { KubeprintError } from '../errors.js';
 import type { ScanResult } from '../model/finding.js';
 import type { KubeObject } from '../model/kube-object.js';
+import { parseKubernetesMinor } from '../model/kubernetes-version.js';
 import { failsAt, isSeverity, type Threshold } from '../model/severity.js';
 import { reporterFor } from '../report/index.js';
 import { RULES } from '../rules/registry.js';
@@ -27,6 +28,9 @@ Options:
       --fail-on SEVERITY  exit 1 when a finding is at or above it: critical, high
                           (default), medium, low, info, or none
   -c, --config FILE       configuration (default: ./.kubeprint.yaml when present)
+      --kubernetes-version V  the release the manifests are deployed to (1.33):
+                          API versions it no longer serves or deprecates are
+                          reported (default: the config's, else the newest known)
       --show-exempted     also list exempted findings and why
       --raw               scan every file as it is (no Kustomize/Helm rendering)
       --scope-by MODE     how plain directories are grouped for cross-object rules:
@@ -60,6 +64,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'output-file': { type: 'string' },
     'fail-on': { type: 'string' },
     config: { type: 'string', short: 'c' },
+    'kubernetes-version': { type: 'string' },
     'show-exempted': { type: 'boolean' },
     raw: { type: 'boolean' },
     'scope-by': { type: 'string' },
@@ -89,7 +94,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (live && values['scope-by'] !== undefined)
     throw new KubeprintError('USAGE', '--scope-by groups files; a cluster is one scope');
   const reporter = reporterFor(values.output ?? 'table');
-  const loaded = loadConfig(io.cwd, values.config);
+  const loaded = withKubernetesVersion(loadConfig(io.cwd, values.config), values['kubernetes-version']);
   const failOnText = values['fail-on'] ?? loaded.config.failOn ?? 'high';
   if (failOnText !== 'none' && !isSeverity(failOnText))
     throw new KubeprintError(
@@ -200,4 +205,11 @@ export function writeReportStdout(io: CliIO, chunks: Iterable<string>): void {
   }
   held ??= '';
   io.stdout(held.endsWith('\n') ? held : `${held}\n`);
+}
+
+/** The config with `--kubernetes-version` in place of its own `kubernetesVersion`. */
+function withKubernetesVersion(loaded: LoadedConfig, version: string | undefined): LoadedConfig {
+  if (version === undefined) return loaded;
+  parseKubernetesMinor(version); // a usage error when malformed
+  return { ...loaded, config: { ...loaded.config, kubernetesVersion: version } };
 }

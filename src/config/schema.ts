@@ -128,6 +128,13 @@ export const configSchema = z
     apiVersion: z.literal('kubeprint.dev/v1alpha1').optional(),
     kind: z.literal('Config').optional(),
     failOn: severity.optional().describe('Lowest severity that fails the run (default high)'),
+    kubernetesVersion: z
+      .string()
+      .regex(/^v?1\.\d+(\.\d+)?$/, 'kubernetesVersion must look like 1.33 or v1.33')
+      .optional()
+      .describe(
+        'Kubernetes version the manifests are deployed to, for API versions it no longer serves (default: the newest kubeprint knows; --kubernetes-version)',
+      ),
     rules: z.record(z.string(), ruleSettingSchema).optional().describe('Per-rule overrides by rule id'),
     categories: z
       .partialRecord(z.enum(CATEGORIES), z.object({ enabled: z.boolean() }).strict())

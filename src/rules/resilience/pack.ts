@@ -1,4 +1,6 @@
 import type { Rule } from '../rule.js';
+import { rule as apiVersionDeprecated } from './api-version-deprecated.js';
+import { rule as apiVersionRemoved } from './api-version-removed.js';
 import { rule as hpaMinReplicasLow } from './hpa-min-replicas-low.js';
 import { rule as hpaTargetMissing } from './hpa-target-missing.js';
 import { rule as livenessEqualsReadiness } from './liveness-equals-readiness.js';
@@ -19,7 +21,7 @@ import { rule as terminationGraceZero } from './termination-grace-zero.js';
 /**
  * Replicas, disruption budgets, probes, resources, spread and rollout safety.
  * Ordered from "how many copies run" to "how each copy behaves" to "what
- * points at them".
+ * points at them", then whether the target release still serves the API.
  */
 export const resilienceRules: readonly Rule[] = [
   // replicas and disruption
@@ -41,4 +43,7 @@ export const resilienceRules: readonly Rule[] = [
   // what points at the pods
   serviceSelectsNothing,
   statefulsetHeadlessServiceMissing,
+  // will it apply on the target release
+  apiVersionRemoved,
+  apiVersionDeprecated,
 ];
