@@ -84,6 +84,10 @@ function admissible(raw: Record<string, unknown>): boolean {
   const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
   const int = (v: unknown) => v === undefined || Number.isInteger(v);
   switch (raw.kind) {
+    case 'Service': {
+      const spec = raw.spec as Record<string, unknown> | undefined;
+      return isMap(spec) && strings(spec.externalIPs) && strings(spec.loadBalancerSourceRanges);
+    }
     case 'HorizontalPodAutoscaler':
       return isMap(raw.spec) && int((raw.spec as Record<string, unknown>).minReplicas);
     case 'RoleBinding':

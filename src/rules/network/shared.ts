@@ -98,3 +98,26 @@ export function ingressFromAnywhere(ctx: RuleContext, r: Reachability, pod: Endp
   }
   return out ?? r.xgress(r.ipEndpoints().sources[0] as Endpoint, pod, true);
 }
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A record field, or `{}` when absent or not a mapping (rules read untrusted shapes). */
+export function rec(v: unknown): Record<string, unknown> {
+  return isRecord(v) ? v : {};
+}
+
+/** `Service shop/web` (the namespace as written, `default` when none is). */
+export function objectName(o: { kind: string; namespace: string | undefined; name: string }): string {
+  return `${o.kind} ${o.namespace ?? 'default'}/${o.name}`;
+}
+
+export const K8S_SERVICE_DOC = {
+  title: 'Kubernetes: Service',
+  url: 'https://kubernetes.io/docs/concepts/services-networking/service/',
+};
+export const MITRE_T1557 = {
+  title: 'MITRE ATT&CK T1557 (Adversary-in-the-Middle)',
+  url: 'https://attack.mitre.org/techniques/T1557/',
+};
