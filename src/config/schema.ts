@@ -142,7 +142,14 @@ export const configSchema = z
       .describe('Switch a whole pillar on or off'),
     registries: z
       .object({
-        allow: z.array(z.string().min(1)).describe('Allowed registries or image globs (registry/repository)'),
+        allow: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('Allowed registries or image globs (registry/repository); images outside are reported'),
+        deny: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('Denied registries or image globs (registry/repository); wins over allow'),
       })
       .strict()
       .optional(),

@@ -32,6 +32,12 @@ describe('registryMatcher', () => {
     [['*.dkr.ecr.*.amazonaws.com'], '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api:1', true],
     [['*.dkr.ecr.*.amazonaws.com'], 'dkr.ecr.amazonaws.com.evil.io/x', false],
     [['localhost:5000/*'], 'localhost:5000/web', true],
+    // a registry without a port is that host on any port; a port narrows it
+    [['ghcr.io'], 'ghcr.io:443/acme/web:1', true],
+    [['ghcr.io/acme/*'], 'ghcr.io:443/acme/web:1', true],
+    [['*.evil.example'], 'registry.evil.example:443/x', true],
+    [['localhost:5000'], 'localhost:5001/web', false],
+    [['localhost:5000/*'], 'localhost/web', false],
     [[], 'ghcr.io/acme/web', false],
   ];
   it.each(cases)('%j allows %s: %s', (allow, image, expected) => {
