@@ -219,6 +219,28 @@ describe('config exemptions in generated policies', () => {
     );
   });
 
+  it('leaves out exemptions by image (per container, which a matchCondition cannot say) and names them', () => {
+    const c = configWith(`  - rules: [pss-privileged]
+    namespace: legacy
+    images: [ghcr.io/vendor/agent]
+    reason: vendor agent needs it
+    owner: team-y
+    expires: "2027-01-01"
+`);
+    const ex = configExemptions('pss-privileged', c, NOW);
+    expect(ex.expressed).toEqual([]);
+    expect(ex.notExpressed.map((n) => n.why)).toEqual([
+      'images ["ghcr.io/vendor/agent"]: exemptions by image are honoured by scan and the webhook, not by policies',
+    ]);
+    const [p] = validatingAdmissionPolicies({ config: c, namespace: 'kubeprint', rules: [RULE], now: NOW });
+    const meta = (p as { metadata: { annotations: Record<string, string> } }).metadata;
+    expect(meta.annotations['kubeprint.dev/exemptions-not-honoured']).toContain('team-y');
+    const s = (p as { spec: PolicySpec }).spec;
+    expect(s.matchConditions?.map((m) => m.name)).toEqual(['not-exempted']);
+    const pod = podIn({ name: 'a' });
+    expect(policyMatches(s, { ...pod, metadata: { name: 'a', namespace: 'legacy' } }, 'legacy')).toBe(true);
+  });
+
   it('an exemption of every rule everywhere leaves nothing matched; none leaves the policy as before', () => {
     const all = configWith(`  - rules: ["*"]
     reason: all

@@ -189,7 +189,8 @@ export interface ExemptionsInPolicy {
 /**
  * The config file's exemptions for one rule as a matchCondition: an object
  * an unexpired exemption covers (namespace, kind and name globs, as `scan`
- * matches them) is not matched by the policy. Expiry is judged at generation
+ * matches them) is not matched by the policy. Exemptions by image are left
+ * out (named in `notExpressed`): they cover findings per container. Expiry is judged at generation
  * time: CEL in a policy has no clock, so regenerate before the earliest
  * `expires` (the policy carries it as an annotation).
  */
@@ -205,7 +206,12 @@ export function configExemptions(ruleId: string, config: LoadedConfig, now: Date
     }
     const parts: string[] = [];
     let why: string | undefined;
+    // An exemption by image covers the findings about some containers of an
+    // object; a matchCondition can only leave the whole object out.
+    if (ex.images)
+      why = `images ${JSON.stringify(ex.images)}: exemptions by image are honoured by scan and the webhook, not by policies`;
     for (const field of ['namespace', 'kind', 'name'] as const) {
+      if (why) break;
       const g = ex[field];
       if (g === undefined || g === '*') continue;
       const t = globToRe2(g);

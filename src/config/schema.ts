@@ -3,13 +3,20 @@ import { CATEGORIES, SEVERITIES } from '../model/severity.js';
 
 const severity = z.enum(SEVERITIES);
 
-/** Matches objects by namespace/kind/name globs; at least one rule id (or `*`). */
+/** Matches objects by namespace/kind/name globs and, optionally, container images; at least one rule id (or `*`). */
 export const exemptionSchema = z
   .object({
     rules: z.array(z.string().min(1)).min(1).describe('Rule ids this exemption covers; "*" for all'),
     namespace: z.string().optional().describe('Namespace glob (default: any)'),
     kind: z.string().optional().describe('Kind glob (default: any)'),
     name: z.string().optional().describe('Name glob (default: any)'),
+    images: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'Image globs (registry/repository[:tag]): only findings about containers running these images; a finding about the whole object when every container image matches (default: any)',
+      ),
     reason: z.string().min(1).describe('Why the exemption is acceptable'),
     owner: z.string().min(1).describe('Who answers for it (team or person)'),
     expires: z

@@ -2,7 +2,10 @@ import picomatch from 'picomatch';
 import type { LoadedConfig } from '../config/config.js';
 import type { Exemption } from '../config/schema.js';
 import type { Finding } from '../model/finding.js';
+import { type ImageMatcher, imageMatcher } from '../model/image-glob.js';
+import { parseImageRef } from '../model/image-ref.js';
 import { annotationsOf, type KubeObject, objectKey } from '../model/kube-object.js';
+import { workloadOf } from '../model/workload.js';
 
 export const EXEMPT_ANNOTATION = 'kubeprint.dev/exempt';
 export const EXEMPT_REASON_ANNOTATION = 'kubeprint.dev/exempt-reason';
@@ -23,6 +26,8 @@ interface CompiledExemption {
   matchNs: (ns: string) => boolean;
   matchKind: (k: string) => boolean;
   matchName: (n: string) => boolean;
+  /** Undefined when the exemption names no images. */
+  matchImage: ImageMatcher | undefined;
 }
 
 const any = () => true;
@@ -41,10 +46,37 @@ function compiledFor(loaded: LoadedConfig): CompiledExemption[] {
       matchNs: glob(ex.namespace),
       matchKind: glob(ex.kind),
       matchName: glob(ex.name),
+      matchImage: ex.images ? imageMatcher(ex.images, { tags: true }) : undefined,
     }));
     compiledByConfig.set(loaded, c);
   }
   return c;
+}
+
+/**
+ * The images a finding is about, as written: the image of the container its
+ * path points into, or, for a finding about the object as a whole (or its pod
+ * spec), the images of every container; none for an object without a pod
+ * template.
+ */
+export function imagesOfFinding(path: string | undefined, ko: KubeObject | undefined): unknown[] {
+  const w = ko && workloadOf(ko);
+  if (!w) return [];
+  const p = path ?? '';
+  const c = w.containers.find((c) => p === c.path || p.startsWith(`${c.path}/`));
+  return c ? [c.spec.image] : w.containers.map((c) => c.spec.image);
+}
+
+/** True when there is at least one image and every one parses and matches (a missing or invalid image matches nothing). */
+function everyImageMatches(images: readonly unknown[], match: ImageMatcher): boolean {
+  return (
+    images.length > 0 &&
+    images.every((image) => {
+      if (typeof image !== 'string') return false;
+      const p = parseImageRef(image);
+      return p.ok && match(p.ref);
+    })
+  );
 }
 
 /** Today's date as YYYY-MM-DD in UTC (exemptions expire at the end of their day). */
@@ -75,9 +107,14 @@ export function applyExemptions(
       continue;
     }
     let applied = false;
+    let images: unknown[] | undefined;
     for (const c of compiled) {
       if (!c.matchRule(f.ruleId) || !c.matchKind(obj.kind) || !c.matchName(obj.name) || !c.matchNs(obj.namespace ?? ''))
         continue;
+      if (c.matchImage) {
+        images ??= imagesOfFinding(f.path, ko);
+        if (!everyImageMatches(images, c.matchImage)) continue;
+      }
       if (c.expired) {
         usedExpired.add(c.index);
         continue;
@@ -133,7 +170,7 @@ export function applyExemptions(
       ruleId: 'exemption-expired',
       severity: 'medium',
       category: 'governance',
-      message: `exemption for ${c.ex.rules.join(', ')} (${[c.ex.namespace, c.ex.kind, c.ex.name].map((x) => x ?? '*').join('/')}, owner ${c.ex.owner}) expired on ${c.ex.expires}${usedExpired.has(c.index) ? ' and no longer exempts matching findings' : ''}; renew it with a new date or remove it`,
+      message: `exemption for ${c.ex.rules.join(', ')} (${[c.ex.namespace, c.ex.kind, c.ex.name].map((x) => x ?? '*').join('/')}${c.ex.images ? `, images ${c.ex.images.join(', ')}` : ''}, owner ${c.ex.owner}) expired on ${c.ex.expires}${usedExpired.has(c.index) ? ' and no longer exempts matching findings' : ''}; renew it with a new date or remove it`,
       ...(loaded.file ? { source: { file: loaded.file, line, column: 3 } } : {}),
     });
   }
