@@ -4,6 +4,7 @@ import { rule as namespaceWithoutDefaultDenyEgress } from './namespace-without-d
 import { rule as namespaceWithoutDefaultDenyIngress } from './namespace-without-default-deny-ingress.js';
 import { rule as netpolRuleNeverMatches } from './netpol-rule-never-matches.js';
 import { rule as netpolSelectsNoPods } from './netpol-selects-no-pods.js';
+import { rule as serviceExposedExternally } from './service-exposed-externally.js';
 import { rule as serviceExternalIps } from './service-external-ips.js';
 import { rule as servicePortUnreachable } from './service-port-unreachable.js';
 import { rule as workloadExposedToClusterOrInternet } from './workload-exposed-to-cluster-or-internet.js';
@@ -18,4 +19,5 @@ export const networkRules: Rule[] = [
   egressDeniedWithoutDns,
   servicePortUnreachable,
   serviceExternalIps,
+  serviceExposedExternally,
 ];
