@@ -4,6 +4,7 @@ import { rule as automountServiceAccountToken } from './automount-service-accoun
 import { rule as defaultServiceAccount } from './default-service-account.js';
 import { rule as envLiteralSecret } from './env-literal-secret.js';
 import { rule as readonlyRootFilesystem } from './readonly-root-filesystem.js';
+import { rule as runAsRootGroup } from './run-as-root-group.js';
 
 /**
  * Pod hardening beyond the Pod Security Standards. The image tag, digest and
@@ -12,6 +13,7 @@ import { rule as readonlyRootFilesystem } from './readonly-root-filesystem.js';
  */
 export const hardeningRules: readonly Rule[] = [
   readonlyRootFilesystem,
+  runAsRootGroup,
   automountServiceAccountToken,
   defaultServiceAccount,
   envLiteralSecret,

@@ -11,3 +11,11 @@ export const MITRE_T1528: Reference = {
   title: 'MITRE ATT&CK T1528 Steal Application Access Token',
   url: 'https://attack.mitre.org/techniques/T1528/',
 };
+export const K8S_SECURITY_CONTEXT: Reference = {
+  title: 'Kubernetes: configure a security context for a pod or container',
+  url: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',
+};
+export const MITRE_T1611: Reference = {
+  title: 'MITRE ATT&CK T1611 Escape to Host',
+  url: 'https://attack.mitre.org/techniques/T1611/',
+};
