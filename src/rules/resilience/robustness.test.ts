@@ -24,8 +24,14 @@ spec:
     metadata: {labels: {app: web}}
     spec:
       terminationGracePeriodSeconds: 30
-      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway}]
-      affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: []}}
+      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: kubernetes.io/arch, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - {topologyKey: kubernetes.io/hostname, namespaces: [other], namespaceSelector: {matchLabels: {team: a}}, labelSelector: {matchExpressions: [{key: app, operator: In, values: [web]}]}}
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - {weight: 1, podAffinityTerm: {topologyKey: topology.kubernetes.io/zone, mismatchLabelKeys: [app], labelSelector: {matchLabels: {app: web}}}}
       resources: {limits: {memory: 1Gi}}
       initContainers:
         - {name: sidecar, image: a:1, restartPolicy: Always, readinessProbe: {tcpSocket: {port: 9}}}
@@ -79,6 +85,10 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 5}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: a}}
 ---
 apiVersion: v1
 kind: Service
