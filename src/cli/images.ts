@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Config, type LoadedConfig, loadConfig } from '../config/config.js';
 import type { ImagesConfig } from '../config/schema.js';
+import type { ImageUse } from '../engines/supplychain/usage.js';
 import { KubeprintError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
 import type { KubeObject } from '../model/kube-object.js';
@@ -174,14 +175,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         tag: u.tag ?? null,
         digest: u.digest ?? null,
         pinned: u.pinned,
-        locations: u.uses.map(locationOf),
+        locations: distinctLocations(u.uses, locationOf),
       }));
       io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     } else {
       io.stdout(
         table(
           ['IMAGE', 'REGISTRY', 'PINNED', 'USED AT'],
-          images.map((u) => [u.image, u.registry ?? '?', u.pinned ? 'yes' : 'no', u.uses.map(locationOf).join(', ')]),
+          images.map((u) => [
+            u.image,
+            u.registry ?? '?',
+            u.pinned ? 'yes' : 'no',
+            distinctLocations(u.uses, locationOf).join(', '),
+          ]),
         ),
       );
     }
@@ -215,7 +221,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       policy: v.policy ?? null,
       status: v.status,
       checks: v.checks,
-      locations: (r.images[i]?.uses ?? []).map(r.locationOf),
+      locations: distinctLocations(r.images[i]?.uses ?? [], r.locationOf),
     }));
     io.stdout(`${JSON.stringify({ images: out }, null, 2)}\n`);
   } else if (format === 'sarif') {
@@ -248,6 +254,25 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (v.status === 'error') io.stderr(`kubeprint images: ${v.image}: ${v.checks[0]?.message ?? 'error'}\n`);
   if (r.verdicts.some((v) => v.status === 'error')) return 2;
   return r.verdicts.some((v) => v.status === 'failed') ? 1 : 0;
+}
+
+/**
+ * Where an image is used, each place in a file once: overlays that share a
+ * kustomize base render the same base line once per overlay. Objects read
+ * from a cluster (named Kind/name) are distinct objects and all kept.
+ */
+function distinctLocations(uses: readonly ImageUse[], locationOf: (u: ImageUse) => string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const u of uses) {
+    const l = locationOf(u);
+    if (u.file !== undefined) {
+      if (seen.has(l)) continue;
+      seen.add(l);
+    }
+    out.push(l);
+  }
+  return out;
 }
 
 function table(head: string[], rows: string[][]): string {
