@@ -5,12 +5,14 @@ import { rule as ghostServiceAccount } from './ghost-service-account.js';
 import { rule as legacyServiceAccountToken } from './legacy-service-account-token.js';
 import { rule as rbacEscalationPath } from './rbac-escalation-path.js';
 import { rule as rbacMissingReference } from './rbac-missing-reference.js';
+import { rule as rbacRiskySubjectBinding } from './rbac-risky-subject-binding.js';
 import { rule as rbacWildcardPermissions } from './rbac-wildcard-permissions.js';
 import { rule as tokenMountedWithoutPermissions } from './token-mounted-without-permissions.js';
 
 /** Identity pillar: RBAC, service accounts and their tokens. */
 export const identityRules: Rule[] = [
   clusterAdminBinding,
+  rbacRiskySubjectBinding,
   rbacWildcardPermissions,
   rbacEscalationPath,
   ghostServiceAccount,
