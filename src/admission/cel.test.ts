@@ -88,6 +88,21 @@ function admissible(raw: Record<string, unknown>): boolean {
       const spec = raw.spec as Record<string, unknown> | undefined;
       return isMap(spec) && strings(spec.externalIPs) && strings(spec.loadBalancerSourceRanges);
     }
+    case 'Ingress': {
+      const spec = raw.spec as Record<string, unknown> | undefined;
+      const hostsOk = (l: unknown) =>
+        l === undefined ||
+        (Array.isArray(l) && l.every((x) => isMap(x) && (x.host === undefined || typeof x.host === 'string')));
+      return (
+        isMap(spec) &&
+        hostsOk(spec.rules) &&
+        (spec.tls === undefined || (Array.isArray(spec.tls) && spec.tls.every((t) => isMap(t) && strings(t.hosts))))
+      );
+    }
+    case 'Gateway': {
+      const spec = raw.spec as Record<string, unknown> | undefined;
+      return isMap(spec) && Array.isArray(spec.listeners) && spec.listeners.every(isMap);
+    }
     case 'HorizontalPodAutoscaler':
       return isMap(raw.spec) && int((raw.spec as Record<string, unknown>).minReplicas);
     case 'RoleBinding':

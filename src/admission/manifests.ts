@@ -46,6 +46,8 @@ const RESOURCES: Record<string, { group: string; resource: string }> = {
   HorizontalPodAutoscaler: { group: 'autoscaling', resource: 'horizontalpodautoscalers' },
   PodDisruptionBudget: { group: 'policy', resource: 'poddisruptionbudgets' },
   NetworkPolicy: { group: 'networking.k8s.io', resource: 'networkpolicies' },
+  Ingress: { group: 'networking.k8s.io', resource: 'ingresses' },
+  Gateway: { group: 'gateway.networking.k8s.io', resource: 'gateways' },
   Role: { group: 'rbac.authorization.k8s.io', resource: 'roles' },
   ClusterRole: { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
   RoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { rule as egressDeniedWithoutDns } from './egress-denied-without-dns.js';
+import { rule as ingressTlsMissing } from './ingress-tls-missing.js';
 import { rule as namespaceWithoutDefaultDenyEgress } from './namespace-without-default-deny-egress.js';
 import { rule as namespaceWithoutDefaultDenyIngress } from './namespace-without-default-deny-ingress.js';
 import { rule as netpolRuleNeverMatches } from './netpol-rule-never-matches.js';
@@ -20,4 +21,5 @@ export const networkRules: Rule[] = [
   servicePortUnreachable,
   serviceExternalIps,
   serviceExposedExternally,
+  ingressTlsMissing,
 ];
