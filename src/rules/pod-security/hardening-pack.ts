@@ -1,6 +1,7 @@
 import { rule as staticCloudCredentials } from '../identity/static-cloud-credentials.js';
 import type { Rule } from '../rule.js';
 import { rule as automountServiceAccountToken } from './automount-service-account-token.js';
+import { rule as controlPlaneToleration } from './control-plane-toleration.js';
 import { rule as defaultServiceAccount } from './default-service-account.js';
 import { rule as envLiteralSecret } from './env-literal-secret.js';
 import { rule as readonlyRootFilesystem } from './readonly-root-filesystem.js';
@@ -14,6 +15,7 @@ import { rule as runAsRootGroup } from './run-as-root-group.js';
 export const hardeningRules: readonly Rule[] = [
   readonlyRootFilesystem,
   runAsRootGroup,
+  controlPlaneToleration,
   automountServiceAccountToken,
   defaultServiceAccount,
   envLiteralSecret,
