@@ -9,12 +9,14 @@ import { rule as serviceExposedExternally } from './service-exposed-externally.j
 import { rule as serviceExternalIps } from './service-external-ips.js';
 import { rule as servicePortUnreachable } from './service-port-unreachable.js';
 import { rule as workloadExposedToClusterOrInternet } from './workload-exposed-to-cluster-or-internet.js';
+import { rule as workloadWithoutNetworkPolicy } from './workload-without-network-policy.js';
 
 /** The network pillar, in registry order. */
 export const networkRules: Rule[] = [
   namespaceWithoutDefaultDenyIngress,
   namespaceWithoutDefaultDenyEgress,
   workloadExposedToClusterOrInternet,
+  workloadWithoutNetworkPolicy,
   netpolSelectsNoPods,
   netpolRuleNeverMatches,
   egressDeniedWithoutDns,
