@@ -16,8 +16,33 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O):
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new KubeprintError('USAGE', err instanceof Error ? err.message : String(err));
+    throw new KubeprintError('USAGE', usageMessage(err));
   }
+}
+
+/** parseArgs' errors in kubeprint's words: one line, the option, what to do. */
+function usageMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const option = /'(-[^']*)'/.exec(text)?.[1];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? text} (--help lists the options; put -- before a path that starts with -)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(text)
+        ? `option ${optionName(text)} needs a value`
+        : `option ${optionName(text)} takes no value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${option ?? text}`;
+    default:
+      return text.split('\n')[0] ?? text;
+  }
+}
+
+/** `--output` out of parseArgs' "Option '-o, --output <value>' argument missing". */
+function optionName(text: string): string {
+  const m = /Option '([^']*)'/.exec(text)?.[1] ?? '';
+  return m.replace(/ <value>$/, '').split(', ').pop() || m;
 }
 
 /** Parse a choice flag (`-o json`) against its allowed values. */

@@ -18,9 +18,11 @@ export interface CommandModule {
 }
 
 export function processIO(): CliIO {
+  const stdout = quietWhenClosed(process.stdout);
+  const stderr = quietWhenClosed(process.stderr);
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout,
+    stderr,
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
@@ -29,5 +31,21 @@ export function processIO(): CliIO {
     isTTY: !!process.stdout.isTTY,
     cwd: process.cwd(),
     env: process.env,
+  };
+}
+
+/**
+ * A writer that stops writing, without an error, once the reader has gone
+ * (`kubeprint rules -o json | head`: EPIPE). The command still finishes and
+ * exits with its own status; other stream errors are thrown as before.
+ */
+function quietWhenClosed(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
   };
 }
