@@ -103,6 +103,9 @@ function admissible(raw: Record<string, unknown>): boolean {
       const spec = raw.spec as Record<string, unknown> | undefined;
       return isMap(spec) && Array.isArray(spec.listeners) && spec.listeners.every(isMap);
     }
+    case 'PodDisruptionBudget':
+      // any value in the budget fields: the CEL must judge every type itself
+      return isMap(raw.spec);
     case 'HorizontalPodAutoscaler':
       return isMap(raw.spec) && int((raw.spec as Record<string, unknown>).minReplicas);
     case 'RoleBinding':

@@ -7,6 +7,7 @@ import { rule as livenessEqualsReadiness } from './liveness-equals-readiness.js'
 import { rule as livenessProbeMissing } from './liveness-probe-missing.js';
 import { rule as memoryLimitMissing } from './memory-limit-missing.js';
 import { rule as pdbBlocksEviction } from './pdb-blocks-eviction.js';
+import { rule as pdbInvalid } from './pdb-invalid.js';
 import { rule as pdbMissing } from './pdb-missing.js';
 import { rule as pdbSelectsNothing } from './pdb-selects-nothing.js';
 import { rule as readinessProbeMissing } from './readiness-probe-missing.js';
@@ -29,6 +30,7 @@ export const resilienceRules: readonly Rule[] = [
   hpaMinReplicasLow,
   hpaTargetMissing,
   pdbMissing,
+  pdbInvalid,
   pdbBlocksEviction,
   pdbSelectsNothing,
   spreadMissing,

@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import {
   hpasFor,
   isControlled,
+  isRecord,
   kindName,
   parseIntOrPercent,
   pdbSelector,
@@ -22,7 +23,7 @@ export const rule = defineRule({
   appliesTo: ['PodDisruptionBudget'],
   needs: 'scope',
   description:
-    'A PodDisruptionBudget with maxUnavailable 0 (or "0%"), minAvailable "100%", or a minAvailable at or above the replica count of what it selects never allows an eviction. `kubectl drain`, cluster upgrades and the cluster autoscaler then wait forever on its nodes, and operators end up force-deleting pods, which is the disruption the budget meant to prevent. The replica count is the workload\'s spec.replicas, or its HorizontalPodAutoscaler\'s minReplicas.',
+    'A PodDisruptionBudget with maxUnavailable 0 (or "0%"), minAvailable "100%", a minAvailable at or above the replica count of what it selects, or neither field (the API server accepts it, and the disruption controller then expects no pods and keeps disruptionsAllowed at 0) never allows an eviction. `kubectl drain`, cluster upgrades and the cluster autoscaler then wait forever on its nodes, and operators end up force-deleting pods, which is the disruption the budget meant to prevent. The replica count is the workload\'s spec.replicas, or its HorizontalPodAutoscaler\'s minReplicas.',
   remediation:
     'Allow at least one pod to go: `spec: {maxUnavailable: 1}` (or a percentage such as "25%"), or a minAvailable strictly below the replica count (e.g. `minAvailable: 2` for 3 replicas). Run more replicas rather than forbidding disruption.',
   references: [
@@ -38,6 +39,16 @@ export const rule = defineRule({
   check(obj, ctx) {
     const spec = rec(obj.raw.spec);
     const pdb = kindName(obj);
+    const unset = (v: unknown) => v === undefined || v === null;
+    // The API server accepts a budget with neither field, but the disruption
+    // controller then expects no pods and keeps disruptionsAllowed at 0.
+    if (isRecord(obj.raw.spec) && unset(spec.minAvailable) && unset(spec.maxUnavailable))
+      return [
+        {
+          message: `${pdb} sets neither minAvailable nor maxUnavailable: the disruption controller then allows no disruption, ${BLOCKS}`,
+          path: '/spec',
+        },
+      ];
     const maxU = parseIntOrPercent(spec.maxUnavailable);
     if (maxU && maxU.value === 0)
       return [
