@@ -6,6 +6,7 @@ import { rule as defaultServiceAccount } from './default-service-account.js';
 import { rule as envLiteralSecret } from './env-literal-secret.js';
 import { rule as readonlyRootFilesystem } from './readonly-root-filesystem.js';
 import { rule as runAsRootGroup } from './run-as-root-group.js';
+import { rule as secretEnvVar } from './secret-env-var.js';
 
 /**
  * Pod hardening beyond the Pod Security Standards. The image tag, digest and
@@ -19,5 +20,6 @@ export const hardeningRules: readonly Rule[] = [
   automountServiceAccountToken,
   defaultServiceAccount,
   envLiteralSecret,
+  secretEnvVar,
   staticCloudCredentials,
 ];
