@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forbidInList, forComponents } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forbidInList, forComponents } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-always-admit-enabled',
   title: 'AlwaysAdmit admission plugin is on',
   category: 'control-plane',
   severity: 'critical',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['enable-admission-plugins'] },
   description:
     'AlwaysAdmit admits every request regardless of the other admission plugins; it is deprecated and defeats admission control.',
   remediation: 'Remove `AlwaysAdmit` from `--enable-admission-plugins`.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireInList } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireInList } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-always-pull-images-missing',
   title: 'AlwaysPullImages admission plugin is off',
   category: 'control-plane',
   severity: 'low',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['enable-admission-plugins'] },
   description:
     'On multi-tenant nodes a pod can run a private image already pulled by another tenant without holding its pull credentials unless AlwaysPullImages forces a pull (and so a credential check).',
   remediation: 'Add `AlwaysPullImages` to `--enable-admission-plugins` on multi-tenant clusters.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents, isFalse, missing } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents, isFalse, missing } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-anonymous-auth',
   title: 'API server accepts anonymous requests',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['anonymous-auth'] },
   description:
     'With --anonymous-auth true (the default) every request that carries no credentials is served as system:anonymous in group system:unauthenticated; any RBAC binding to those subjects, or to a broad group by mistake, is then open to the whole network.',
   remediation:

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents, missing } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents, missing } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-audit-log-missing',
   title: 'API server writes no audit log',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['audit-log-path', 'audit-webhook-config-file', 'audit-policy-file'] },
   description:
     'Without an audit log there is no record of who did what through the API: incidents cannot be investigated and compliance evidence is missing. The API server audits only with both a backend (`--audit-log-path` or `--audit-webhook-config-file`) and a policy (`--audit-policy-file`): without a policy it records no events at all, whatever backend is set.',
   remediation:

@@ -1,13 +1,14 @@
-import { defineRule, type RuleHit } from '../rule.js';
-import { at, cis, flagDoc, forComponents, missing } from './flags.js';
+import type { RuleHit } from '../rule.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents, missing } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-audit-log-retention-short',
   title: 'Audit log retention below the CIS minimum',
   category: 'control-plane',
   severity: 'low',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['audit-log-path', 'audit-log-maxage', 'audit-log-maxbackup', 'audit-log-maxsize'] },
   description:
     'Audit logs rotated too soon are gone before an incident is noticed. CIS asks for 30 days, 10 backups and 100 MB files.',
   remediation:

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forbidInList, forComponents, missing } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forbidInList, forComponents, missing } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-authorization-always-allow',
   title: 'API server authorizes every request',
   category: 'control-plane',
   severity: 'critical',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['authorization-mode'] },
   description:
     'AlwaysAllow authorizes every authenticated (and, with anonymous auth, unauthenticated) request: RBAC is not consulted at all. It is also the default when --authorization-mode is not set.',
   remediation: 'Set `--authorization-mode=Node,RBAC`.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireInList } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireInList } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-authorization-node-missing',
   title: 'Node authorizer is off',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['authorization-mode'] },
   description:
     'The Node authorizer limits each kubelet to the objects of pods bound to its own node; without it a compromised node can read every secret its RBAC allows.',
   remediation:

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireInList } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireInList } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-authorization-rbac-missing',
   title: 'RBAC authorizer is off',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['authorization-mode'] },
   description:
     'Without RBAC, Roles and RoleBindings have no effect and authorization falls to the other modes (ABAC files, webhooks or AlwaysAllow).',
   remediation: 'Include `RBAC` in `--authorization-mode`.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-client-ca-missing',
   title: 'API server does not accept client certificates',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['client-ca-file'] },
   description: 'Without --client-ca-file the API server cannot authenticate kubelets and components by certificate.',
   remediation: 'Set `--client-ca-file` to the cluster CA.',
   references: [

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireInList } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireInList } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-deny-service-external-ips-missing',
   title: 'DenyServiceExternalIPs admission plugin is off',
   category: 'control-plane',
   severity: 'low',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['enable-admission-plugins'] },
   description:
     'Any user who may create Services can set spec.externalIPs and intercept traffic to those addresses (CVE-2020-8554) unless the DenyServiceExternalIPs plugin rejects them.',
   remediation:

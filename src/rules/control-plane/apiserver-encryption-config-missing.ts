@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-encryption-config-missing',
   title: 'Secrets are stored unencrypted in etcd',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['encryption-provider-config'] },
   description:
     'Without an encryption provider config, Secrets are stored in etcd in plain text: anyone with an etcd backup or disk reads every credential.',
   remediation:

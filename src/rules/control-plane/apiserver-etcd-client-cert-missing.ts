@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-etcd-client-cert-missing',
   title: 'API server talks to etcd without a client certificate',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['etcd-certfile', 'etcd-keyfile'] },
   description:
     'etcd holds every secret of the cluster; without client-certificate authentication from the API server, etcd must accept unauthenticated clients.',
   remediation:

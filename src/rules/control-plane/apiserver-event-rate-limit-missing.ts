@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireInList } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireInList } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-event-rate-limit-missing',
   title: 'EventRateLimit admission plugin is off',
   category: 'control-plane',
   severity: 'low',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['enable-admission-plugins'] },
   description: 'Without EventRateLimit a misbehaving client or node can flood the API server and etcd with events.',
   remediation:
     'Add `EventRateLimit` to `--enable-admission-plugins` and configure limits in `--admission-control-config-file`.',

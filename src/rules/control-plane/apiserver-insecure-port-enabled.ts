@@ -1,13 +1,14 @@
-import { defineRule, type RuleHit } from '../rule.js';
-import { at, cis, flagDoc, forComponents } from './flags.js';
+import type { RuleHit } from '../rule.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-insecure-port-enabled',
   title: 'API server serves an unauthenticated insecure port',
   category: 'control-plane',
   severity: 'critical',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['insecure-port', 'insecure-bind-address'] },
   description:
     'The insecure port (removed in Kubernetes 1.24) serves the API without TLS, authentication or authorization; anyone who reaches it is cluster-admin.',
   remediation:

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-kubelet-ca-missing',
   title: 'API server does not verify kubelet certificates',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['kubelet-certificate-authority'] },
   description:
     'Without --kubelet-certificate-authority the API server does not verify the serving certificates of kubelets, so a machine in the middle can impersonate a node for exec, logs and port-forward.',
   remediation:

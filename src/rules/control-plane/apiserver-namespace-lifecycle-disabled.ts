@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forbidInList, forComponents } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forbidInList, forComponents } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-namespace-lifecycle-disabled',
   title: 'NamespaceLifecycle admission plugin is disabled',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['disable-admission-plugins'] },
   description:
     'NamespaceLifecycle rejects objects in terminating or non-existent namespaces; without it objects can be created in namespaces that are being deleted and escape their cleanup.',
   remediation: 'Remove `NamespaceLifecycle` from `--disable-admission-plugins`.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-service-account-key-file-missing',
   title: 'No key to verify service-account tokens',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['service-account-key-file'] },
   description:
     'Without --service-account-key-file the API server verifies tokens with its TLS key, so rotating the serving certificate and the token keys cannot be done independently.',
   remediation: 'Set `--service-account-key-file` to the public key(s) that verify service-account tokens.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents, isFalse } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents, isFalse } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-service-account-lookup-disabled',
   title: 'Service-account tokens are not checked against etcd',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['service-account-lookup'] },
   description:
     'With --service-account-lookup=false a token stays valid after its service account or secret is deleted.',
   remediation: 'Remove `--service-account-lookup=false` (the default is true).',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forbidInList, forComponents } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forbidInList, forComponents } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-service-account-plugin-disabled',
   title: 'ServiceAccount admission plugin is disabled',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['disable-admission-plugins'] },
   description:
     'The ServiceAccount plugin assigns service accounts and mounts their tokens consistently; disabling it lets pods name arbitrary service accounts unchecked.',
   remediation: 'Remove `ServiceAccount` from `--disable-admission-plugins`.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-tls-cert-missing',
   title: 'API server has no TLS certificate configured',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['tls-cert-file', 'tls-private-key-file'] },
   description:
     'Without an explicit serving certificate the API server generates a self-signed one that clients cannot verify, inviting --insecure-skip-tls-verify.',
   remediation: 'Set `--tls-cert-file` and `--tls-private-key-file` to a certificate signed by the cluster CA.',

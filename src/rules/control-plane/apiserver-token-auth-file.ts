@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'apiserver-token-auth-file',
   title: 'API server authenticates with a static token file',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-apiserver': ['token-auth-file'] },
   description:
     'Static tokens live in clear text on the control-plane node, never expire and can only be changed by restarting the API server.',
   remediation: 'Remove `--token-auth-file`; use client certificates, OIDC or service-account tokens instead.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents, missing } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents, missing } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'control-plane-bind-address-exposed',
   title: 'Controller manager or scheduler listens beyond localhost',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-controller-manager': ['bind-address'], 'kube-scheduler': ['bind-address'] },
   description:
     'The controller manager and scheduler serve health, metrics and (unless disabled) profiling on their secure port; bound to all interfaces (the default 0.0.0.0) they are reachable from the network.',
   remediation: 'Set `--bind-address=127.0.0.1`.',

@@ -1,13 +1,18 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents, isFalse, missing } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents, isFalse, missing } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'control-plane-profiling-enabled',
   title: 'Control-plane component exposes profiling',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: {
+    'kube-apiserver': ['profiling'],
+    'kube-controller-manager': ['profiling'],
+    'kube-scheduler': ['profiling'],
+    etcd: ['enable-pprof'],
+  },
   description:
     'Profiling endpoints (/debug/pprof) reveal program internals and can be used to exhaust the component; they are on by default for the API server, controller manager and scheduler (etcd: --enable-pprof).',
   remediation: 'Set `--profiling=false` (and leave etcd `--enable-pprof` off).',

@@ -1,13 +1,19 @@
-import { defineRule, type RuleHit } from '../rule.js';
-import { at, cis, flagDoc, forComponents } from './flags.js';
+import type { RuleHit } from '../rule.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'control-plane-weak-tls',
   title: 'Control-plane component allows weak TLS',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: {
+    'kube-apiserver': ['tls-min-version', 'tls-cipher-suites'],
+    'kube-controller-manager': ['tls-min-version', 'tls-cipher-suites'],
+    'kube-scheduler': ['tls-min-version', 'tls-cipher-suites'],
+    etcd: ['cipher-suites'],
+  },
   description:
     'TLS 1.0/1.1 and cipher suites with RC4, 3DES, NULL or export ciphers, CBC with SHA-256, or static RSA key exchange (`TLS_RSA_WITH_*`, no forward secrecy: a stolen server key decrypts every recorded session) are broken or discouraged; a component that allows them lets a network attacker downgrade connections or read them later.',
   remediation:

@@ -1,13 +1,14 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'controller-manager-kubelet-cert-rotation-disabled',
   title: 'Kubelet serving-certificate rotation is disabled',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-controller-manager': ['feature-gates'] },
+  featureGates: { 'kube-controller-manager': ['RotateKubeletServerCertificate'] },
   description:
     'With RotateKubeletServerCertificate=false kubelet serving certificates are not rotated and expire or stay valid long after compromise.',
   remediation: 'Remove `RotateKubeletServerCertificate=false` from `--feature-gates` (it is on by default).',
@@ -17,8 +18,8 @@ export const rule = defineRule({
   ],
   check(obj) {
     return forComponents(obj, ['kube-controller-manager'], (c) => {
-      const f = c.occurrences
-        .filter((o) => o.name === 'feature-gates')
+      const f = c
+        .all('feature-gates')
         .find((o) => /(^|,)\s*RotateKubeletServerCertificate\s*=\s*false\b/i.test(o.value ?? ''));
       return f
         ? at(

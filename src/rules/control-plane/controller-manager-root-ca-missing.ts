@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'controller-manager-root-ca-missing',
   title: 'Pods do not get the cluster CA',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-controller-manager': ['root-ca-file'] },
   description:
     'Without --root-ca-file the CA bundle mounted into pods may not verify the API server, inviting clients to skip verification.',
   remediation: 'Set `--root-ca-file` to the cluster CA bundle.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'controller-manager-sa-private-key-missing',
   title: 'No key to sign service-account tokens',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-controller-manager': ['service-account-private-key-file'] },
   description:
     'Without --service-account-private-key-file the controller manager cannot sign service-account tokens, and the keys cannot be rotated deliberately.',
   remediation:

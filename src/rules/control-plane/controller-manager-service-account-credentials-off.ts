@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents, isTrue, missing } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents, isTrue, missing } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'controller-manager-service-account-credentials-off',
   title: "Controllers share the controller manager's credentials",
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-controller-manager': ['use-service-account-credentials'] },
   description:
     "Without --use-service-account-credentials every controller acts with the controller manager's own, broad identity instead of a per-controller service account with least privilege.",
   remediation: 'Set `--use-service-account-credentials=true`.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'controller-manager-terminated-pod-gc-threshold-missing',
   title: 'Terminated pods are kept up to 12,500',
   category: 'control-plane',
   severity: 'low',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { 'kube-controller-manager': ['terminated-pod-gc-threshold'] },
   description:
     'By default the pod garbage collector keeps 12,500 terminated pods, which slows the API server and etcd in busy clusters.',
   remediation: 'Set `--terminated-pod-gc-threshold` to a value that fits the cluster (e.g. 10 to 1000).',

@@ -1,17 +1,18 @@
 import { join } from '../../model/pointer.js';
-import { defineRule, type RuleHit } from '../rule.js';
-import { cis } from './flags.js';
+import type { RuleHit } from '../rule.js';
+import { cis, defineControlPlaneRule } from './flags.js';
 
 /** Providers that encrypt with a strong cipher and are fit as the first (writing) provider. */
 const STRONG = new Set(['aescbc', 'secretbox', 'kms']);
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'encryption-config-weak',
   title: 'Encryption at rest does not protect Secrets',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['EncryptionConfiguration'],
   needs: 'object',
+  flags: {},
   description:
     "The kube-apiserver's EncryptionConfiguration (the file --encryption-provider-config names) decides how Secrets are written to etcd: the first entry whose resources cover `secrets` applies, and its first provider encrypts every write. `identity` first (or no entry for secrets) writes them in plain text; `aesgcm` is safe only with keys rotated long before 2^32 writes, which nothing does for you; KMS v1 is deprecated and off by default since Kubernetes 1.29.",
   remediation:

@@ -1,13 +1,14 @@
-import { defineRule, type RuleHit } from '../rule.js';
-import { at, cis, controlPlaneContainers, flagDoc } from './flags.js';
+import type { RuleHit } from '../rule.js';
+import { at, cis, controlPlaneContainers, defineControlPlaneRule, flagDoc } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'etcd-ca-shared-with-apiserver',
   title: 'etcd trusts the same CA as the API server',
   category: 'control-plane',
   severity: 'medium',
   appliesTo: ['Pod'],
   needs: 'scope',
+  flags: { 'kube-apiserver': ['client-ca-file'], etcd: ['trusted-ca-file', 'peer-trusted-ca-file'] },
   description:
     "etcd's --trusted-ca-file (clients) or --peer-trusted-ca-file (peers) is the same file as the API server's --client-ca-file. Every client certificate the cluster CA signs (kubelets, users, controllers) is then also a valid etcd client (or peer) certificate, and etcd's certificate authentication no longer limits who can read and write the whole cluster state. Compared between the etcd and kube-apiserver static pod manifests of one scan scope (the same node's /etc/kubernetes/manifests).",
   remediation:

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { at, cis, flagDoc, forComponents, isTrue, missing } from './flags.js';
+import { at, cis, defineControlPlaneRule, flagDoc, forComponents, isTrue, missing } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'etcd-manifest-client-cert-auth-off',
   title: 'etcd accepts clients without a certificate',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { etcd: ['client-cert-auth'] },
   description:
     'Without --client-cert-auth any process that reaches the etcd client port can read and write the whole cluster state.',
   remediation: 'Set `--client-cert-auth=true` and `--trusted-ca-file`.',

@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'etcd-manifest-peer-tls-missing',
   title: 'etcd peers talk without TLS',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { etcd: ['peer-cert-file', 'peer-key-file'] },
   description:
     'Without peer certificates, replication traffic between etcd members (every write of the cluster) crosses the network in plain text.',
   remediation: 'Set `--peer-cert-file` and `--peer-key-file` and use `https://` peer URLs.',

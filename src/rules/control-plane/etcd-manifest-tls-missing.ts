@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import { cis, flagDoc, forComponents, requireFlags } from './flags.js';
+import { cis, defineControlPlaneRule, flagDoc, forComponents, requireFlags } from './flags.js';
 
-export const rule = defineRule({
+export const rule = defineControlPlaneRule({
   id: 'etcd-manifest-tls-missing',
   title: 'etcd serves clients without TLS',
   category: 'control-plane',
   severity: 'high',
   appliesTo: ['Pod'],
   needs: 'object',
+  flags: { etcd: ['cert-file', 'key-file'] },
   description:
     'etcd holds every Secret of the cluster; without --cert-file and --key-file its client traffic is plain text.',
   remediation: 'Set `--cert-file` and `--key-file` and serve `https://` client URLs.',

@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../model/kube-object.js';
 import { join } from '../../model/pointer.js';
-import type { Reference, RuleHit } from '../rule.js';
+import type { Reference, Rule, RuleHit } from '../rule.js';
 
 export const COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -29,8 +29,10 @@ export interface ControlPlaneContainer {
   path: string;
   /** Pointer to the argument list where flags go (`.../command` or `.../args`), for missing-flag findings. */
   argsPath: string;
-  /** Every occurrence, in order. */
+  /** Every occurrence, in order (rules read flags through `flag`, `all`, `value` and `list`, which note what they read). */
   occurrences: FlagOccurrence[];
+  /** Every occurrence of one flag, in order. */
+  all(name: string): FlagOccurrence[];
   /** The effective (last) occurrence of a flag. */
   flag(name: string): FlagOccurrence | undefined;
   /** The effective value of a flag; `'true'` for a bare boolean flag. */
@@ -108,24 +110,76 @@ function containerOf(c: Record<string, unknown>, path: string): ControlPlaneCont
   const component = basename(items[at]!.arg.trim()) as Component;
   const occurrences = parseFlags(items.slice(at + 1));
   const argsPath = Array.isArray(c.args) && c.args.length > 0 ? join(path, 'args') : join(path, 'command');
-  const flag = (name: string): FlagOccurrence | undefined => occurrences.filter((o) => o.name === name).at(-1);
+  const all = (name: string): FlagOccurrence[] => {
+    onFlagRead?.(component, name);
+    return occurrences.filter((o) => o.name === name);
+  };
+  const flag = (name: string): FlagOccurrence | undefined => all(name).at(-1);
   return {
     component,
     path,
     argsPath,
     occurrences,
+    all,
     flag,
     value: (name) => {
       const f = flag(name);
       return f ? (f.value ?? 'true') : undefined;
     },
     list: (name) =>
-      occurrences
-        .filter((o) => o.name === name)
+      all(name)
         .flatMap((o) => (o.value ?? '').split(','))
         .map((s) => s.trim())
         .filter(Boolean),
   };
+}
+
+/**
+ * What a control-plane rule reads, per component: the flag names (without
+ * `--`) and the feature gates. test/integration/control-plane-flags.test.ts
+ * checks every name against the `--help` of the real binaries, so a misspelt
+ * flag (which the component would refuse, and the rule would never see)
+ * fails; src/rules/control-plane/flags-declared.test.ts checks that the rules
+ * read nothing they do not declare.
+ */
+export interface FlagsRead {
+  readonly flags: Readonly<Partial<Record<Component, readonly string[]>>>;
+  readonly featureGates?: Readonly<Partial<Record<Component, readonly string[]>>>;
+}
+
+export type ControlPlaneRule = Rule & FlagsRead;
+
+/** Identity helper for control-plane rules: a Rule that declares the flags it reads. */
+export function defineControlPlaneRule(rule: ControlPlaneRule): ControlPlaneRule {
+  return rule;
+}
+
+/**
+ * Flags rules read that current releases no longer accept, with the release
+ * that removed them: old manifests still carry them (and such an API server
+ * refuses to start, or an older one serves what the flag opens).
+ */
+export const REMOVED_FLAGS: Readonly<Partial<Record<Component, Readonly<Record<string, string>>>>> = {
+  'kube-apiserver': { 'insecure-port': 'v1.24', 'insecure-bind-address': 'v1.24' },
+};
+
+let onFlagRead: ((component: Component, name: string) => void) | undefined;
+
+/**
+ * Runs `f`, calling `record` for every flag read through a container's
+ * `flag`/`all`/`value`/`list` meanwhile. For the test that holds rules to
+ * their declared flags; never nest it.
+ */
+export async function recordFlagReads<T>(
+  record: (component: Component, name: string) => void,
+  f: () => Promise<T>,
+): Promise<T> {
+  onFlagRead = record;
+  try {
+    return await f();
+  } finally {
+    onFlagRead = undefined;
+  }
 }
 
 // Every control-plane rule asks for the same Pod's containers: parse its flags once.
@@ -233,8 +287,6 @@ export function requireInList(c: ControlPlaneContainer, name: string, item: stri
 
 /** A hit at the occurrence of a list flag that contains `item`. */
 export function forbidInList(c: ControlPlaneContainer, name: string, item: string, why: string): RuleHit | undefined {
-  const f = c.occurrences
-    .filter((o) => o.name === name)
-    .find((o) => (o.value ?? '').split(',').some((s) => s.trim() === item));
+  const f = c.all(name).find((o) => (o.value ?? '').split(',').some((s) => s.trim() === item));
   return f ? at(f, `${c.component} --${name} includes ${item}: ${why}`) : undefined;
 }

@@ -1,4 +1,3 @@
-import type { Rule } from '../rule.js';
 import { rule as apiserverAlwaysAdmitEnabled } from './apiserver-always-admit-enabled.js';
 import { rule as apiserverAlwaysPullImagesMissing } from './apiserver-always-pull-images-missing.js';
 import { rule as apiserverAnonymousAuth } from './apiserver-anonymous-auth.js';
@@ -39,6 +38,7 @@ import { rule as etcdManifestPeerAutoTls } from './etcd-manifest-peer-auto-tls.j
 import { rule as etcdManifestPeerClientCertAuthOff } from './etcd-manifest-peer-client-cert-auth-off.js';
 import { rule as etcdManifestPeerTlsMissing } from './etcd-manifest-peer-tls-missing.js';
 import { rule as etcdManifestTlsMissing } from './etcd-manifest-tls-missing.js';
+import type { ControlPlaneRule } from './flags.js';
 
 /**
  * CIS Kubernetes Benchmark control-plane checks that can be read from the
@@ -46,7 +46,7 @@ import { rule as etcdManifestTlsMissing } from './etcd-manifest-tls-missing.js';
  * (1.3.x), kube-scheduler (1.4.x) and etcd (2.x). Ordered by component, then
  * by CIS id.
  */
-export const controlPlaneRules: Rule[] = [
+export const controlPlaneRules: ControlPlaneRule[] = [
   apiserverAnonymousAuth,
   apiserverTokenAuthFile,
   apiserverDenyServiceExternalIpsMissing,
