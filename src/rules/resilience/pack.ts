@@ -1,6 +1,8 @@
 import type { Rule } from '../rule.js';
 import { rule as apiVersionDeprecated } from './api-version-deprecated.js';
 import { rule as apiVersionRemoved } from './api-version-removed.js';
+import { rule as barePod } from './bare-pod.js';
+import { rule as emptydirSizeLimitMissing } from './emptydir-size-limit-missing.js';
 import { rule as hpaMinReplicasLow } from './hpa-min-replicas-low.js';
 import { rule as hpaTargetMissing } from './hpa-target-missing.js';
 import { rule as livenessEqualsReadiness } from './liveness-equals-readiness.js';
@@ -26,6 +28,7 @@ import { rule as terminationGraceZero } from './termination-grace-zero.js';
  */
 export const resilienceRules: readonly Rule[] = [
   // replicas and disruption
+  barePod,
   singleReplica,
   hpaMinReplicasLow,
   hpaTargetMissing,
@@ -41,6 +44,7 @@ export const resilienceRules: readonly Rule[] = [
   livenessEqualsReadiness,
   resourceRequestsMissing,
   memoryLimitMissing,
+  emptydirSizeLimitMissing,
   terminationGraceZero,
   // what points at the pods
   serviceSelectsNothing,

@@ -32,7 +32,8 @@ spec:
             - {topologyKey: kubernetes.io/hostname, namespaces: [other], namespaceSelector: {matchLabels: {team: a}}, labelSelector: {matchExpressions: [{key: app, operator: In, values: [web]}]}}
           preferredDuringSchedulingIgnoredDuringExecution:
             - {weight: 1, podAffinityTerm: {topologyKey: topology.kubernetes.io/zone, mismatchLabelKeys: [app], labelSelector: {matchLabels: {app: web}}}}
-      resources: {limits: {memory: 1Gi}}
+      resources: {limits: {memory: 1Gi, ephemeral-storage: 1Gi}}
+      volumes: [{name: shm, emptyDir: {medium: Memory, sizeLimit: 0}}, {name: cache, emptyDir: {}}, {name: h, emptyDir: {medium: HugePages}}]
       initContainers:
         - {name: sidecar, image: a:1, restartPolicy: Always, readinessProbe: {tcpSocket: {port: 9}}}
       containers:
@@ -66,6 +67,14 @@ kind: Pod
 metadata: {name: p, namespace: shop, labels: {app: p}, ownerReferences: [{kind: ReplicaSet, name: r, controller: true}]}
 spec: {restartPolicy: Always, terminationGracePeriodSeconds: 0, containers: [{name: p, image: a:1}]}
 ---
+apiVersion: v1
+kind: Pod
+metadata: {name: bare, namespace: kube-system, annotations: {a: b}, ownerReferences: [{kind: ConfigMap, name: c}]}
+spec:
+  restartPolicy: Never
+  volumes: [{name: v, emptyDir: {sizeLimit: 1Gi}}]
+  containers: [{name: kube-apiserver, image: a:1, command: [kube-apiserver, --a=b], args: [--c]}]
+---
 apiVersion: batch/v1
 kind: CronJob
 metadata: {name: cj, namespace: shop}
@@ -74,7 +83,7 @@ spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: c, image: a:1}
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: web, namespace: shop}
-spec: {minAvailable: 2, selector: {matchLabels: {app: web}, matchExpressions: [{key: app, operator: In, values: [web]}]}}
+spec: {minAvailable: 2, unhealthyPodEvictionPolicy: AlwaysAllow, selector: {matchLabels: {app: web}, matchExpressions: [{key: app, operator: In, values: [web]}]}}
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
