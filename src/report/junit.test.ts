@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HOSTILE_MESSAGE, sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
 import type { ScanResult } from '../model/finding.js';
 import { attr, junitReporter, text } from './junit.js';
+import { summarize } from './summary.js';
 
 interface XmlElement {
   name: string;
@@ -131,11 +132,11 @@ describe('junit reporter', () => {
     ]);
   });
 
-  it('has one testcase per object and rule, failing at --fail-on with file:line text', () => {
+  it('has one testcase per finding, named by object and field, failing at --fail-on with file:line text', () => {
     const root = render();
     const [priv] = cases(suite(root, 'privileged-container'));
     expect(priv?.attrs).toEqual({
-      name: 'Deployment/prod/web',
+      name: 'Deployment/prod/web /spec/template/spec/containers/0/securityContext/privileged',
       classname: 'kubeprint.pod-security.privileged-container',
       file: 'deploy/web.yaml',
       line: '30',
@@ -146,7 +147,7 @@ describe('junit reporter', () => {
       'deploy/web.yaml:30:13 /spec/template/spec/containers/0/securityContext/privileged: Container "web" runs privileged',
     );
     const [role] = cases(suite(root, 'rbac-wildcard'));
-    expect(role?.attrs.name).toBe('ClusterRole/admin-all');
+    expect(role?.attrs.name).toBe('ClusterRole/admin-all /rules/0');
     expect(role?.children.find((c) => c.name === 'failure')?.text).toBe(
       'rbac.yaml:7 /rules/0: ClusterRole grants * on *',
     );
@@ -202,7 +203,10 @@ describe('junit reporter', () => {
       attrs: { message: 'exempted via config: legacy image, migration tracked in PLAT-12' },
     });
     const replicas = cases(suite(root, 'replicas-too-few'));
-    expect(replicas.map((c) => c.attrs.name)).toEqual(['Deployment/prod/api', 'Deployment/dev/web']);
+    expect(replicas.map((c) => c.attrs.name)).toEqual([
+      'Deployment/prod/api /spec/replicas',
+      'Deployment/dev/web /spec/replicas',
+    ]);
     expect(replicas[1]?.children[0]?.name).toBe('skipped');
   });
 
@@ -233,10 +237,27 @@ describe('junit reporter', () => {
     const root = render(r);
     const [c] = cases(suite(root, 'image-digest-not-pinned'));
     const visible = 'a"b\'c<d>e&f]]>g\\u0000h\\u0008i\\u000bj\\u001fk\\ud800l\\ufffem\tn\no\rp😀';
-    expect(c?.attrs.name).toBe(`Pod/${visible}/${visible}`);
+    expect(c?.attrs.name).toBe(`Pod/${visible}/${visible} /metadata/${visible}`);
     expect(c?.attrs.file).toBe(`${visible}.yaml`);
     expect(c?.children[0]?.attrs.message).toBe(visible);
     expect(c?.children[0]?.text.endsWith(`: ${visible}`)).toBe(true);
+  });
+});
+
+describe('junit failures and the summary', () => {
+  it('count the same findings, also when one object has several findings of one rule', () => {
+    const r = sampleResult();
+    const [first] = r.findings;
+    if (!first) throw new Error('sample has findings');
+    // the same rule twice on one object, and twice on one field
+    r.findings.push({ ...first, path: '/spec/template/spec/containers/1/securityContext/privileged' });
+    r.findings.push({ ...first, message: `${first.message} (again)` });
+    for (const failOn of ['high', 'info'] as const) {
+      const root = render(r, false, failOn);
+      expect(root.attrs.failures).toBe(String(summarize(r, failOn).failing));
+    }
+    const names = cases(suite(render(r), first.ruleId)).map((c) => c.attrs.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 });
 

@@ -8,11 +8,14 @@ import { locationText } from './summary.js';
 /**
  * JUnit XML for CI dashboards.
  *
- * One <testsuite> per rule, one <testcase> per object and rule. Dashboards
- * (Jenkins, GitLab, Azure DevOps) list failed tests as "suite › case" and
- * track each test's history by that name: per rule, a failure reads
- * "image-digest-not-pinned › Deployment/prod/web" and stays the same test from
- * run to run, so "new" and "fixed" mean something. Per pillar the suites
+ * One <testsuite> per rule, one <testcase> per finding, named by its object
+ * and field, so that the failure count is the summary's count of findings at
+ * or above --fail-on (one definition everywhere). Dashboards (Jenkins, GitLab,
+ * Azure DevOps) list failed tests as "suite › case" and track each test's
+ * history by that name: per rule, a failure reads "image-digest-not-pinned ›
+ * Deployment/prod/web /spec/template/spec/containers/0/image" and stays the
+ * same test from run to run, so "new" and "fixed" mean something (a second
+ * finding on the same field gets `#2`). Per pillar the suites
  * would be few and huge, and a case name would have to carry the rule anyway.
  * `classname` is `kubeprint.<pillar>.<rule>` so that Jenkins' package view
  * still groups by pillar.
@@ -122,17 +125,22 @@ function buildSuites(result: ScanResult, ctx: ReportContext): Suite[] {
   };
   // Rule order first, so that suites come out in the registry's order.
   for (const meta of ctx.rules) suiteFor(meta.id, meta, undefined);
-  const cases = new Map<string, Case>();
+  const seen = new Map<string, number>();
   const add = (f: Finding, bucket: (c: Case) => Finding[]): void => {
     const suite = suiteFor(f.ruleId, undefined, f);
-    const name = f.object ? objectKey(f.object) : (f.source?.file ?? '(no source)');
-    const key = `${f.ruleId}\u0000${f.source?.file ?? ''}\u0000${f.object ? objectKey(f.object) : ''}`;
-    let c = cases.get(key);
-    if (!c) {
-      c = { name, file: f.source?.file, line: f.source?.line, failing: [], passing: [], exempted: [] };
-      cases.set(key, c);
-      suite.cases.push(c);
-    }
+    const base = `${f.object ? objectKey(f.object) : (f.source?.file ?? '(no source)')}${f.path ? ` ${f.path}` : ''}`;
+    const key = `${f.ruleId}\u0000${f.source?.file ?? ''}\u0000${base}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    const c: Case = {
+      name: n === 1 ? base : `${base} #${n}`,
+      file: f.source?.file,
+      line: f.source?.line,
+      failing: [],
+      passing: [],
+      exempted: [],
+    };
+    suite.cases.push(c);
     bucket(c).push(f);
   };
   for (const f of result.findings) add(f, (c) => (failsAt(f.severity, ctx.failOn) ? c.failing : c.passing));
