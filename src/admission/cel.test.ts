@@ -80,7 +80,7 @@ function evaluatePolicy(spec: Spec, obj: Record<string, unknown>, old?: Record<s
  * admissible objects; CEL may then fail, as long as it does not allow silently.
  */
 function admissible(raw: Record<string, unknown>): boolean {
-  const isMap = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
   const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
   const int = (v: unknown) => v === undefined || Number.isInteger(v);
   switch (raw.kind) {

@@ -45,7 +45,7 @@ function portList(spec: Record<string, unknown>): string {
   const shown = ports.map((p) => {
     const port = rec(p);
     const proto = typeof port.protocol === 'string' ? port.protocol : 'TCP';
-    const node = port.nodePort !== undefined ? `→${String(port.nodePort)}` : '';
+    const node = typeof port.nodePort === 'number' || typeof port.nodePort === 'string' ? `→${port.nodePort}` : '';
     return `${String(port.port ?? '?')}${node}/${proto}`;
   });
   return shown.length > 0 ? shown.join(', ') : 'no ports';
