@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the control-plane binaries the cluster integration tests run:
-# kube-apiserver and etcd (through the wrapper modules in test/controlplane/)
-# and kwok. Each goes to $KUBEPRINT_TOOLS_DIR/controlplane/<name>-<version>/
+# kube-apiserver, kube-controller-manager, kube-scheduler and etcd (through the
+# wrapper modules in test/controlplane/) and kwok. Each goes to $KUBEPRINT_TOOLS_DIR/controlplane/<name>-<version>/
 # (default ~/.cache/kubeprint-tools, outside the repo, so a fresh clone reuses
 # it) and is built only when absent, i.e. again only when a version changes.
 # Never fails the run: when a build fails it says why and the tests that need
@@ -74,6 +74,8 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 build_wrapped kube-apiserver "$K8S_VERSION" test/controlplane/apiserver k8s.io/kubernetes/cmd/kube-apiserver "$k8s_ldflags"
 build_wrapped kube-controller-manager "$K8S_VERSION" test/controlplane/apiserver k8s.io/kubernetes/cmd/kube-controller-manager "$k8s_ldflags"
+# only its --help is used (test/integration/control-plane-flags.test.ts); built from the same module and cache
+build_wrapped kube-scheduler "$K8S_VERSION" test/controlplane/apiserver k8s.io/kubernetes/cmd/kube-scheduler "$k8s_ldflags"
 build_wrapped etcd "$ETCD_VERSION" test/controlplane/etcd go.etcd.io/etcd/server/v3
 
 kwok_out="$ROOT/kwok-$KWOK_VERSION/kwok"

@@ -24,7 +24,7 @@ import { makeTestCa, openssl, signedCert } from './pki.js';
 const exec = promisify(execFile);
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type ControlPlaneBinary = 'etcd' | 'kube-apiserver' | 'kwok';
+export type ControlPlaneBinary = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
 
 function versions(): Record<string, string> {
   const out: Record<string, string> = {};
@@ -39,7 +39,13 @@ function versions(): Record<string, string> {
 /** Where a binary is expected: the versioned cache folder the install script fills. */
 export function binaryPath(name: ControlPlaneBinary): string {
   const v = versions();
-  const version = { etcd: v.ETCD_VERSION, 'kube-apiserver': v.K8S_VERSION, kwok: v.KWOK_VERSION }[name];
+  const version = {
+    etcd: v.ETCD_VERSION,
+    'kube-apiserver': v.K8S_VERSION,
+    'kube-controller-manager': v.K8S_VERSION,
+    'kube-scheduler': v.K8S_VERSION,
+    kwok: v.KWOK_VERSION,
+  }[name];
   const tools = process.env.KUBEPRINT_TOOLS_DIR ?? join(homedir(), '.cache/kubeprint-tools');
   return join(tools, 'controlplane', `${name}-${version ?? 'unknown'}`, name);
 }

@@ -31,6 +31,17 @@ describe('parseFlags', () => {
       { name: 'single', value: '1', path: '/spec/containers/0/args/7', valuePath: '/spec/containers/0/args/7' },
     ]);
   });
+  it('--v takes a value (pflag `-v, --v Level`), so `--v 2` is one flag, not a boolean and a stray argument', () => {
+    expect(parseFlags(items(['--v', '2', '--profiling=false']))).toEqual([
+      { name: 'v', value: '2', path: '/spec/containers/0/args/0', valuePath: '/spec/containers/0/args/1' },
+      {
+        name: 'profiling',
+        value: 'false',
+        path: '/spec/containers/0/args/2',
+        valuePath: '/spec/containers/0/args/2',
+      },
+    ]);
+  });
 });
 
 describe('controlPlaneContainers', () => {

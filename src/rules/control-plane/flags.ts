@@ -41,8 +41,8 @@ export interface ControlPlaneContainer {
   list(name: string): string[];
 }
 
-/** Flags that never take a separate value argument (Go pflag booleans). */
-const BOOLEAN_FLAGS = new Set([
+/** Flags that never take a separate value argument (Go pflag booleans; checked against the binaries' --help). */
+export const BOOLEAN_FLAGS: ReadonlySet<string> = new Set([
   'anonymous-auth',
   'profiling',
   'use-service-account-credentials',
@@ -58,7 +58,6 @@ const BOOLEAN_FLAGS = new Set([
   'enable-v2',
   'strict-reconfig-check',
   'enable-pprof',
-  'v',
 ]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
