@@ -37,6 +37,8 @@ const RESOURCES: Record<string, { group: string; resource: string }> = {
   ServiceAccount: { group: '', resource: 'serviceaccounts' },
   Secret: { group: '', resource: 'secrets' },
   ConfigMap: { group: '', resource: 'configmaps' },
+  PersistentVolume: { group: '', resource: 'persistentvolumes' },
+  PersistentVolumeClaim: { group: '', resource: 'persistentvolumeclaims' },
   Deployment: { group: 'apps', resource: 'deployments' },
   StatefulSet: { group: 'apps', resource: 'statefulsets' },
   DaemonSet: { group: 'apps', resource: 'daemonsets' },

@@ -15,6 +15,12 @@ export interface ObjectSource {
    * Undefined means `file` and `positionOf` tell.
    */
   locate?(pointer: string): { file: string; line: number; column: number } | undefined;
+  /**
+   * True when a render tool filled in `metadata.namespace`, not the input:
+   * `helm template` without `--namespace` renders `{{ .Release.Namespace }}`
+   * as `default`, while whoever installs the chart chooses the namespace.
+   */
+  readonly namespaceFromRender?: boolean;
 }
 
 export interface Position {

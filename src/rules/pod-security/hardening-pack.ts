@@ -7,6 +7,7 @@ import { rule as envLiteralSecret } from './env-literal-secret.js';
 import { rule as readonlyRootFilesystem } from './readonly-root-filesystem.js';
 import { rule as runAsRootGroup } from './run-as-root-group.js';
 import { rule as secretEnvVar } from './secret-env-var.js';
+import { rule as workloadInDefaultNamespace } from './workload-in-default-namespace.js';
 
 /**
  * Pod hardening beyond the Pod Security Standards. The image tag, digest and
@@ -21,5 +22,6 @@ export const hardeningRules: readonly Rule[] = [
   defaultServiceAccount,
   envLiteralSecret,
   secretEnvVar,
+  workloadInDefaultNamespace,
   staticCloudCredentials,
 ];
