@@ -1,4 +1,4 @@
-import { at, cis, defineControlPlaneRule, flagDoc, forComponents } from './flags.js';
+import { at, cis, defineControlPlaneRule, type FlagOccurrence, flagDoc, forComponents, isFalse } from './flags.js';
 
 export const rule = defineControlPlaneRule({
   id: 'controller-manager-kubelet-cert-rotation-disabled',
@@ -18,12 +18,17 @@ export const rule = defineControlPlaneRule({
   ],
   check(obj) {
     return forComponents(obj, ['kube-controller-manager'], (c) => {
-      const f = c
-        .all('feature-gates')
-        .find((o) => /(^|,)\s*RotateKubeletServerCertificate\s*=\s*false\b/i.test(o.value ?? ''));
-      return f
+      // `--feature-gates` holds `[component:]Gate=bool` pairs (`kube:` is the default component); repeated
+      // flags add up and the last setting of a gate wins.
+      let last: { f: FlagOccurrence; value: string } | undefined;
+      for (const f of c.all('feature-gates'))
+        for (const pair of (f.value ?? '').split(',')) {
+          const m = /^\s*(?:kube:)?RotateKubeletServerCertificate\s*=\s*(\S*)\s*$/.exec(pair);
+          if (m) last = { f, value: m[1] ?? '' };
+        }
+      return last && isFalse(last.value)
         ? at(
-            f,
+            last.f,
             'kube-controller-manager --feature-gates RotateKubeletServerCertificate=false: kubelet serving certificates are not rotated',
           )
         : undefined;
