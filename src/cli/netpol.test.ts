@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpus } from '../../test/helpers/corpora.js';
 import type { CliIO } from './io.js';
 import { main } from './main.js';
 
-const CORPUS = join(process.cwd(), '../shared/corpora/netpol-analyzer');
-const present = existsSync(CORPUS);
+const { path: CORPUS, present } = corpus('netpol-analyzer');
 /** Hand-made cases, one folder each, read the way the CLI reads any input. */
 const TESTDATA = new URL('./testdata/netpol/', import.meta.url).pathname;
 

@@ -1,16 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIO } from '../../test/cli-capture.js';
+import { corpus } from '../../test/helpers/corpora.js';
 import { main } from './main.js';
 import type { PssEntry } from './pss.js';
 
 const capture = captureIO;
 
-const CORPUS = resolve(__dirname, '../../../shared/corpora/psa/testdata');
+const { path: CORPUS, present } = corpus('psa/testdata');
 
-describe.skipIf(!existsSync(CORPUS))(`kubeprint pss over the PSA corpus (${CORPUS})`, () => {
+describe.skipIf(!present)(`kubeprint pss over the PSA corpus (${CORPUS})`, () => {
   it('gives the fixture verdict for every file, level and version', async () => {
     let total = 0;
     const wrong: string[] = [];

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIO } from '../../test/cli-capture.js';
+import { corpus } from '../../test/helpers/corpora.js';
 import { main } from './main.js';
 
 const capture = captureIO;
@@ -161,8 +162,8 @@ describe('kubeprint rbac', () => {
   });
 });
 
-const DEMO = resolve(__dirname, '../../../shared/corpora/audit/audit2rbac/testdata/demo.log');
-describe.skipIf(!existsSync(DEMO))(`kubeprint rbac generate (${DEMO})`, () => {
+const { path: DEMO, present: demoPresent } = corpus('audit/audit2rbac/testdata/demo.log');
+describe.skipIf(!demoPresent)(`kubeprint rbac generate (${DEMO})`, () => {
   it('writes Roles and bindings for one service account', async () => {
     const r = await rbac('generate', '--from-audit', DEMO, '--serviceaccount', 'ns1:sa1');
     expect(r.code).toBe(0);

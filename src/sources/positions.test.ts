@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { corpus } from '../../test/helpers/corpora.js';
 import { splitDocuments } from './documents.js';
 import { PositionIndex } from './positions.js';
 
-const APPS = '../shared/corpora/apps';
+const { path: APPS, present: appsPresent } = corpus('apps');
 
 function yamlFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -41,8 +42,7 @@ function expectedPositions(node: unknown, ptr: string, counter: LineCounter, out
 
 describe('PositionIndex', () => {
   it('resolves block-style pointers exactly as a full YAML parse does, on every corpus app file', () => {
-    if (!existsSync(APPS)) {
-      console.warn(`skipping: ${APPS} is absent`);
+    if (!appsPresent) {
       return;
     }
     let checked = 0;
@@ -112,5 +112,48 @@ describe('PositionIndex', () => {
       line: 8,
       column: 7,
     });
+  });
+
+  it('skips Helm template actions that span lines (a {{- /* licence */}} header, a wrapped include) as it skips one-line ones', () => {
+    const text = [
+      '{{- /*',
+      'Copyright Example, Inc.',
+      'SPDX-License-Identifier: APACHE-2.0',
+      '*/}}',
+      '',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ include "x.fullname" . }}',
+      '  labels: {{- include "x.labels" ( dict',
+      '      "context" $ ) | nindent 4 }}',
+      'spec:',
+      '  {{- if not .Values.autoscaling.enabled }}',
+      '  replicas: {{ .Values.replicaCount }}',
+      '  {{- end }}',
+      '  template:',
+      '    spec:',
+      '      {{- /* a comment with }} and',
+      '      key: lookalike: inside */}}',
+      '      containers:',
+      '        - name: web',
+      '          image: {{ printf "%s}}" .Values.image | quote }}',
+      '          securityContext: {}',
+    ].join('\n');
+    const idx = new PositionIndex(text, 0, true);
+    expect(idx.start()).toEqual({ line: 6, column: 1 });
+    expect(idx.positionOf('/kind')).toEqual({ line: 7, column: 1 });
+    expect(idx.positionOf('/metadata/labels/app')).toEqual({ line: 10, column: 3 });
+    expect(idx.positionOf('/spec/replicas')).toEqual({ line: 14, column: 3 });
+    expect(idx.positionOf('/spec/template/spec/containers/0/image')).toEqual({ line: 22, column: 11 });
+    expect(idx.positionOf('/spec/template/spec/containers/0/securityContext')).toEqual({ line: 23, column: 11 });
+    // a key that only appears inside a template comment is not there
+    expect(idx.positionOf('/spec/template/spec/key')).toEqual({ line: 17, column: 5 });
+  });
+
+  it('does not treat a line with content after a template action as a template line', () => {
+    const text = ['kind: ConfigMap', 'data:', '  {{ .Values.key }}: value', '  other: x'].join('\n');
+    const idx = new PositionIndex(text, 0, true);
+    expect(idx.positionOf('/data/other')).toEqual({ line: 4, column: 3 });
   });
 });

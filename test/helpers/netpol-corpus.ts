@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import { runCli } from '../cli-capture.js';
+import { corpus } from './corpora.js';
 
-export const CORPUS = join(process.cwd(), '../shared/corpora/netpol-analyzer');
+export const { path: CORPUS, present: PRESENT } = corpus('netpol-analyzer');
 /** One folder of manifests per case. */
 export const TESTS = join(CORPUS, 'tests');
 /** The expected outputs, `<case>_<mode>_output.<format>`. */

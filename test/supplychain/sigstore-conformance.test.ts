@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { corpus } from '../helpers/corpora.js';
 
-const ROOT = join(process.cwd(), '../shared/corpora/sigstore-conformance');
+const ROOT = corpus('sigstore-conformance').path;
 const CASES = join(ROOT, 'bundle-verify');
 const present = existsSync(CASES);
 const DEFAULT_IDENTITY =

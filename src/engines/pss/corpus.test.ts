@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpus } from '../../../test/helpers/corpora.js';
 import { loadInputs } from '../../sources/index.js';
 import { checksInForce, evaluatePod, isPssLevel, podInput, resolveMinor } from './index.js';
 
@@ -8,7 +9,7 @@ import { checksInForce, evaluatePod, isPssLevel, podInput, resolveMinor } from '
  * Every Pod Security Admission fixture: allowed under pass/, denied under
  * fail/, for every level and version the upstream testdata covers.
  */
-const CORPUS = resolve(__dirname, '../../../../shared/corpora/psa/testdata');
+const { path: CORPUS, present } = corpus('psa/testdata');
 
 interface Case {
   level: 'baseline' | 'restricted';
@@ -40,7 +41,7 @@ function record(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-describe.skipIf(!existsSync(CORPUS))(`PSA corpus (${CORPUS})`, () => {
+describe.skipIf(!present)(`PSA corpus (${CORPUS})`, () => {
   it('agrees with every upstream fixture', async () => {
     const all = await cases();
     const wrong: string[] = [];
@@ -88,5 +89,3 @@ describe.skipIf(!existsSync(CORPUS))(`PSA corpus (${CORPUS})`, () => {
     expect(wrong).toEqual([]);
   });
 });
-
-if (!existsSync(CORPUS)) console.warn(`skipping PSA corpus test: ${CORPUS} is absent`);

@@ -1,13 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { corpus } from '../../../test/helpers/corpora.js';
 import { toKubeObject } from '../../model/kube-object.js';
 import { generateFromAudit, parseAuditLog } from './audit.js';
 import { RbacPolicy } from './policy.js';
 import { parseRequest } from './request.js';
 import { parseSubject, userInfoOf } from './subject.js';
 
-const DEMO = resolve(__dirname, '../../../../shared/corpora/audit/audit2rbac/testdata/demo.log');
+const { path: DEMO, present } = corpus('audit/audit2rbac/testdata/demo.log');
 
 const DISCOVERY = [
   '/api',
@@ -35,8 +35,8 @@ const DISCOVERY = [
   '/apis/storage.k8s.io/v1beta1',
 ];
 
-describe.skipIf(!existsSync(DEMO))(`RBAC from the audit2rbac demo log (${DEMO})`, () => {
-  const parsed = parseAuditLog(existsSync(DEMO) ? readFileSync(DEMO, 'utf8') : '');
+describe.skipIf(!present)(`RBAC from the audit2rbac demo log (${DEMO})`, () => {
+  const parsed = parseAuditLog(present ? readFileSync(DEMO, 'utf8') : '');
 
   it('reads every event and attributes impersonated requests to the impersonated user', () => {
     expect(parsed.problems).toEqual([]);

@@ -1,8 +1,9 @@
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dsse } from '@sigstore/core';
 import { describe, expect, it } from 'vitest';
+import { corpus } from '../../../test/helpers/corpora.js';
 import {
   bundleArtifact,
   COSIGN_SIGN_PREDICATE,
@@ -205,8 +206,7 @@ describe('platformManifests', () => {
   });
 });
 
-const CASES = join(process.cwd(), '../shared/corpora/sigstore-conformance/bundle-verify');
-const present = existsSync(CASES);
+const { path: CASES, present } = corpus('sigstore-conformance/bundle-verify');
 const SLSA1 = 'https://slsa.dev/provenance/v1';
 
 /** A registry in memory: manifests by digest or tag, blobs, and the referrers of each digest. */

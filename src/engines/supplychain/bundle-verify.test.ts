@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpus } from '../../../test/helpers/corpora.js';
 import { verifyBundle } from './bundle-verify.js';
 import { matchesIdentity } from './identity.js';
 import { productionTrustedRoot } from './trusted-root.js';
 
-const CASES = join(process.cwd(), '../shared/corpora/sigstore-conformance/bundle-verify');
-const present = existsSync(CASES);
+const { path: CASES, present } = corpus('sigstore-conformance/bundle-verify');
 const IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const ISSUER = 'https://token.actions.githubusercontent.com';
