@@ -1,5 +1,7 @@
 import { VERIFY_RULE_LIST } from '../engines/supplychain/usage.js';
 import { controlPlaneRules } from './control-plane/pack.js';
+import { argocdRules } from './gitops/argocd-pack.js';
+import { fluxRules } from './gitops/flux-pack.js';
 import { governanceRules } from './governance/pack.js';
 import { identityRules } from './identity/pack.js';
 import { networkRules } from './network/pack.js';
@@ -22,6 +24,8 @@ export const RULES: readonly Rule[] = [
   ...networkRules,
   ...identityRules,
   ...controlPlaneRules,
+  ...argocdRules,
+  ...fluxRules,
 ];
 
 /** A rule whose findings an engine emits when asked, not a per-object check. */
