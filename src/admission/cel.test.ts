@@ -108,6 +108,13 @@ function admissible(raw: Record<string, unknown>): boolean {
       return isMap(raw.spec);
     case 'HorizontalPodAutoscaler':
       return isMap(raw.spec) && int((raw.spec as Record<string, unknown>).minReplicas);
+    case 'PersistentVolume':
+    case 'PersistentVolumeClaim':
+      return isMap(raw.spec);
+    case 'ConfigMap':
+    case 'Secret':
+    case 'ServiceAccount':
+      return true;
     case 'RoleBinding':
     case 'ClusterRoleBinding':
       return (

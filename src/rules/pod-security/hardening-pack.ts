@@ -4,6 +4,7 @@ import { rule as automountServiceAccountToken } from './automount-service-accoun
 import { rule as controlPlaneToleration } from './control-plane-toleration.js';
 import { rule as defaultServiceAccount } from './default-service-account.js';
 import { rule as envLiteralSecret } from './env-literal-secret.js';
+import { rule as hostpathPersistentVolume } from './hostpath-persistent-volume.js';
 import { rule as readonlyRootFilesystem } from './readonly-root-filesystem.js';
 import { rule as runAsRootGroup } from './run-as-root-group.js';
 import { rule as secretEnvVar } from './secret-env-var.js';
@@ -18,6 +19,7 @@ export const hardeningRules: readonly Rule[] = [
   readonlyRootFilesystem,
   runAsRootGroup,
   controlPlaneToleration,
+  hostpathPersistentVolume,
   automountServiceAccountToken,
   defaultServiceAccount,
   envLiteralSecret,
