@@ -17,6 +17,8 @@ export class PositionIndex {
   private readonly indents: Int32Array;
   private tree: TreeIndex | null | undefined;
   private readonly cache = new Map<string, Position>();
+  /** For templates: lines that hold only template actions (see templateOnlyLines). */
+  private readonly templateOnly: Uint8Array | undefined;
 
   /**
    * @param text the document's text
@@ -30,8 +32,9 @@ export class PositionIndex {
   ) {
     this.lines = text.split('\n');
     this.indents = new Int32Array(this.lines.length);
+    this.templateOnly = skipTemplateLines ? templateOnlyLines(text) : undefined;
     for (let i = 0; i < this.lines.length; i++)
-      this.indents[i] = contentIndent(this.lines[i] as string, skipTemplateLines);
+      this.indents[i] = this.templateOnly?.[i] ? -1 : contentIndent(this.lines[i] as string);
   }
 
   /** 1-based line/column of the document's first content line. */
@@ -63,6 +66,24 @@ export class PositionIndex {
     return pos;
   }
 
+  /**
+   * In a template, where the field at `pointer` of `rendered` (an object the
+   * template rendered) was written. Conditionals and loops make a rendered
+   * list differ from the template's, so a list item is found by its `name`
+   * (the k-th item of that name); an unnamed item by its index only when no
+   * template line sits among the list's items; otherwise the answer is the
+   * list itself, never another item.
+   */
+  templatePositionOf(pointer: string, rendered: unknown): Position {
+    let segs: string[];
+    try {
+      segs = parsePointer(pointer);
+    } catch {
+      return this.start();
+    }
+    return this.fast(segs, { value: rendered }).pos;
+  }
+
   /** Whether the pointer resolves exactly (not to an ancestor) on the fast path. */
   resolvesExactly(pointer: string): boolean {
     return this.fast(parsePointer(pointer)).exact;
@@ -73,23 +94,27 @@ export class PositionIndex {
   }
 
   /** Walk by indentation; `exact` is false when it had to stop early. */
-  fast(segs: string[]): { pos: Position; exact: boolean; missing?: boolean } {
+  fast(segs: string[], rendered?: { value: unknown }): { pos: Position; exact: boolean; missing?: boolean } {
     const first = this.firstContent(0, this.lines.length);
     if (first < 0) return { pos: this.start(), exact: segs.length === 0 };
     let node: BlockNode = { line: first, col: this.indents[first] as number, end: this.lines.length };
     let pos = this.at(node.line, node.col);
+    let cur = rendered?.value;
     for (const seg of segs) {
       const lineText = this.lines[node.line] as string;
       const ch = lineText[node.col];
-      if (ch === '{' || ch === '[' || ch === '&' || ch === '*' || ch === '!' || ch === '?')
+      // `{{` in a template is an action (a templated key or value), not a flow mapping
+      const action = this.skipTemplateLines && ch === '{' && lineText[node.col + 1] === '{';
+      if (!action && (ch === '{' || ch === '[' || ch === '&' || ch === '*' || ch === '!' || ch === '?'))
         return { pos, exact: false };
       let next: BlockNode | undefined;
       if (ch === '-' && isDashAt(lineText, node.col)) {
         if (!/^\d+$/.test(seg)) return { pos, exact: false };
-        next = this.seqItem(node, Number(seg));
+        next = rendered ? this.templateSeqItem(node, cur, Number(seg)) : this.seqItem(node, Number(seg));
       } else {
         next = this.mapValue(node, seg);
       }
+      if (rendered) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
       // block style understood, the key or item is just not there: the ancestor is the answer
       if (!next) return { pos, exact: false, missing: true };
       node = next;
@@ -179,6 +204,30 @@ export class PositionIndex {
     return undefined;
   }
 
+  /** The template's item for item `index` of the rendered list `list` (see templatePositionOf). */
+  private templateSeqItem(node: BlockNode, list: unknown, index: number): BlockNode | undefined {
+    const items = Array.isArray(list) ? list : [];
+    const nameOf = (v: unknown) =>
+      v !== null && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string'
+        ? (v as { name: string }).name
+        : undefined;
+    const name = nameOf(items[index]);
+    if (name !== undefined) {
+      let occurrence = 0;
+      for (let i = 0; i < index; i++) if (nameOf(items[i]) === name) occurrence++;
+      for (let i = 0, item = this.seqItem(node, 0); item; item = this.seqItem(node, ++i)) {
+        const v = this.mapValue(item, 'name');
+        if (v && v.end === v.line + 1 && scalarText(this.lines[v.line] as string, v.col) === name && occurrence-- === 0)
+          return item;
+      }
+    }
+    // templated lines among the items (`{{- if }}`, `{{- range }}`, `{{ toYaml }}`) shift the indexes
+    for (let l = node.line; l < node.end; l++) {
+      if (this.templateOnly?.[l] && (this.lines[l] as string).search(/\S/) <= node.col) return undefined;
+    }
+    return this.seqItem(node, index);
+  }
+
   private slow(segs: string[]): Position | undefined {
     if (this.tree === undefined) this.tree = TreeIndex.build(this.text);
     if (!this.tree) return undefined;
@@ -200,15 +249,105 @@ interface BlockNode {
 }
 
 /** Indent of a content line, or -1 for blank and comment lines. */
-function contentIndent(line: string, skipTemplate: boolean): number {
+function contentIndent(line: string): number {
   let i = 0;
   while (i < line.length && line.charCodeAt(i) === 32) i++;
   if (i >= line.length) return -1;
   const c = line[i];
   if (c === '#' || c === '\r') return -1;
   if (c === '\t' && line.trim() === '') return -1;
-  if (skipTemplate && c === '{' && line[i + 1] === '{' && line.trimEnd().endsWith('}}')) return -1;
   return i;
+}
+
+/**
+ * Which lines of a Go template hold nothing but template actions and
+ * blanks: `{{- if }}` lines, and every line of an action that spans lines
+ * (a `{{- /* licence *\/}}` header, a wrapped `include`). Actions are found
+ * as Go's lexer finds them: a comment ends at `*\/}}`, and `}}` inside a
+ * quoted or raw string does not end an action.
+ */
+export function templateOnlyLines(text: string): Uint8Array {
+  const out = new Uint8Array(text.split('\n').length);
+  let line = 0;
+  let hasAction = false;
+  let hasContent = false;
+  const endLine = () => {
+    out[line] = hasAction && !hasContent ? 1 : 0;
+    line++;
+    hasAction = false;
+    hasContent = false;
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\n') {
+      endLine();
+      i++;
+    } else if (c === '{' && text[i + 1] === '{') {
+      hasAction = true;
+      const end = actionEnd(text, i + 2);
+      for (let j = i; j < end; j++) {
+        if (text[j] === '\n') {
+          endLine();
+          hasAction = true;
+        }
+      }
+      i = end;
+    } else {
+      if (c !== ' ' && c !== '\t' && c !== '\r') hasContent = true;
+      i++;
+    }
+  }
+  out[line] = hasAction && !hasContent ? 1 : 0;
+  return out;
+}
+
+/** The index just after the `}}` that closes the action whose body starts at `i` (or the text's end). */
+function actionEnd(text: string, i: number): number {
+  let j = i;
+  if (text[j] === '-' && (text[j + 1] === ' ' || text[j + 1] === '\t' || text[j + 1] === '\n')) j++;
+  while (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r') j++;
+  if (text.startsWith('/*', j)) {
+    const close = text.indexOf('*/', j + 2);
+    if (close < 0) return text.length;
+    const end = text.indexOf('}}', close + 2);
+    return end < 0 ? text.length : end + 2;
+  }
+  while (j < text.length) {
+    const c = text[j];
+    if (c === '}' && text[j + 1] === '}') return j + 2;
+    if (c === '"' || c === "'") {
+      j++;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      j++;
+    } else if (c === '`') {
+      const close = text.indexOf('`', j + 1);
+      j = close < 0 ? text.length : close + 1;
+    } else {
+      j++;
+    }
+  }
+  return text.length;
+}
+
+/** A plain or quoted one-line scalar starting at `col`, without a trailing comment. */
+function scalarText(line: string, col: number): string {
+  const rest = line.slice(col).trimEnd();
+  const q = rest[0];
+  if ((q === '"' || q === "'") && rest.length > 1) {
+    const close = rest.indexOf(q, 1);
+    if (close > 0) return q === '"' ? safeJson(rest.slice(0, close + 1)) : rest.slice(1, close);
+  }
+  const hash = rest.search(/\s#/);
+  return (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
+}
+
+function safeJson(quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return quoted.slice(1, -1);
+  }
 }
 
 function isDashAt(text: string, col: number): boolean {
