@@ -5,6 +5,7 @@ import { Inventory } from './model/inventory.js';
 import type { KubeObject } from './model/kube-object.js';
 import { runRules, sortFindings } from './rules/engine.js';
 import { RULES } from './rules/registry.js';
+import { targetMinor } from './rules/resilience/api-lifecycle.js';
 import type { Rule } from './rules/rule.js';
 import { type LoadOptions, loadInputs } from './sources/index.js';
 
@@ -33,7 +34,14 @@ export interface ScanOutput extends ScanResult {
 export async function scanPaths(paths: string[], opts: ScanOptions): Promise<ScanOutput> {
   const started = performance.now();
   const maxFileBytes = opts.maxFileBytes ?? opts.config?.config.maxFileBytes;
-  const loaded = await loadInputs(paths, maxFileBytes === undefined ? opts : { ...opts, maxFileBytes });
+  // charts render for the release the manifests are judged for (api-version-removed's target)
+  const cfg = (opts.config ?? DEFAULT_CONFIG).config;
+  const target = `1.${targetMinor(cfg)}`; // validates a configured version
+  const helm = { ...opts.helm, kubeVersion: opts.helm?.kubeVersion ?? cfg.kubernetesVersion?.trim() ?? target };
+  const loaded = await loadInputs(
+    paths,
+    maxFileBytes === undefined ? { ...opts, helm } : { ...opts, helm, maxFileBytes },
+  );
   const extra = opts.supplement ? await opts.supplement(loaded.objects) : [];
   return scanObjects(loaded.objects, {
     ...opts,

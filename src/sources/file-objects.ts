@@ -120,12 +120,23 @@ function lazySource(file: string, docIndex: number, prefix: string, positions: (
 
 /** A finding about the input itself (not about an object). */
 export function inputProblem(
-  ruleId: 'invalid-yaml' | 'duplicate-key' | 'file-skipped' | 'render-failed' | 'list-item-without-kind',
+  ruleId:
+    | 'invalid-yaml'
+    | 'duplicate-key'
+    | 'file-skipped'
+    | 'render-failed'
+    | 'list-item-without-kind'
+    | 'library-chart-skipped',
   message: string,
   file: string,
   pos?: { line: number; column: number },
 ): Finding {
-  const severity = ruleId === 'file-skipped' ? 'info' : ruleId === 'duplicate-key' ? 'medium' : 'high';
+  const severity =
+    ruleId === 'file-skipped' || ruleId === 'library-chart-skipped'
+      ? 'info'
+      : ruleId === 'duplicate-key'
+        ? 'medium'
+        : 'high';
   const f: Finding = { ruleId, severity, category: 'governance', message, source: { file } };
   if (pos && f.source) {
     f.source.line = pos.line;

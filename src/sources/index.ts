@@ -5,10 +5,15 @@ import type { Finding } from '../model/finding.js';
 import type { KubeObject, ObjectSource } from '../model/kube-object.js';
 import { getAt } from '../model/pointer.js';
 import { inputProblem, objectsFromText } from './file-objects.js';
-import { type HelmOptions, renderChart, templatePathInChart } from './helm.js';
-import { KUSTOMIZATION_FILES, readKustomization, renderKustomization, takeOrigin } from './kustomize.js';
+import { type HelmOptions, renderChart, TemplateFile, templatePathInChart } from './helm.js';
+import {
+  KUSTOMIZATION_FILES,
+  type KustomizeOptions,
+  readKustomization,
+  renderKustomization,
+  takeOrigin,
+} from './kustomize.js';
 import { commonDirectory, objectIdentity, plainScopeDirs } from './plain-scopes.js';
-import { PositionIndex } from './positions.js';
 
 export { objectsFromText } from './file-objects.js';
 
@@ -19,6 +24,8 @@ export interface LoadOptions {
   /** Scan every file as it is: no Kustomize or Helm rendering. */
   raw?: boolean;
   helm?: HelmOptions;
+  /** How kustomizations are rendered: load restrictions (kubectl's by default), remote resources (refused by default). */
+  kustomize?: Pick<KustomizeOptions, 'loadRestrictor' | 'allowRemote'>;
   /** Files larger than this are reported and skipped (default 8 MiB). */
   maxFileBytes?: number;
   /** Called with one line for each render that failed (the CLI prints it on stderr). */
@@ -213,7 +220,11 @@ class Loader {
     shownFile: string,
     show: (abs: string) => string,
   ): Promise<void> {
-    const out = await renderKustomization(dirAbs);
+    const out = await renderKustomization(dirAbs, {
+      ...this.opts.kustomize,
+      ...(this.opts.helm?.kubeVersion ? { kubeVersion: this.opts.helm.kubeVersion } : {}),
+      show,
+    });
     this.result.files++;
     if (!out.ok) {
       this.renderFailed(shownFile, out.error);
@@ -253,35 +264,46 @@ class Loader {
     const out = await renderChart(chartAbs, this.opts.helm ?? {});
     this.result.files++;
     const chartFile = join(shownChart, 'Chart.yaml');
-    if (!out.ok) {
+    if (out.$case === 'library') {
+      this.result.problems.push(
+        inputProblem(
+          'library-chart-skipped',
+          'library chart (type: library): helm renders nothing from it alone; its templates are judged in the charts that use it',
+          chartFile,
+          { line: 1, column: 1 },
+        ),
+      );
+      return;
+    }
+    if (out.$case === 'failed') {
       this.renderFailed(chartFile, out.error);
       return;
     }
-    const templates = new Map<string, PositionIndex | null>();
+    const templates = new Map<string, TemplateFile | null>();
     for (const doc of out.documents) {
       const rel = doc.template ? templatePathInChart(doc.template, chartAbs) : undefined;
       const shownTemplate = rel ? join(shownChart, rel) : chartFile;
       const r = objectsFromText(doc.text, { file: shownTemplate, scope: shownChart });
       this.result.problems.push(...r.problems);
       this.result.skippedDocuments += r.skippedDocuments;
-      let index: PositionIndex | null | undefined = rel ? templates.get(rel) : null;
-      if (rel && index === undefined) {
+      let template: TemplateFile | null | undefined = rel ? templates.get(rel) : null;
+      if (rel && template === undefined) {
         try {
-          index = new PositionIndex(readFileSync(join(chartAbs, rel), 'utf8'), 0, true);
+          template = new TemplateFile(readFileSync(join(chartAbs, rel), 'utf8'));
         } catch {
-          index = null;
+          template = null;
         }
-        templates.set(rel, index);
+        templates.set(rel, template);
       }
       for (const obj of r.objects) {
-        const idx = index;
+        const idx = template?.next(obj.kind);
         const source: ObjectSource = idx
           ? {
               file: shownTemplate,
               docIndex: 0,
               line: idx.start().line,
               column: idx.start().column,
-              positionOf: (p) => idx.positionOf(p),
+              positionOf: (p) => idx.templatePositionOf(p, obj.raw),
             }
           : fixedSource(shownTemplate, 0);
         this.result.objects.push({ ...obj, source });

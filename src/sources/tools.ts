@@ -32,13 +32,19 @@ export interface RunResult {
 export function runTool(
   file: string,
   args: string[],
-  opts: { cwd?: string; timeoutMs?: number } = {},
+  opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       file,
       args,
-      { cwd: opts.cwd, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      {
+        cwd: opts.cwd,
+        timeout: opts.timeoutMs ?? 120_000,
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: 'utf8',
+        ...(opts.env ? { env: opts.env } : {}),
+      },
       (err, stdout, stderr) => {
         if (!err) return resolve({ ok: true, stdout, stderr });
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string; code?: number | string };
@@ -53,16 +59,54 @@ export function runTool(
   });
 }
 
-/** The last meaningful line of a tool's error output, trimmed for a one-line message. */
-export function lastErrorLine(stderr: string): string {
-  const lines = stderr
-    .split('\n')
+/** Lines tools print after an error that say nothing about it. */
+const NOISE = /^(Usage:|Flags:|Use "|Use --debug flag|Examples?:)/;
+
+/**
+ * Why a tool failed, from its error output, whole (never truncated: shorten
+ * with `shortened` after removing any prefix of your own). Reads kubectl's
+ * klog lines, single-line (`err="…"`, Go-quoted) and multi-line (`err=<`,
+ * tab-indented lines up to ` >`), and `Error: …` lines with what follows
+ * them (helm prints multi-line errors so); else the last meaningful line.
+ */
+export function errorReason(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.replace(/\r$/, ''));
+  let body: string[] | undefined;
+  const block = lines.findIndex((l) => /\berr=<\s*$/.test(l));
+  if (block >= 0) {
+    body = [];
+    for (const l of lines.slice(block + 1)) {
+      if (/^ >\s*$/.test(l)) break;
+      body.push(l.replace(/^\t/, ''));
+    }
+  } else {
+    const quoted = lines.map((l) => /\berr="((?:[^"\\]|\\.)*)"/.exec(l)).find((m) => m);
+    if (quoted) body = unquoteGo(quoted[1] as string).split('\n');
+  }
+  if (!body) {
+    const error = lines.findIndex((l) => /^Error:/.test(l.trim()));
+    body = error >= 0 ? lines.slice(error) : lines.filter((l) => l.trim()).slice(-1);
+  }
+  return body
     .map((l) => l.trim())
-    .filter((l) => l && !/^(Usage|Flags|Use ")/.test(l));
-  let errLine = lines.find((l) => /^Error:|err=|error:/i.test(l)) ?? lines[lines.length - 1] ?? '';
-  // klog lines: E1129 06:41:52.085122 25682 run.go:72] "command failed" err="..."
-  const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(errLine);
-  if (klog) errLine = (klog[1] as string).replace(/\\"/g, '"');
-  errLine = errLine.replace(/^Error:\s*/, '');
-  return errLine.length > 400 ? `${errLine.slice(0, 400)}…` : errLine;
+    .filter((l) => l && !NOISE.test(l))
+    .join('\n')
+    .replace(/^Error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ');
+}
+
+/** The body of a Go double-quoted string (`\n`, `\t`, `\"`, `\\`, `\xNN`, `\uNNNN`). */
+function unquoteGo(body: string): string {
+  return body.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_m, e: string) => {
+    if (e === 'n') return '\n';
+    if (e === 't') return '\t';
+    if (e === 'r') return '\r';
+    if (e.length > 1) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    return e;
+  });
+}
+
+/** `text` cut to `max` characters with an ellipsis, for one-line messages. */
+export function shortened(text: string, max = 600): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

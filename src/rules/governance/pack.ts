@@ -4,6 +4,7 @@ import { rule as exemptionExpired } from './exemption-expired.js';
 import { rule as exemptionMissingReason } from './exemption-missing-reason.js';
 import { rule as fileSkipped } from './file-skipped.js';
 import { rule as invalidYaml } from './invalid-yaml.js';
+import { rule as libraryChartSkipped } from './library-chart-skipped.js';
 import { rule as listItemWithoutKind } from './list-item-without-kind.js';
 import { rule as renderFailed } from './render-failed.js';
 
@@ -14,6 +15,7 @@ export const governanceRules: readonly Rule[] = [
   fileSkipped,
   listItemWithoutKind,
   renderFailed,
+  libraryChartSkipped,
   exemptionExpired,
   exemptionMissingReason,
 ];
