@@ -130,6 +130,85 @@ export const imagesSchema = z
   })
   .strict();
 
+/** The admission webhook and the policies generated for it (`kubeprint admission`). */
+export const admissionSchema = z
+  .object({
+    annotationExemptions: z
+      .object({
+        rules: z
+          .array(z.string().min(1))
+          .min(1)
+          .describe('Rule ids an annotation may exempt at admission; "*" for any rule the annotation names'),
+        namespaces: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            'Namespace globs where annotations are honoured (default: any; a cluster-scoped object matches none)',
+          ),
+        users: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe('Requesters (userInfo.username globs) whose objects may be exempted by annotation'),
+        groups: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            'Requesters by group (userInfo.groups globs); with neither users nor groups, any requester (default)',
+          ),
+        allowWildcard: z
+          .boolean()
+          .optional()
+          .describe('Honour kubeprint.dev/exempt: "*" (every rule of `rules`); default false'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Honour kubeprint.dev/exempt annotations at admission, only as far as this allows (default: not at all)',
+      ),
+    budget: z
+      .object({
+        maxContainers: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('Containers (init, regular and ephemeral) in the reviewed object (default 100)'),
+        maxValues: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('JSON values (objects, arrays, scalars) in object and oldObject together (default 200000)'),
+        timeMs: z
+          .number()
+          .int()
+          .positive()
+          .max(30_000)
+          .optional()
+          .describe('Time to judge one review, within the request deadline (default 1000)'),
+      })
+      .strict()
+      .optional()
+      .describe('What one review may cost; a review over it is decided by the failure policy'),
+    failurePolicy: z
+      .enum(['Fail', 'Ignore'])
+      .optional()
+      .describe(
+        'How /validate/all decides a review it cannot judge: Fail denies, Ignore admits with a warning (default Fail; /validate is Fail, /validate/advisory Ignore)',
+      ),
+    maxViolationsReported: z
+      .number()
+      .int()
+      .positive()
+      .max(1000)
+      .optional()
+      .describe('Violations listed in a denial, the log and the decision log; the rest are counted (default 20)'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     apiVersion: z.literal('kubeprint.dev/v1alpha1').optional(),
@@ -161,7 +240,15 @@ export const configSchema = z
       .strict()
       .optional(),
     exemptions: z.array(exemptionSchema).optional(),
-    annotationExemptions: z.boolean().optional().describe('Honour kubeprint.dev/exempt annotations (default true)'),
+    annotationExemptions: z
+      .boolean()
+      .optional()
+      .describe(
+        'Honour kubeprint.dev/exempt annotations in scan (default true); false switches them off at admission too',
+      ),
+    admission: admissionSchema
+      .optional()
+      .describe('The admission webhook and generated policies: annotation exemptions, per-review budget'),
     maxFileBytes: z.number().int().positive().optional().describe('Files larger than this are skipped (default 8 MiB)'),
     images: imagesSchema.optional().describe('Supply-chain verification of images (kubeprint images verify)'),
   })
@@ -170,3 +257,4 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
 export type ImagesConfig = z.infer<typeof imagesSchema>;
+export type AdmissionConfig = z.infer<typeof admissionSchema>;
