@@ -9,6 +9,7 @@ import { failsAt, isSeverity, type Threshold } from '../model/severity.js';
 import { reporterFor } from '../report/index.js';
 import { RULES } from '../rules/registry.js';
 import { type ScanOutput, scanPaths } from '../scan.js';
+import { LOAD_RESTRICTORS } from '../sources/kustomize.js';
 import { VERSION } from '../version.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
@@ -36,6 +37,11 @@ Options:
       --scope-by MODE     how plain directories are grouped for cross-object rules:
                           merged (default: until two define the same object) or
                           directory (each directory alone)
+      --load-restrictor R Kustomize file loading, as kubectl: LoadRestrictionsRootOnly
+                          (default: only files inside each kustomization) or
+                          LoadRestrictionsNone (any file the user can read)
+      --allow-remote      let kustomize fetch remote resources (git, http, chart
+                          repositories; 60 s limit); refused without it
   -f, --values FILE       Helm values file (repeatable)
       --set KEY=VALUE     Helm value (repeatable)
       --release-name NAME Helm release name (default: release)
@@ -68,6 +74,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'show-exempted': { type: 'boolean' },
     raw: { type: 'boolean' },
     'scope-by': { type: 'string' },
+    'load-restrictor': { type: 'string' },
+    'allow-remote': { type: 'boolean' },
     values: { type: 'string', short: 'f', multiple: true },
     set: { type: 'string', multiple: true },
     'release-name': { type: 'string' },
@@ -116,6 +124,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           config: loaded,
           raw: values.raw ?? false,
           scopeBy: choice('--scope-by', values['scope-by'], ['merged', 'directory'] as const, 'merged'),
+          kustomize: {
+            loadRestrictor: choice(
+              '--load-restrictor',
+              values['load-restrictor'],
+              LOAD_RESTRICTORS,
+              'LoadRestrictionsRootOnly',
+            ),
+            allowRemote: values['allow-remote'] ?? false,
+          },
           helm: {
             ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
             ...(values.namespace ? { namespace: values.namespace } : {}),
