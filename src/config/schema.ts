@@ -130,6 +130,28 @@ export const imagesSchema = z
   })
   .strict();
 
+/** GitOps objects (Argo CD, Flux): what counts as production, for rules that are strict only there. */
+export const gitopsSchema = z
+  .object({
+    production: z
+      .object({
+        namespaces: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('Destination namespaces (globs) that are production, e.g. prod, prod-*'),
+        clusters: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            'Destination clusters (globs over an Argo CD destination server URL or cluster name) that are production; every namespace in them is production',
+          ),
+      })
+      .strict()
+      .optional()
+      .describe('Where GitOps objects deploy to production: revisions there must be pinned'),
+  })
+  .strict();
+
 /** The admission webhook and the policies generated for it (`kubeprint admission`). */
 export const admissionSchema = z
   .object({
@@ -251,6 +273,7 @@ export const configSchema = z
       .describe('The admission webhook and generated policies: annotation exemptions, per-review budget'),
     maxFileBytes: z.number().int().positive().optional().describe('Files larger than this are skipped (default 8 MiB)'),
     images: imagesSchema.optional().describe('Supply-chain verification of images (kubeprint images verify)'),
+    gitops: gitopsSchema.optional().describe('Argo CD and Flux rules: production destinations'),
   })
   .strict();
 
@@ -258,3 +281,4 @@ export type Config = z.infer<typeof configSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
 export type ImagesConfig = z.infer<typeof imagesSchema>;
 export type AdmissionConfig = z.infer<typeof admissionSchema>;
+export type GitopsConfig = z.infer<typeof gitopsSchema>;
