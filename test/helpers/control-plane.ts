@@ -79,6 +79,12 @@ export interface ControlPlane {
   userKubeconfig(user: string, groups?: string[]): string;
   /** Run kubectl with the admin kubeconfig; resolves to stdout. */
   kubectl(args: string[], input?: string): Promise<string>;
+  /**
+   * Stop kube-apiserver and start it again with the same flags on the same
+   * etcd and port; resolves once /readyz answers (its post-start hooks, such as
+   * the bootstrap RBAC reconciliation, have then run).
+   */
+  restartApiserver(): Promise<void>;
   /** Kill every process and remove the temp dir (idempotent). */
   stop(): Promise<void>;
 }
@@ -260,42 +266,43 @@ async function startOnce(opts: ControlPlaneOptions): Promise<ControlPlane> {
 
     const server = `https://127.0.0.1:${securePort}`;
     const apiLog = join(dir, 'kube-apiserver.log');
-    const api = startProcess(
-      binaryPath('kube-apiserver'),
-      [
-        `--etcd-servers=${etcdURL}`,
-        '--advertise-address=127.0.0.1',
-        '--bind-address=127.0.0.1',
-        `--secure-port=${securePort}`,
-        `--cert-dir=${dir}`,
-        `--tls-cert-file=${join(dir, 'apiserver.crt')}`,
-        `--tls-private-key-file=${join(dir, 'apiserver.key')}`,
-        `--client-ca-file=${join(dir, 'ca.crt')}`,
-        '--service-cluster-ip-range=10.0.0.0/16', // room for the benchmark's 2,000 Services
-        '--service-account-issuer=https://kubernetes.default.svc',
-        `--service-account-key-file=${join(dir, 'sa.pub')}`,
-        `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-        '--authorization-mode=RBAC',
-        '--allow-privileged=true',
-        // As envtest: no controller-manager runs, so no token controller makes
-        // `default` ServiceAccounts; the ServiceAccount admission plugin would
-        // then reject every pod.
-        '--disable-admission-plugins=ServiceAccount',
-        ...(opts.apiserverArgs ?? []),
-      ],
-      apiLog,
-    );
-    procs.push(api);
-    await waitFor(
-      'kube-apiserver',
-      async () => {
-        const r = await probe(`${server}/readyz`, dir);
-        return r.status === 200;
-      },
-      opts.readyTimeoutMs ?? 90_000,
-      apiLog,
-      api,
-    );
+    const apiArgs = [
+      `--etcd-servers=${etcdURL}`,
+      '--advertise-address=127.0.0.1',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${securePort}`,
+      `--cert-dir=${dir}`,
+      `--tls-cert-file=${join(dir, 'apiserver.crt')}`,
+      `--tls-private-key-file=${join(dir, 'apiserver.key')}`,
+      `--client-ca-file=${join(dir, 'ca.crt')}`,
+      '--service-cluster-ip-range=10.0.0.0/16', // room for the benchmark's 2,000 Services
+      '--service-account-issuer=https://kubernetes.default.svc',
+      `--service-account-key-file=${join(dir, 'sa.pub')}`,
+      `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+      '--authorization-mode=RBAC',
+      '--allow-privileged=true',
+      // As envtest: no controller-manager runs, so no token controller makes
+      // `default` ServiceAccounts; the ServiceAccount admission plugin would
+      // then reject every pod.
+      '--disable-admission-plugins=ServiceAccount',
+      ...(opts.apiserverArgs ?? []),
+    ];
+    const startApi = async (): Promise<ChildProcess> => {
+      const api = startProcess(binaryPath('kube-apiserver'), apiArgs, apiLog);
+      procs.push(api);
+      await waitFor(
+        'kube-apiserver',
+        async () => {
+          const r = await probe(`${server}/readyz`, dir);
+          return r.status === 200;
+        },
+        opts.readyTimeoutMs ?? 90_000,
+        apiLog,
+        api,
+      );
+      return api;
+    };
+    let api = await startApi();
 
     const contextName = 'kubeprint-test';
     const kubeconfig = join(dir, 'admin.kubeconfig');
@@ -350,6 +357,11 @@ async function startOnce(opts: ControlPlaneOptions): Promise<ControlPlane> {
           );
           child.stdin?.end(input);
         });
+      },
+      async restartApiserver() {
+        await stopProcess(api);
+        procs.splice(procs.indexOf(api), 1);
+        api = await startApi();
       },
       stop,
     };

@@ -428,6 +428,101 @@ describe('bootstrap bindings and superusers', () => {
   });
 });
 
+// The API server reconciles its bootstrap roles and bindings at every start
+// (pkg/registry/rbac/rest/storage_rbac.go, component-helpers auth/rbac/reconciliation):
+// unless annotated rbac.authorization.kubernetes.io/autoupdate: "false", a role
+// gets back the permissions it lacks (file rules ∪ default rules) and a binding the
+// subjects it lacks; a binding whose roleRef differs is recreated as the default.
+// test/integration/rbac-bootstrap-reconcile.test.ts checks this on a real API server.
+describe('bootstrap objects redefined in files', () => {
+  const reducedAdmin = (annotation: string) => `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: cluster-admin
+  ${annotation}
+rules: [{ apiGroups: [""], resources: [pods], verbs: [get] }, { apiGroups: [""], resources: [things], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: ops-admin }
+subjects: [{ kind: Group, name: ops }]
+roleRef: { kind: ClusterRole, name: cluster-admin }
+`;
+
+  it('a bootstrap ClusterRole without autoupdate "false" keeps its file rules and gets the default ones back', () => {
+    for (const annotation of ['', 'annotations: { rbac.authorization.kubernetes.io/autoupdate: "true" }']) {
+      const p = policy(reducedAdmin(annotation), 'roles');
+      expect(can(p, 'Group:ops', 'delete', 'secrets', { namespace: 'x' }), annotation).toBe(true);
+      expect(can(p, 'Group:ops', 'get', 'things', { namespace: 'x' }), annotation).toBe(true);
+      expect(p.roles.filter((r) => r.kind === 'ClusterRole' && r.name === 'cluster-admin')).toHaveLength(1);
+    }
+  });
+
+  it('with autoupdate "false" the file\'s version is the role', () => {
+    const p = policy(reducedAdmin('annotations: { rbac.authorization.kubernetes.io/autoupdate: "false" }'), 'roles');
+    expect(can(p, 'Group:ops', 'get', 'pods', { namespace: 'x' })).toBe(true);
+    expect(can(p, 'Group:ops', 'delete', 'secrets', { namespace: 'x' })).toBe(false);
+  });
+
+  it('without the bootstrap policy the file is all there is', () => {
+    const p = policy(reducedAdmin(''));
+    expect(can(p, 'Group:ops', 'delete', 'secrets', { namespace: 'x' })).toBe(false);
+  });
+
+  it('a bootstrap namespaced Role is reconciled the same way', () => {
+    const yaml = (annotation: string) => `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: extension-apiserver-authentication-reader
+  namespace: kube-system
+  ${annotation}
+rules: [{ apiGroups: [""], resources: [configmaps], verbs: [list] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: auth-reader, namespace: kube-system }
+subjects: [{ kind: User, name: adapter }]
+roleRef: { kind: Role, name: extension-apiserver-authentication-reader }
+`;
+    const req = { namespace: 'kube-system', name: 'extension-apiserver-authentication' };
+    const union = policy(yaml(''), 'roles');
+    expect(can(union, 'User:adapter', 'get', 'configmaps', req)).toBe(true);
+    expect(can(union, 'User:adapter', 'list', 'configmaps', { namespace: 'kube-system' })).toBe(true);
+    const own = policy(yaml('annotations: { rbac.authorization.kubernetes.io/autoupdate: "false" }'), 'roles');
+    expect(can(own, 'User:adapter', 'get', 'configmaps', req)).toBe(false);
+    expect(can(own, 'User:adapter', 'list', 'configmaps', { namespace: 'kube-system' })).toBe(true);
+  });
+
+  it('bootstrap bindings: missing subjects come back, autoupdate "false" keeps the file\'s, a changed roleRef is replaced', () => {
+    const yaml = (annotation: string, role = 'system:basic-user') => `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: system:basic-user
+  ${annotation}
+subjects: [{ kind: Group, name: devs }]
+roleRef: { kind: ClusterRole, name: ${role} }
+`;
+    const bob = 'User:bob'; // in system:authenticated
+    const review = ['create', 'selfsubjectaccessreviews.authorization.k8s.io'] as const;
+    const union = policy(yaml(''), 'all');
+    expect(can(union, bob, ...review)).toBe(true);
+    expect(can(union, 'Group:devs', ...review)).toBe(true);
+    const own = policy(yaml('annotations: { rbac.authorization.kubernetes.io/autoupdate: "false" }'), 'all');
+    expect(can(own, 'Group:devs', ...review)).toBe(true);
+    expect(can(own, 'Group:system:authenticated', ...review)).toBe(false);
+    // a different roleRef: the API server deletes the binding and creates the default one
+    const recreated = policy(yaml('', 'view'), 'all');
+    expect(can(recreated, 'Group:devs', 'get', 'pods', { namespace: 'x' })).toBe(false);
+    expect(can(recreated, 'Group:system:authenticated', ...review)).toBe(true);
+    const kept = policy(yaml('annotations: { rbac.authorization.kubernetes.io/autoupdate: "false" }', 'view'), 'all');
+    expect(can(kept, 'Group:devs', 'get', 'pods', { namespace: 'x' })).toBe(true);
+    expect(can(kept, 'Group:system:authenticated', ...review)).toBe(false);
+  });
+});
+
 describe('who-can', () => {
   it('lists binding subjects whose role allows the request, plus system:masters', () => {
     const p = policy(`${ROLE_AND_BINDING}

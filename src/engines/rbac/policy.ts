@@ -1,4 +1,4 @@
-import { type KubeObject, labelsOf } from '../../model/kube-object.js';
+import { annotationsOf, type KubeObject, labelsOf } from '../../model/kube-object.js';
 import { type LabelSelector, matchesSelector, parseLabelSelector } from '../../model/selector.js';
 import {
   BOOTSTRAP_CLUSTER_ROLE_BINDINGS,
@@ -8,7 +8,7 @@ import {
   BOOTSTRAP_ROLE_BINDINGS,
   BOOTSTRAP_ROLE_KEYS,
 } from './bootstrap.js';
-import { ruleAllows, toPolicyRule } from './match.js';
+import { ruleAllows, toPolicyRule, uncoveredRules } from './match.js';
 import { formatSubject, serviceAccountUsername, userInfoOf } from './subject.js';
 import type {
   AccessRequest,
@@ -34,6 +34,14 @@ export interface PolicyOptions {
 }
 
 const RBAC_API = 'rbac.authorization.k8s.io/';
+
+/** With "false", the API server leaves a bootstrap role or binding as it is instead of reconciling it at start-up. */
+const AUTOUPDATE = 'rbac.authorization.kubernetes.io/autoupdate';
+
+/** A bootstrap object the file redefines is left alone by the API server only when it says so. */
+function reconcileProtected(o: KubeObject): boolean {
+  return annotationsOf(o.raw)[AUTOUPDATE] === 'false';
+}
 
 /** The group that bypasses authorization in every API server (authorizerfactory privileged groups). */
 export const SUPERUSER_GROUP = 'system:masters';
@@ -110,7 +118,7 @@ export class RbacPolicy {
   private addBootstrapBindings(): void {
     const subjects = (list: readonly Subject[]): BindingSubject[] => list.map((subject, index) => ({ subject, index }));
     for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS)
-      this.addBinding({
+      this.reconcileBinding({
         kind: 'ClusterRoleBinding',
         name: b.name,
         namespace: undefined,
@@ -120,7 +128,7 @@ export class RbacPolicy {
         bootstrap: true,
       });
     for (const b of BOOTSTRAP_ROLE_BINDINGS)
-      this.addBinding({
+      this.reconcileBinding({
         kind: 'RoleBinding',
         name: b.name,
         namespace: b.namespace,
@@ -129,6 +137,40 @@ export class RbacPolicy {
         object: undefined,
         bootstrap: true,
       });
+  }
+
+  /**
+   * Add a bootstrap binding as the API server reconciles it with a manifest
+   * binding of the same name (computeReconciledRoleBinding): a protected one
+   * (autoupdate "false") stays as written; one with another roleRef is
+   * deleted and the default created; otherwise the default subjects it lacks
+   * are added (here: a bootstrap binding holding just those).
+   */
+  private reconcileBinding(boot: BindingDef): void {
+    const mine = this.bindings.find(
+      (x) => !x.bootstrap && x.kind === boot.kind && x.name === boot.name && x.namespace === boot.namespace,
+    );
+    if (!mine?.object) {
+      this.addBinding(boot);
+      return;
+    }
+    if (reconcileProtected(mine.object)) return;
+    if (mine.roleRef.kind !== boot.roleRef.kind || mine.roleRef.name !== boot.roleRef.name) {
+      this.removeBinding(mine);
+      this.addBinding(boot);
+      return;
+    }
+    const have = new Set(mine.subjects.map((s) => formatSubject(s.subject)));
+    const missing = boot.subjects.filter((s) => !have.has(formatSubject(s.subject)));
+    if (missing.length > 0) this.addBinding({ ...boot, subjects: missing });
+  }
+
+  private removeBinding(b: BindingDef): void {
+    this.bindings.splice(this.bindings.indexOf(b), 1);
+    for (const list of this.bySubject.values()) {
+      const i = list.indexOf(b);
+      if (i >= 0) list.splice(i, 1);
+    }
   }
 
   private addRoleObject(o: KubeObject, aggregation: { role: RoleDef; selectors: LabelSelector[] }[]): void {
@@ -152,18 +194,43 @@ export class RbacPolicy {
       object: o,
       bootstrap: false,
     };
-    // A manifest role replaces a bootstrap role of the same name (the cluster reconciles to the object).
-    if (role.kind === 'ClusterRole' && this.clusterRoles.get(role.name)?.bootstrap) {
-      const i = this.roles.indexOf(this.clusterRoles.get(role.name) as RoleDef);
-      this.roles.splice(i, 1);
-      const j = aggregation.findIndex((a) => a.role.name === role.name);
-      if (j >= 0) aggregation.splice(j, 1);
+    // A manifest role takes the place of the bootstrap role of the same name. Unless it is
+    // protected (autoupdate "false"), the API server reconciles it at every start: the
+    // default rules it lacks are added, default labels it lacks too, and its aggregation
+    // selectors become the union with the default ones (or none, when the default role
+    // is not aggregated) — component-helpers auth/rbac/reconciliation computeReconciledRole.
+    const boot =
+      role.kind === 'ClusterRole'
+        ? this.clusterRoles.get(role.name)
+        : this.nsRoles.get(`${role.namespace}/${role.name}`);
+    let bootSelectors: LabelSelector[] | undefined;
+    const reconciled = boot?.bootstrap === true && !reconcileProtected(o);
+    if (boot?.bootstrap) {
+      this.roles.splice(this.roles.indexOf(boot), 1);
+      const j = aggregation.findIndex((a) => a.role === boot);
+      if (j >= 0) bootSelectors = aggregation.splice(j, 1)[0]?.selectors;
+      if (reconciled) {
+        role.rules = [...role.rules, ...uncoveredRules(role.rules, boot.rules)];
+        role.labels = { ...boot.labels, ...role.labels };
+      }
     }
     this.addRole(role);
+    if (reconciled && bootSelectors) {
+      aggregation.push({ role, selectors: [...this.selectorsOf(o), ...bootSelectors] });
+      return;
+    }
+    if (reconciled) return; // the default role is not aggregated: the API server removes the aggregationRule
     const agg = o.raw.aggregationRule;
-    if (role.kind === 'ClusterRole' && agg && typeof agg === 'object' && !Array.isArray(agg)) {
+    if (role.kind === 'ClusterRole' && agg && typeof agg === 'object' && !Array.isArray(agg))
+      aggregation.push({ role, selectors: this.selectorsOf(o) });
+  }
+
+  /** The valid clusterRoleSelectors of an aggregated ClusterRole object (invalid ones are problems). */
+  private selectorsOf(o: KubeObject): LabelSelector[] {
+    const selectors: LabelSelector[] = [];
+    const agg = o.raw.aggregationRule;
+    if (o.kind === 'ClusterRole' && agg && typeof agg === 'object' && !Array.isArray(agg)) {
       const sels = (agg as Record<string, unknown>).clusterRoleSelectors;
-      const selectors: LabelSelector[] = [];
       if (Array.isArray(sels))
         sels.forEach((s, i) => {
           const p = parseLabelSelector(s);
@@ -176,8 +243,8 @@ export class RbacPolicy {
               message: p.error,
             });
         });
-      aggregation.push({ role, selectors });
     }
+    return selectors;
   }
 
   /**
