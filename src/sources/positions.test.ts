@@ -156,4 +156,57 @@ describe('PositionIndex', () => {
     const idx = new PositionIndex(text, 0, true);
     expect(idx.positionOf('/data/other')).toEqual({ line: 4, column: 3 });
   });
+
+  it('finds a rendered list item in its template by name, and never points at another item', () => {
+    const text = [
+      'spec:',
+      '  containers:',
+      '    {{- if .Values.sidecar }}',
+      '    - name: sidecar',
+      '      image: busybox',
+      '    {{- end }}',
+      '    - name: {{ .Values.name }}',
+      '    {{- if .Values.lifecycle }}',
+      '      lifecycle: {}',
+      '    {{- end }}',
+      '      image: web',
+      '    - name: "metrics"',
+      '      image: exporter',
+      '  volumes:',
+      '    - emptyDir: {}',
+      '    {{- if .Values.extra }}',
+      '      name: tmp',
+      '    {{- end }}',
+      '  initContainers:',
+      '    {{- range .Values.inits }}',
+      '    - image: {{ . }}',
+      '    {{- end }}',
+      '  ports:',
+      '    - port: 80',
+      '    {{- toYaml .Values.extraPorts | nindent 4 }}',
+    ].join('\n');
+    const idx = new PositionIndex(text, 0, true);
+    const rendered = {
+      spec: {
+        containers: [
+          { name: 'web', image: 'web' },
+          { name: 'metrics', image: 'exporter' },
+        ],
+        volumes: [{ emptyDir: {} }],
+        initContainers: [{ image: 'a' }, { image: 'b' }],
+        ports: [{ port: 80 }, { port: 443 }],
+      },
+    };
+    // by name: the quoted literal, after a conditional item the render left out
+    expect(idx.templatePositionOf('/spec/containers/1/image', rendered)).toEqual({ line: 13, column: 7 });
+    // a templated name and a conditional item before it: the list, not the sidecar
+    expect(idx.templatePositionOf('/spec/containers/0/image', rendered)).toEqual({ line: 2, column: 3 });
+    // a conditional inside an item does not shift the items
+    expect(idx.templatePositionOf('/spec/volumes/0/emptyDir', rendered)).toEqual({ line: 15, column: 7 });
+    // items from a loop: the list
+    expect(idx.templatePositionOf('/spec/initContainers/1/image', rendered)).toEqual({ line: 19, column: 3 });
+    // items written before the first templated line keep their place; the ones after it are the list's
+    expect(idx.templatePositionOf('/spec/ports/0/port', rendered)).toEqual({ line: 24, column: 7 });
+    expect(idx.templatePositionOf('/spec/ports/1/port', rendered)).toEqual({ line: 23, column: 3 });
+  });
 });

@@ -221,9 +221,20 @@ export class PositionIndex {
           return item;
       }
     }
-    // templated lines among the items (`{{- if }}`, `{{- range }}`, `{{ toYaml }}`) shift the indexes
-    for (let l = node.line; l < node.end; l++) {
-      if (this.templateOnly?.[l] && (this.lines[l] as string).search(/\S/) <= node.col) return undefined;
+    // templated lines among the items (`{{- if }}` around an item, `{{- range }}`, `{{ toYaml }}`)
+    // shift the indexes; one followed by an item's own fields is inside that item
+    let from = node.line;
+    while (from > 0 && (this.indents[from - 1] as number) < 0) from--;
+    for (let l = from; l < node.end; l++) {
+      const text = this.lines[l] as string;
+      if (!this.templateOnly?.[l] || text.search(/\S/) > node.col || /^\s*\{\{-?\s*end\s*-?\}\}\s*$/.test(text))
+        continue;
+      const next = this.firstContent(l + 1, node.end);
+      const ind = next < 0 ? -1 : (this.indents[next] as number);
+      if (ind > node.col) continue;
+      // items written before the first such line are the rendered list's first items
+      const item = this.seqItem(node, index);
+      return item && item.line < l ? item : undefined;
     }
     return this.seqItem(node, index);
   }
