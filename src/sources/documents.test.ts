@@ -34,14 +34,16 @@ describe('parseRawDocument', () => {
     if (r.$case === 'error') expect(r.problem.line).toBeGreaterThanOrEqual(3);
   });
 
-  it('keeps timestamps and version-like values as strings, honours merge keys', () => {
+  it('keeps timestamps as strings, honours merge keys, reads keys as go-yaml does', () => {
     const [doc] = splitDocuments('base: &b {x: 1}\nt: 2024-01-01T00:00:00Z\nv: 1.10\nm:\n  <<: *b\n  y: 2\n');
     const r = parseRawDocument(doc!);
     expect(r.$case).toBe('value');
     if (r.$case === 'value') {
       const v = r.value as Record<string, unknown>;
       expect(v.t).toBe('2024-01-01T00:00:00Z');
-      expect(v.m).toEqual({ x: 1, y: 2 });
+      // `y` is YAML 1.1's true, as kubectl reads it
+      expect(v.m).toEqual({ x: 1, true: 2 });
+      expect(v.v).toBe(1.1);
     }
   });
 

@@ -1,5 +1,7 @@
 import jsYaml from 'js-yaml';
 import { parseDocument } from 'yaml';
+import { composeLikeGo, MAX_DEPTH, tooDeep } from './go-yaml-compose.js';
+import { GO_YAML_SCHEMA, parseFlags, resetParseFlags } from './go-yaml-scalars.js';
 
 /** One YAML document cut out of a file, with where it starts. */
 export interface RawDocument {
@@ -82,42 +84,214 @@ function hasContent(text: string): boolean {
   return CONTENT.test(text);
 }
 
-// Kubernetes YAML: the core schema plus merge keys; timestamps stay strings.
-const SCHEMA = jsYaml.CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
-// An alias (`*name`) anywhere: such documents go through `yaml`, which bounds alias expansion.
+// An alias (`*name`) or a merge key (`<<:`) anywhere: such documents are read
+// by the exact composer, which expands and merges as go-yaml does and bounds
+// alias expansion as it does.
 const ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
-/** Documents with more alias expansions than this are refused (billion laughs). */
-export const MAX_ALIAS_COUNT = 100;
+const MERGE = /(?:^|[\s[{,?-])<<[ \t]*(?::\s|:$|$)/m;
+/** js-yaml errors that are about tags go-yaml reads (local tags, `!!binary`, `!!set`): the exact composer decides. */
+const TAG_ERROR = /unknown tag|cannot resolve a node with|unacceptable node kind/;
 
-/** Parse one document: fast with js-yaml, exact errors with positions, aliases bounded. */
+/**
+ * Parse one document as kubectl reads it (go-yaml v2's YAML 1.1 scalars, see
+ * go-yaml-scalars.ts): fast with js-yaml, exactly with the composer where
+ * js-yaml cannot follow Go, exact errors with positions, aliases and nesting
+ * bounded.
+ */
 export function parseRawDocument(doc: RawDocument): ParsedDocument {
   if (!hasContent(doc.text)) return { $case: 'empty', doc };
-  if (doc.text.includes('*') && ALIAS.test(doc.text)) return parseWithYaml(doc);
+  const deep = mayBeDeep(doc.text);
+  if ((doc.text.includes('*') && ALIAS.test(doc.text)) || (doc.text.includes('<<') && MERGE.test(doc.text)))
+    return parseExactly(doc);
+  resetParseFlags();
   try {
-    const value = jsYaml.load(doc.text, { schema: SCHEMA });
-    if (value === null || value === undefined) return { $case: 'empty', doc };
-    return { $case: 'value', doc, value, duplicateKeys: [] };
+    return checked(doc, jsYaml.load(doc.text, { schema: GO_YAML_SCHEMA }), [], deep);
   } catch (err) {
+    if (err instanceof RangeError) return tooDeepAt(doc);
     const problem = problemFrom(err, doc);
     if (problem.code === 'duplicate-key') {
       // Report it, then read the document as the API server would (last key wins).
       const dups = collectDuplicates(doc);
+      resetParseFlags();
       try {
-        const value = jsYaml.load(doc.text, { schema: SCHEMA, json: true });
-        return { $case: 'value', doc, value, duplicateKeys: dups.length ? dups : [problem] };
+        const value = jsYaml.load(doc.text, { schema: GO_YAML_SCHEMA, json: true });
+        return checked(doc, value, dups.length ? dups : [problem], deep);
       } catch (err2) {
+        if (err2 instanceof RangeError) return tooDeepAt(doc);
         return { $case: 'error', doc, problem: problemFrom(err2, doc) };
       }
     }
+    if (TAG_ERROR.test(problem.message)) return parseExactly(doc);
     // eemeli/yaml points at the cause (an opening quote), js-yaml where it noticed
     return { $case: 'error', doc, problem: yamlError(doc) ?? problem };
   }
+}
+
+/** What js-yaml read, checked where it can differ from kubectl's reading. */
+function checked(doc: RawDocument, value: unknown, duplicateKeys: Problem[], deep: boolean): ParsedDocument {
+  // `.inf` is refused as a value but a fine key: the exact composer tells which
+  if (parseFlags.notJson !== undefined) return parseExactly(doc);
+  // js-yaml spells float, null and large int map keys its own way: the exact composer gives Go's
+  if (parseFlags.keysMayDiffer && hasKeyGoSpellsOtherwise(value)) return parseExactly(doc);
+  if (deep && depthExceeds(value, MAX_DEPTH)) return tooDeepAt(doc);
+  if (value === null || value === undefined) return { $case: 'empty', doc };
+  return { $case: 'value', doc, value, duplicateKeys };
+}
+
+function parseExactly(doc: RawDocument): ParsedDocument {
+  const r = composeLikeGo(doc.text);
+  if (!r.ok) {
+    const at = lineColumnAt(doc.text, r.problem.offset);
+    return {
+      $case: 'error',
+      doc,
+      problem: { code: 'invalid-yaml', message: r.problem.message, line: at.line + doc.lineOffset, column: at.column },
+    };
+  }
+  if (r.value === null || r.value === undefined) return { $case: 'empty', doc };
+  const inf = firstNonJsonNumber(r.value);
+  if (inf !== undefined) return notJson(doc, inf);
+  const duplicateKeys = r.duplicates.map((d) => {
+    const at = lineColumnAt(doc.text, d.offset);
+    return { code: d.code, message: d.message, line: at.line + doc.lineOffset, column: at.column };
+  });
+  return { $case: 'value', doc, value: r.value, duplicateKeys };
+}
+
+/** `.inf` and `.nan` are floats to go-yaml, and sigs.k8s.io/yaml cannot write them as JSON: kubectl refuses the document. */
+function notJson(doc: RawDocument, spelling: string): ParsedDocument {
+  const token = /nan/i.test(spelling) ? /[-+]?\.(?:nan|NaN|NAN)/ : /[-+]?\.(?:inf|Inf|INF)/;
+  const re = new RegExp(`(?:^|[\\s:[{,-])(${token.source})[ \\t]*(?:$|[,\\]}#])`, 'm');
+  const m = re.exec(doc.text);
+  const at = lineColumnAt(doc.text, m ? m.index + m[0].indexOf(m[1] as string) : 0);
+  const shown = m?.[1] ?? spelling;
+  return {
+    $case: 'error',
+    doc,
+    problem: {
+      code: 'invalid-yaml',
+      message: `${shown} is a YAML float that JSON cannot carry; kubectl refuses the document ("json: unsupported value") — quote it if a string is meant`,
+      line: at.line + doc.lineOffset,
+      column: at.column,
+    },
+  };
+}
+
+function tooDeepAt(doc: RawDocument): ParsedDocument {
+  const at = deepestLine(doc.text);
+  return {
+    $case: 'error',
+    doc,
+    problem: { code: 'invalid-yaml', message: tooDeep(), line: at + doc.lineOffset, column: 1 },
+  };
+}
+
+/** 1-based line and column of an offset. */
+function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+const DEEP_INDENT = /^[ ?-]{150}/m;
+
+/**
+ * Whether a document can nest deeper than MAX_DEPTH: block nesting needs
+ * indentation (at most two levels per column: a sequence may sit at its key's
+ * indent) and flow nesting needs brackets, so a document with neither 150
+ * columns of indentation nor 150 brackets stays below 450 levels and is not
+ * walked.
+ */
+function mayBeDeep(text: string): boolean {
+  if (DEEP_INDENT.test(text)) return true;
+  let n = 0;
+  for (const ch of ['[', '{']) {
+    for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) if (++n >= 150) return true;
+  }
+  return false;
+}
+
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (!v || typeof v !== 'object') continue;
+    if (d > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return false;
+}
+
+/** The line (1-based, within the document) where nesting is deepest, by indentation and open brackets. */
+function deepestLine(text: string): number {
+  let best = 1;
+  let bestScore = -1;
+  let flow = 0;
+  let line = 1;
+  let lead = 0;
+  let inLead = true;
+  for (let i = 0; i <= text.length; i++) {
+    const c = text[i];
+    if (c === undefined || c === '\n') {
+      const score = lead + 2 * flow;
+      if (score > bestScore) {
+        bestScore = score;
+        best = line;
+      }
+      line++;
+      lead = 0;
+      inLead = true;
+      continue;
+    }
+    if (inLead && (c === ' ' || c === '-' || c === '?')) lead++;
+    else inLead = false;
+    if (c === '[' || c === '{') flow++;
+    else if ((c === ']' || c === '}') && flow > 0) flow--;
+  }
+  return best;
+}
+
+/** A map key that js-yaml spells from a float, a null or a uint64 (Go spells those otherwise, or refuses them). */
+function hasKeyGoSpellsOtherwise(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const x of v) if (x && typeof x === 'object') stack.push(x);
+      continue;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'null' || /^[-+]?(?:Infinity|NaN)$/.test(k)) return true;
+      if (/^[-+]?[0-9.]/.test(k) && (k.includes('.') || k.includes('e') || k.length >= 7 || k === '0')) return true;
+      if (x && typeof x === 'object') stack.push(x);
+    }
+  }
+  return false;
+}
+
+/** The spelling of a value the exact composer read as a float JSON cannot carry, if any. */
+function firstNonJsonNumber(value: unknown): string | undefined {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan' : '.inf';
+    if (v && typeof v === 'object') for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+  }
+  return undefined;
 }
 
 function yamlError(doc: RawDocument): Problem | undefined {
   const e = parseDocument(doc.text, { uniqueKeys: false }).errors[0];
   const lp = e?.linePos?.[0];
   if (!e || !lp) return undefined;
+  if (/Maximum call stack size exceeded/.test(e.message))
+    return { code: 'invalid-yaml', message: tooDeep(), line: lp.line + doc.lineOffset, column: lp.col };
   return { code: 'invalid-yaml', message: firstLine(e.message), line: lp.line + doc.lineOffset, column: lp.col };
 }
 
@@ -151,38 +325,4 @@ function collectDuplicates(doc: RawDocument): Problem[] {
     });
   }
   return out;
-}
-
-function parseWithYaml(doc: RawDocument): ParsedDocument {
-  const d = parseDocument(doc.text, { uniqueKeys: false, prettyErrors: true, merge: true });
-  const first = d.errors[0];
-  if (first) {
-    const lp = first.linePos?.[0];
-    return {
-      $case: 'error',
-      doc,
-      problem: {
-        code: 'invalid-yaml',
-        message: firstLine(first.message),
-        line: (lp?.line ?? 1) + doc.lineOffset,
-        column: lp?.col ?? 1,
-      },
-    };
-  }
-  try {
-    const value = d.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    if (value === null || value === undefined) return { $case: 'empty', doc };
-    return { $case: 'value', doc, value, duplicateKeys: [] };
-  } catch (err) {
-    return {
-      $case: 'error',
-      doc,
-      problem: {
-        code: 'invalid-yaml',
-        message: `${err instanceof Error ? err.message : String(err)} (alias expansion is limited to ${MAX_ALIAS_COUNT})`,
-        line: doc.lineOffset + 1,
-        column: 1,
-      },
-    };
-  }
 }
