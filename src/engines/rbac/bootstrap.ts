@@ -2,12 +2,16 @@ import type { PolicyRule, Subject } from './types.js';
 
 /**
  * Kubernetes' default bootstrap policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy,
- * v1.30), as data. It holds the user-facing roles (cluster-admin, admin, edit,
+ * v1.36), as data. It holds the user-facing roles (cluster-admin, admin, edit,
  * view with their aggregation), the discovery roles every authenticated user
  * has, and the system:* roles and bindings that matter for escalation analysis
  * (controllers that create pods, approve certificates, escalate roles, read
  * secrets). It is a subset: roles that only read or only touch their own
- * leases are left out.
+ * leases are left out, and a role may leave out rules that matter neither for
+ * escalation nor for the identity rules (events, leases). It never grants
+ * more than the real role, its bindings are the real ones, and the roles the
+ * default bindings give to everyone are exact: test/integration/rbac-default-bindings.test.ts
+ * checks all three against a real kube-apiserver.
  */
 export interface BootstrapRole {
   name: string;
@@ -71,7 +75,6 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapRole[] = [
           'serviceaccounts',
           'services',
           'services/proxy',
-          'endpoints',
         ],
       ),
       rule(['create'], [''], ['serviceaccounts/token']),
@@ -202,21 +205,37 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapRole[] = [
   },
   {
     name: 'system:service-account-issuer-discovery',
-    rules: [urls(['get'], ['/.well-known/openid-configuration', '/openid/v1/jwks'])],
+    rules: [
+      urls(
+        ['get'],
+        [
+          '/.well-known/openid-configuration',
+          '/.well-known/openid-configuration/',
+          '/openid/v1/jwks',
+          '/openid/v1/jwks/',
+        ],
+      ),
+    ],
   },
   {
     name: 'system:node',
     rules: [
-      rule(READ, [''], ['nodes', 'services', 'endpoints']),
-      rule(['create', 'update', 'patch', 'delete'], [''], ['nodes', 'nodes/status']),
-      rule(['create', 'update', 'patch'], [''], ['events']),
+      rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+      rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews', 'subjectaccessreviews']),
+      rule(READ, [''], ['services']),
+      rule(['create', 'get', 'list', 'watch', 'patch', 'update'], [''], ['nodes']),
+      rule(['patch', 'update'], [''], ['nodes/status']),
+      rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
       rule(READ, [''], ['pods']),
       rule(['create', 'delete'], [''], ['pods']),
       rule(['update', 'patch'], [''], ['pods/status']),
       rule(['create'], [''], ['pods/eviction']),
-      rule(['get'], [''], ['secrets', 'configmaps', 'persistentvolumeclaims', 'persistentvolumes']),
-      rule(['create'], [''], ['serviceaccounts/token']),
+      rule(READ, [''], ['configmaps', 'secrets']),
+      rule(['get'], [''], ['persistentvolumeclaims', 'persistentvolumes', 'endpoints', 'serviceaccounts']),
+      rule(['get', 'patch', 'update'], [''], ['persistentvolumeclaims/status']),
       rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
+      rule(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
+      rule(['create'], [''], ['serviceaccounts/token']),
     ],
   },
   {
@@ -368,9 +387,6 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapRole[] = [
       rule(['get', 'list', 'watch', 'update', 'patch'], [''], ['persistentvolumes']),
       rule(['update', 'patch'], [''], ['persistentvolumeclaims/status']),
       rule(READ, [''], ['persistentvolumeclaims']),
-      rule(READ, ['storage.k8s.io'], ['storageclasses']),
-      rule(['get'], [''], ['endpoints', 'services']),
-      rule(['get'], [''], ['secrets']),
     ],
   },
   {
@@ -381,11 +397,12 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly BootstrapRole[] = [
       rule(['get', 'list', 'watch', 'update'], [''], ['persistentvolumeclaims']),
       rule(['update'], [''], ['persistentvolumeclaims/status']),
       rule(['list', 'watch', 'get', 'create', 'delete'], [''], ['pods']),
-      rule(['get'], [''], ['secrets']),
+      rule(READ, ['storage.k8s.io'], ['storageclasses']),
+      rule(['list', 'watch'], [''], ['nodes']),
     ],
   },
   {
-    name: 'system:controller:serviceaccount-controller',
+    name: 'system:controller:service-account-controller',
     rules: [rule(['create'], [''], ['serviceaccounts'])],
   },
 ];
@@ -400,15 +417,12 @@ export const BOOTSTRAP_NAMESPACE_ROLES: readonly (BootstrapRole & { namespace: s
   {
     namespace: 'kube-system',
     name: 'system::leader-locking-kube-controller-manager',
-    rules: [
-      rule(['watch'], [''], ['configmaps']),
-      rule(['get', 'update'], [''], ['configmaps'], ['kube-controller-manager']),
-    ],
+    rules: [rule(['create', 'get', 'list', 'update', 'watch'], ['coordination.k8s.io'], ['leases', 'leasecandidates'])],
   },
   {
     namespace: 'kube-system',
     name: 'system::leader-locking-kube-scheduler',
-    rules: [rule(['watch'], [''], ['configmaps']), rule(['get', 'update'], [''], ['configmaps'], ['kube-scheduler'])],
+    rules: [rule(['create', 'get', 'list', 'update', 'watch'], ['coordination.k8s.io'], ['leases', 'leasecandidates'])],
   },
   {
     namespace: 'kube-system',
@@ -433,7 +447,7 @@ const CONTROLLERS = [
   'namespace-controller',
   'expand-controller',
   'persistent-volume-binder',
-  'serviceaccount-controller',
+  'service-account-controller',
 ];
 
 function sa(name: string): Subject {
