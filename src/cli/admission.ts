@@ -95,7 +95,8 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     throw new KubeprintError('USAGE', 'admission serve needs --tls-cert FILE and --tls-key FILE');
   const port = intFlag('--port', values.port, 8443);
   const logLevel = choice('--log-level', values['log-level'], ['debug', 'info', 'warn', 'error'] as const, 'info');
-  const config = loadConfig(io.cwd, values.config);
+  const { RULE_CATALOGUE } = await import('../rules/registry.js');
+  const config = loadConfig(io.cwd, values.config, { ruleIds: RULE_CATALOGUE.map((r) => r.id) });
   const { admissionPolicy } = await import('../admission/decide.js');
   const { startWebhookServer } = await import('../admission/server.js');
   const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
@@ -203,7 +204,8 @@ async function vap(args: string[], io: CliIO): Promise<number> {
     io.stdout(USAGE);
     return 0;
   }
-  const config = loadConfig(io.cwd, values.config);
+  const { RULE_CATALOGUE } = await import('../rules/registry.js');
+  const config = loadConfig(io.cwd, values.config, { ruleIds: RULE_CATALOGUE.map((r) => r.id) });
   const { validatingAdmissionPolicies } = await import('../admission/vap.js');
   const { manifestsYaml } = await import('../admission/manifests.js');
   const objects = validatingAdmissionPolicies({ config, namespace: values.namespace ?? 'kubeprint' });

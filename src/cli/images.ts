@@ -44,9 +44,13 @@ export interface VerifyOptions {
 function imagesConfig(
   io: CliIO,
   policyFile: string | undefined,
-  loaded?: LoadedConfig,
+  loaded: LoadedConfig | undefined,
+  ruleIds: Iterable<string>,
 ): { cfg: ImagesConfig | undefined; config: Config; base: string; file: string } {
-  const l = policyFile !== undefined ? loadConfig(io.cwd, policyFile) : (loaded ?? loadConfig(io.cwd));
+  const l =
+    policyFile !== undefined
+      ? loadConfig(io.cwd, policyFile, { ruleIds })
+      : (loaded ?? loadConfig(io.cwd, undefined, { ruleIds }));
   const file = l.file ?? '.kubeprint.yaml';
   return { cfg: l.config.images, config: l.config, base: dirname(resolve(io.cwd, file)), file };
 }
@@ -68,7 +72,13 @@ export interface CheckerOptions {
 export async function imageChecker(opts: VerifyOptions, io: CliIO, loaded?: LoadedConfig, more: CheckerOptions = {}) {
   const sc = await import('../engines/supplychain/index.js');
   const usage = await import('../engines/supplychain/usage.js');
-  const { cfg, config, base, file } = imagesConfig(io, opts.policy, loaded);
+  const { RULE_CATALOGUE } = await import('../rules/registry.js');
+  const { cfg, config, base, file } = imagesConfig(
+    io,
+    opts.policy,
+    loaded,
+    RULE_CATALOGUE.map((r) => r.id),
+  );
   const policy = sc.imagesPolicyFromConfig(cfg, base, file);
   const trustedRootFile = opts.trustedRoot
     ? resolve(io.cwd, opts.trustedRoot)

@@ -7,7 +7,7 @@ import type { KubeObject } from '../model/kube-object.js';
 import { parseKubernetesMinor } from '../model/kubernetes-version.js';
 import { failsAt, isSeverity, type Threshold } from '../model/severity.js';
 import { reporterFor } from '../report/index.js';
-import { RULES } from '../rules/registry.js';
+import { RULE_CATALOGUE, RULES } from '../rules/registry.js';
 import { type ScanOutput, scanPaths } from '../scan.js';
 import { LOAD_RESTRICTORS } from '../sources/kustomize.js';
 import { VERSION } from '../version.js';
@@ -102,7 +102,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (live && values['scope-by'] !== undefined)
     throw new KubeprintError('USAGE', '--scope-by groups files; a cluster is one scope');
   const reporter = reporterFor(values.output ?? 'table');
-  const loaded = withKubernetesVersion(loadConfig(io.cwd, values.config), values['kubernetes-version']);
+  const loaded = withKubernetesVersion(
+    loadConfig(io.cwd, values.config, { ruleIds: RULE_CATALOGUE.map((r) => r.id) }),
+    values['kubernetes-version'],
+  );
   const failOnText = values['fail-on'] ?? loaded.config.failOn ?? 'high';
   if (failOnText !== 'none' && !isSeverity(failOnText))
     throw new KubeprintError(
