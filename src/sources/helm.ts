@@ -50,7 +50,7 @@ export async function renderChart(chartDir: string, opts: HelmOptions, timeoutMs
 }
 
 /** `1.33` → `v1.33.0`: a release as an API server reports it (helm keeps what it is given, `v1.33`). */
-function fullKubeVersion(v: string): string {
+export function fullKubeVersion(v: string): string {
   const t = v.trim().replace(/^v/, '');
   return `v${/^\d+\.\d+$/.test(t) ? `${t}.0` : t}`;
 }

@@ -248,6 +248,21 @@ describe.runIf(hasKustomize)('kustomize load restrictions', () => {
   });
 });
 
+describe.runIf(hasKustomize && (await which('helm')))('kustomize helmCharts', () => {
+  it('renders a local chart for the configured Kubernetes release, not helm\'s v1.20', async () => {
+    const root = tree({
+      'app/kustomization.yaml': 'helmCharts:\n  - name: web\n    releaseName: web\n',
+      'app/charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: ">=1.21.0-0"\n',
+      'app/charts/web/values.yaml': '{}\n',
+      'app/charts/web/templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caps\ndata:\n  version: {{ .Capabilities.KubeVersion.Version | quote }}\n',
+    });
+    const result = await scanPaths(['app'], { cwd: root, helm: { kubeVersion: '1.31' } });
+    expect(renderFailed(result.findings)).toEqual([]);
+    expect(result.objects.map((o) => (o.raw.data as Record<string, string>).version)).toEqual(['v1.31.0']);
+  });
+});
+
 describe('remoteReferences', () => {
   it('finds what kustomize would fetch (git and http in any field that loads a path), and nothing local', () => {
     const refs = remoteReferences({

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import jsYaml from 'js-yaml';
+import { fullKubeVersion } from './helm.js';
 import { errorReason, runTool, shortened, which } from './tools.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -279,7 +280,7 @@ export async function renderKustomization(
     if (needs.usesHelmCharts) {
       flags.push('--enable-helm');
       if (opts.kubeVersion && (await supportsFlag(file, sub, '--helm-kube-version')))
-        flags.push('--helm-kube-version', opts.kubeVersion);
+        flags.push('--helm-kube-version', fullKubeVersion(opts.kubeVersion));
     }
     const remote = needs.remote.length > 0;
     const res = await runTool(file, [...sub, ...flags, wrapper], {
