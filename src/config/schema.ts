@@ -231,6 +231,78 @@ export const admissionSchema = z
   })
   .strict();
 
+/** A JSON pointer into a custom resource (RFC 6901): `/spec/serviceAccountName`. */
+const jsonPointer = z
+  .string()
+  .regex(/^(\/([^~/]|~[01])*)+$/, 'must be a JSON pointer such as /spec/serviceAccountName');
+
+/** A custom resource kind whose operator makes pods or uses a service account (src/model/operator-workloads.ts). */
+export const operatorWorkloadSchema = z
+  .object({
+    apiVersion: z
+      .string()
+      .regex(
+        /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/([a-z0-9]+|\*)$/,
+        'apiVersion must be group/version or group/* (a custom resource group)',
+      )
+      .describe('group/version of the custom resource, or group/* for every version'),
+    kind: z.string().min(1).describe('Kind of the custom resource'),
+    operator: z.string().min(1).optional().describe('Who acts on it, for messages (default: the group)'),
+    pods: z
+      .object({
+        labelsFrom: z
+          .array(jsonPointer)
+          .optional()
+          .describe('Label maps of the resource copied onto its pods, in order (e.g. /spec/podMetadata/labels)'),
+        labels: z
+          .record(
+            z.string().min(1),
+            z.union([
+              z.string(),
+              z.object({ from: jsonPointer.describe('Pointer to a string field, e.g. /metadata/name') }).strict(),
+            ]),
+          )
+          .optional()
+          .describe('Labels the operator sets on every pod (text, or {from: pointer}); they win over labelsFrom'),
+        ports: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1).optional().describe('Port name (for named ports in Services and policies)'),
+                nameFrom: jsonPointer.optional().describe('Field that renames the port when set (e.g. /spec/portName)'),
+                port: z.number().int().min(1).max(65535),
+                protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional().describe('Default TCP'),
+                when: jsonPointer.optional().describe('Only when this field is set (not null or false)'),
+                unless: jsonPointer.optional().describe('Not when this field is true'),
+              })
+              .strict(),
+          )
+          .optional()
+          .describe('Container ports of the pods'),
+        containersFrom: z
+          .array(jsonPointer)
+          .optional()
+          .describe('Lists of containers the resource adds to its pods (e.g. /spec/containers); their ports count'),
+      })
+      .strict()
+      .optional()
+      .describe('The pods the operator runs for each resource; omit when it runs none (it impersonates an account)'),
+    serviceAccountFrom: jsonPointer
+      .optional()
+      .describe('Field naming the service account its pods run as or the operator impersonates'),
+    serviceAccountDefault: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Service account used when that field is unset (pods: default); omit when the operator then acts as itself',
+      ),
+  })
+  .strict()
+  .refine((w) => w.pods !== undefined || w.serviceAccountFrom !== undefined, {
+    message: 'an operator workload needs pods or serviceAccountFrom',
+  });
+
 export const configSchema = z
   .object({
     apiVersion: z.literal('kubeprint.dev/v1alpha1').optional(),
@@ -274,6 +346,12 @@ export const configSchema = z
     maxFileBytes: z.number().int().positive().optional().describe('Files larger than this are skipped (default 8 MiB)'),
     images: imagesSchema.optional().describe('Supply-chain verification of images (kubeprint images verify)'),
     gitops: gitopsSchema.optional().describe('Argo CD and Flux rules: production destinations'),
+    operatorWorkloads: z
+      .array(operatorWorkloadSchema)
+      .optional()
+      .describe(
+        'Custom resources whose operator makes pods (labels, ports, service account) or impersonates a service account, beyond the built-in ones; an entry for a built-in group and kind replaces it',
+      ),
   })
   .strict();
 
@@ -282,3 +360,4 @@ export type Exemption = z.infer<typeof exemptionSchema>;
 export type ImagesConfig = z.infer<typeof imagesSchema>;
 export type AdmissionConfig = z.infer<typeof admissionSchema>;
 export type GitopsConfig = z.infer<typeof gitopsSchema>;
+export type OperatorWorkloadConfig = z.infer<typeof operatorWorkloadSchema>;

@@ -1,5 +1,12 @@
 import type { KubeObject } from './kube-object.js';
 import { labelsOf } from './kube-object.js';
+import {
+  type OperatorWorkload,
+  type OperatorWorkloadSpec,
+  type OperatorWorkloadTable,
+  operatorWorkloadOf,
+  operatorWorkloadTable,
+} from './operator-workloads.js';
 import { type Workload, workloadOf } from './workload.js';
 
 /**
@@ -11,6 +18,7 @@ export class Inventory {
   readonly objects: readonly KubeObject[];
   private readonly byKind = new Map<string, KubeObject[]>();
   private workloadList: Workload[] | undefined;
+  private readonly operatorLists = new Map<OperatorWorkloadTable, OperatorWorkload[]>();
   private scopes: Map<string, Inventory> | undefined;
 
   constructor(objects: readonly KubeObject[]) {
@@ -53,6 +61,29 @@ export class Inventory {
       }
     }
     return this.workloadList;
+  }
+
+  /**
+   * The custom resources that an operator turns into pods or service-account
+   * use (prometheus-operator's Prometheus and Alertmanager, Flux's
+   * Kustomization, ...: see operator-workloads.ts), under the built-in table
+   * plus the entries declared in config (`operatorWorkloads`). Selector rules
+   * count their pods; they are not in `workloads()`, since they have no pod
+   * template for a pod rule to judge. Built once per declared list.
+   */
+  operatorWorkloads(declared?: readonly OperatorWorkloadSpec[]): readonly OperatorWorkload[] {
+    const table = operatorWorkloadTable(declared);
+    let list = this.operatorLists.get(table);
+    if (!list) {
+      list = [];
+      for (const kind of table.keys())
+        for (const o of this.ofKind(kind)) {
+          const w = operatorWorkloadOf(o, table);
+          if (w) list.push(w);
+        }
+      this.operatorLists.set(table, list);
+    }
+    return list;
   }
 
   /** Objects whose metadata labels satisfy a predicate. */
