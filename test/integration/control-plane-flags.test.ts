@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { weakness } from '../../src/rules/control-plane/control-plane-weak-tls.js';
 import {
   BOOLEAN_FLAGS,
   COMPONENTS,
@@ -109,3 +110,20 @@ describe.each(COMPONENTS.map((c) => [c] as const))(
     });
   },
 );
+
+describe('control-plane-weak-tls agrees with the suites kube-apiserver calls insecure', () => {
+  const bin = binaryPath('kube-apiserver');
+  const missing = existsSync(bin) ? undefined : `kube-apiserver not found at ${bin}`;
+  it.skipIf(!!missing)('--tls-cipher-suites: every "Insecure value" is weak, no "Preferred value" is', () => {
+    // Go's tls.InsecureCipherSuites() and tls.CipherSuites(), as the --help prints them
+    const text = execFileSync(bin, ['--help'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).replace(/\s+/g, ' ');
+    const suites = (label: string) =>
+      (new RegExp(`${label} values: ([A-Z0-9_, ]+)\\.`).exec(text)?.[1] ?? '').split(', ').filter(Boolean);
+    const insecure = suites('Insecure');
+    const preferred = suites('Preferred');
+    expect(insecure.length).toBeGreaterThan(5);
+    expect(preferred.length).toBeGreaterThan(5);
+    expect(insecure.filter((s) => weakness(s) === undefined)).toEqual([]);
+    expect(preferred.filter((s) => weakness(s) !== undefined)).toEqual([]);
+  });
+});
