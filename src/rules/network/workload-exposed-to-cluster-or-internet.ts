@@ -1,5 +1,6 @@
 import * as iv from '../../engines/netpol/intervals.js';
 import { ALL_IPV4 } from '../../engines/netpol/ip.js';
+import type { NpPort } from '../../engines/netpol/model.js';
 import { defineRule } from '../rule.js';
 import { K8S_NETPOL_DOC, NSA_CISA_NETWORK, reachabilityOf } from './shared.js';
 
@@ -24,7 +25,10 @@ export const rule = defineRule({
       if (rule.peers.length === 0) {
         hits.push({
           path: rule.path,
-          message: `ingress rule ${rule.index} has no "from", so it admits every pod and every address`,
+          message:
+            rule.ports.length === 0
+              ? `ingress rule ${rule.index} has no "from" and no "ports", so it admits every pod and every address on every port`
+              : `ingress rule ${rule.index} has no "from", so it admits every pod and every address, but only ${portsText(rule.ports)}`,
         });
         continue;
       }
@@ -32,7 +36,7 @@ export const rule = defineRule({
         if (peer.type === 'ip' && iv.isSubset(ALL_IPV4, peer.block))
           hits.push({
             path: `${peer.path}/ipBlock/cidr`,
-            message: `ingress rule ${rule.index} admits every IPv4 address (0.0.0.0/0)`,
+            message: `ingress rule ${rule.index} admits every IPv4 address (0.0.0.0/0), ${portsText(rule.ports)}`,
           });
         if (
           peer.type === 'pods' &&
@@ -45,10 +49,22 @@ export const rule = defineRule({
         )
           hits.push({
             path: `${peer.path}/namespaceSelector`,
-            message: `ingress rule ${rule.index} admits every pod in every namespace (the entire cluster)`,
+            message: `ingress rule ${rule.index} admits every pod in every namespace (the entire cluster), ${portsText(rule.ports)}`,
           });
       }
     }
     return hits;
   },
 });
+
+/** `on every port`, `on ports 8080/TCP, 53/UDP`, `on every UDP port`: what a rule's `ports` open. */
+function portsText(ports: readonly NpPort[]): string {
+  if (ports.length === 0) return 'on every port';
+  const each = ports.map((p) =>
+    p.port === undefined
+      ? `every ${p.protocol} port`
+      : `${typeof p.port === 'string' ? JSON.stringify(p.port) : p.port}${p.endPort !== undefined ? `-${p.endPort}` : ''}/${p.protocol}`,
+  );
+  if (ports.length === 1 && ports[0]?.port === undefined) return `on ${each[0]}`;
+  return `on port${ports.length === 1 && ports[0]?.endPort === undefined ? '' : 's'} ${each.join(', ')}`;
+}
