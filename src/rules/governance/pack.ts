@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { rule as duplicateKey } from './duplicate-key.js';
+import { rule as duplicateObject } from './duplicate-object.js';
 import { rule as exemptionExpired } from './exemption-expired.js';
 import { rule as exemptionMissingReason } from './exemption-missing-reason.js';
 import { rule as fileSkipped } from './file-skipped.js';
@@ -12,6 +13,7 @@ import { rule as renderFailed } from './render-failed.js';
 export const governanceRules: readonly Rule[] = [
   invalidYaml,
   duplicateKey,
+  duplicateObject,
   fileSkipped,
   listItemWithoutKind,
   renderFailed,
