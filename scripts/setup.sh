@@ -13,12 +13,25 @@ HELM_VERSION=v3.19.0
 KUSTOMIZE_VERSION=v5.5.0
 
 say() { echo "setup: $*" >&2; }
+# shellcheck source=scripts/progress.sh
+. scripts/progress.sh
+LOGS="$TOOLS/logs"
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-npm run --silent build
+# Build only when a source changed since the last build (npm run build always builds).
+stamp=dist/.build-stamp
+if [ -f "$stamp" ] && [ -z "$(find src tsconfig.json package-lock.json -newer "$stamp" -type f ! -name '*.test.ts' -print -quit)" ]; then
+  say "kubeprint is built (dist/ is newer than src/)"
+else
+  say "building kubeprint (tsc)"
+  # the stamp takes the time the build started: a file saved during the build is built next time
+  started=$(mktemp)
+  npm run --silent build
+  mv "$started" "$stamp"
+fi
 
 go_tool() { # name module
   if command -v "$1" >/dev/null 2>&1; then return 0; fi
@@ -26,8 +39,8 @@ go_tool() { # name module
     say "$1 is missing and no Go toolchain is here to build it; install $1 yourself"
     return 0
   fi
-  say "building $1 ($2) into $TOOLS/bin"
-  GOBIN="$TOOLS/bin" GOFLAGS=-buildvcs=false go install "$2" || say "building $1 failed; kubeprint reports what needs it as render-failed"
+  GOBIN="$TOOLS/bin" GOFLAGS=-buildvcs=false logged "building $1 ($2) into $TOOLS/bin" "$LOGS/$1.log" go install "$2" ||
+    say "building $1 failed; kubeprint reports what needs it as render-failed"
 }
 
 go_tool helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"

@@ -26,14 +26,18 @@ if ! command -v go >/dev/null 2>&1; then
   exit 0
 fi
 
-timed() { # log-file command...: runs the command, records wall time and peak RSS
+# shellcheck source=scripts/progress.sh
+. "$(dirname "$0")/../progress.sh"
+
+timed() { # log-file command...: runs the command, records wall time and peak RSS, says it is still running
   local log="$1"
   shift
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -v -o "$log.time" nice -n 10 "$@" >"$log" 2>&1
+    /usr/bin/time -v -o "$log.time" nice -n 10 "$@" >"$log" 2>&1 &
   else
-    nice -n 10 "$@" >"$log" 2>&1
+    nice -n 10 "$@" >"$log" 2>&1 &
   fi
+  wait_with_progress $! "building $(basename "$log" .log)"
 }
 
 report_time() { # log-file name

@@ -19,6 +19,8 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 mkdir -p "$TOOLS/bin"
-echo "building cosign $COSIGN_VERSION into $TOOLS/bin (takes a few minutes)" >&2
-GOBIN="$TOOLS/bin" GOFLAGS=-buildvcs=false go install "github.com/sigstore/cosign/v2/cmd/cosign@$COSIGN_VERSION"
+# shellcheck source=scripts/progress.sh
+. "$(dirname "$0")/../progress.sh"
+GOBIN="$TOOLS/bin" GOFLAGS=-buildvcs=false logged "building cosign $COSIGN_VERSION into $TOOLS/bin (takes a few minutes)" \
+  "$TOOLS/logs/cosign-$COSIGN_VERSION.log" go install "github.com/sigstore/cosign/v2/cmd/cosign@$COSIGN_VERSION"
 "$TOOLS/bin/cosign" version 2>/dev/null | grep -m1 GitVersion || true
