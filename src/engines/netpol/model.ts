@@ -272,8 +272,22 @@ function validLabelValue(v: string): boolean {
   return v === '' || LABEL_NAME.test(v);
 }
 
-/** Normalise the objects of one analysis into the engine's model. */
-export function buildModel(input: readonly KubeObject[]): NetpolModel {
+/** Pods not written as pod templates: those an operator makes from a custom resource (`object`). */
+export interface ExtraPods {
+  object: KubeObject;
+  namespace: string;
+  name: string;
+  kind: string;
+  labels: Record<string, string>;
+  ports: ContainerPort[];
+}
+
+/**
+ * Normalise the objects of one analysis into the engine's model; `extraPods`
+ * join the pods of the objects' pod templates (the rules pass the pods known
+ * operators make; the np-guard-compatible commands pass none).
+ */
+export function buildModel(input: readonly KubeObject[], extraPods: readonly ExtraPods[] = []): NetpolModel {
   const b = new Builder();
   const objects = expandLists(input);
   const namespaces = new Map<string, Record<string, string>>();
@@ -389,6 +403,7 @@ export function buildModel(input: readonly KubeObject[]): NetpolModel {
     }
   }
 
+  for (const p of extraPods) addPod(p.object, p.namespace, p.name, p.kind, p.labels, p.ports);
   for (const p of pods.values()) {
     if (!namespaces.has(p.namespace)) namespaces.set(p.namespace, { [NS_NAME_LABEL]: p.namespace });
   }

@@ -1,6 +1,6 @@
 import { type Endpoint, Reachability } from '../../engines/netpol/analyze.js';
 import type { ConnSet } from '../../engines/netpol/conn.js';
-import { buildModel } from '../../engines/netpol/model.js';
+import { buildModel, type ExtraPods } from '../../engines/netpol/model.js';
 import type { RuleContext } from '../rule.js';
 
 /** The reachability engine over the rule's scope, computed once per scope. */
@@ -12,7 +12,28 @@ export function scopeHasPolicies(ctx: RuleContext): boolean {
 }
 
 export function reachabilityOf(ctx: RuleContext): Reachability {
-  return ctx.memo('netpol', () => new Reachability(buildModel(ctx.scope.objects)));
+  return ctx.memo('netpol', () => new Reachability(buildModel(ctx.scope.objects, operatorPods(ctx))));
+}
+
+/**
+ * The pods known operators make from custom resources of the scope
+ * (prometheus-operator's Prometheus and Alertmanager, config
+ * `operatorWorkloads`): policies select them and name them as peers.
+ */
+function operatorPods(ctx: RuleContext): ExtraPods[] {
+  const out: ExtraPods[] = [];
+  for (const w of ctx.scope.operatorWorkloads(ctx.config.operatorWorkloads)) {
+    if (!w.pods) continue;
+    out.push({
+      object: w.object,
+      namespace: w.object.namespace ?? 'default',
+      name: w.object.name,
+      kind: w.kind,
+      labels: { ...w.pods.labels },
+      ports: w.pods.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+    });
+  }
+  return out;
 }
 
 export const NSA_CISA_NETWORK = {

@@ -6,6 +6,7 @@ import {
   nsLabel,
   nsOf,
   objectLabelHint,
+  operatorPodsByNamespace,
   pdbSelector,
   rec,
   workloadsByNamespace,
@@ -19,7 +20,7 @@ export const rule = defineRule({
   appliesTo: ['PodDisruptionBudget'],
   needs: 'scope',
   description:
-    "A PodDisruptionBudget whose selector matches the pod template labels of no workload in its namespace protects nothing: the workload it was written for can be evicted all at once. Common causes are a typo in a label, a selector copied from the Deployment's own labels instead of its pod template, a PodDisruptionBudget in another namespace, or a missing selector (which selects nothing; in policy/v1beta1 an empty selector also selects nothing). Only workloads in the same scan scope are considered.",
+    "A PodDisruptionBudget whose selector matches the pod template labels of no workload in its namespace protects nothing: the workload it was written for can be evicted all at once. Common causes are a typo in a label, a selector copied from the Deployment's own labels instead of its pod template, a PodDisruptionBudget in another namespace, or a missing selector (which selects nothing; in policy/v1beta1 an empty selector also selects nothing). Only workloads in the same scan scope are considered, with the pods that known operators make from custom resources there (prometheus-operator's Prometheus, Alertmanager and ThanosRuler, and those declared in config `operatorWorkloads`).",
   remediation:
     'Make spec.selector match the pod template labels (spec.template.metadata.labels) of the workload in the same namespace, e.g. `selector: {matchLabels: {app: web}}`, or delete the PodDisruptionBudget.',
   references: [
@@ -43,6 +44,8 @@ export const rule = defineRule({
     const ns = nsOf(obj);
     const required = selector.matchLabels ?? {};
     if (candidatesFor(ctx, ns, required).some((w) => matchesSelector(selector, w.podLabels))) return undefined;
+    const operatorPods = operatorPodsByNamespace(ctx).get(ns) ?? [];
+    if (operatorPods.some((w) => matchesSelector(selector, w.pods.labels))) return undefined;
     const candidates = workloadsByNamespace(ctx).get(ns) ?? [];
     const hint = objectLabelHint(candidates, (labels) => matchesSelector(selector, labels));
     return [

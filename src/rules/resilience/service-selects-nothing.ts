@@ -8,6 +8,7 @@ import {
   nsLabel,
   nsOf,
   objectLabelHint,
+  operatorPodsByNamespace,
   rec,
   workloadsByNamespace,
 } from './shared.js';
@@ -20,7 +21,7 @@ export const rule = defineRule({
   appliesTo: ['Service'],
   needs: 'scope',
   description:
-    "A Service whose selector matches the pod labels of no workload in its namespace has no endpoints: clients get connection refused or time out. Common causes are a typo in a label, a selector copied from the Deployment's own labels instead of its pod template, or a workload in another namespace. Services without a selector (endpoints managed by hand) and ExternalName Services are skipped. Only workloads in the same scan scope are considered.",
+    "A Service whose selector matches the pod labels of no workload in its namespace has no endpoints: clients get connection refused or time out. Common causes are a typo in a label, a selector copied from the Deployment's own labels instead of its pod template, or a workload in another namespace. Services without a selector (endpoints managed by hand) and ExternalName Services are skipped. Only workloads in the same scan scope are considered, with the pods that known operators make from custom resources there (prometheus-operator's Prometheus, Alertmanager and ThanosRuler, and those declared in config `operatorWorkloads`).",
   remediation:
     'Make spec.selector equal to (a subset of) the pod template labels of the workload in the same namespace, e.g. `selector: {app: web}` with `template: {metadata: {labels: {app: web}}}`.',
   references: [
@@ -40,6 +41,8 @@ export const rule = defineRule({
     if (Object.keys(selector).length === 0) return undefined;
     const ns = nsOf(obj);
     if (candidatesFor(ctx, ns, selector).some((w) => matchesMapSelector(selector, w.podLabels))) return undefined;
+    const operatorPods = operatorPodsByNamespace(ctx).get(ns) ?? [];
+    if (operatorPods.some((w) => matchesMapSelector(selector, w.pods.labels))) return undefined;
     const candidates = workloadsByNamespace(ctx).get(ns) ?? [];
     const hint = objectLabelHint(candidates, (labels) => matchesMapSelector(selector, labels));
     return [

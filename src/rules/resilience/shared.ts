@@ -4,6 +4,7 @@
  * (HPAs by target, LimitRange defaults) computed once through `ctx.memo`.
  */
 import { type KubeObject, labelsOf, metadataOf } from '../../model/kube-object.js';
+import type { OperatorPods, OperatorWorkload } from '../../model/operator-workloads.js';
 import { join } from '../../model/pointer.js';
 import { type LabelSelector, matchesSelector, parseLabelSelector } from '../../model/selector.js';
 import { type ContainerView, WORKLOAD_KINDS, type Workload } from '../../model/workload.js';
@@ -176,6 +177,30 @@ export function workloadsByNamespace(ctx: RuleContext): Map<string, Workload[]> 
       const list = out.get(ns);
       if (list) list.push(w);
       else out.set(ns, [w]);
+    }
+    return out;
+  });
+}
+
+/** An operator workload that runs pods. */
+export type OperatorPodSource = OperatorWorkload & { readonly pods: OperatorPods };
+
+/**
+ * Pods that operators make from the custom resources of the scope
+ * (prometheus-operator's Prometheus, Alertmanager, ThanosRuler; more in config
+ * `operatorWorkloads`), by namespace, built once. They count for selectors;
+ * they have no pod template for pod rules to judge.
+ */
+export function operatorPodsByNamespace(ctx: RuleContext): Map<string, OperatorPodSource[]> {
+  return ctx.memo('resilience:operator-pods-by-ns', () => {
+    const out = new Map<string, OperatorPodSource[]>();
+    for (const w of ctx.scope.operatorWorkloads(ctx.config.operatorWorkloads)) {
+      if (!w.pods) continue;
+      const ns = nsOf(w.object);
+      const list = out.get(ns);
+      const src = w as OperatorPodSource;
+      if (list) list.push(src);
+      else out.set(ns, [src]);
     }
     return out;
   });
