@@ -32,9 +32,7 @@ async function fixtureScopes(): Promise<KubeObject[][]> {
 }
 
 function declared(rule: ControlPlaneRule): string[] {
-  return Object.entries(rule.flags).flatMap(([component, names]) =>
-    (names ?? []).map((n) => `${component} --${n}`),
-  );
+  return Object.entries(rule.flags).flatMap(([component, names]) => (names ?? []).map((n) => `${component} --${n}`));
 }
 
 describe('control-plane rules declare the flags they read', async () => {
