@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { PositionIndex } from './positions.js';
-import { errorReason, runTool, shortened, which } from './tools.js';
+import { errorReason, findTool, notFound, runTool, shortened } from './tools.js';
 
 export interface HelmOptions {
   releaseName?: string;
@@ -27,12 +27,11 @@ export type HelmRender =
 /** Render a chart with `helm template`; each document keeps the template file named in its `# Source:` comment. */
 export async function renderChart(chartDir: string, opts: HelmOptions, timeoutMs = 120_000): Promise<HelmRender> {
   if ((await chartType(chartDir)) === 'library') return { $case: 'library' };
-  const helm = await which('helm');
+  const helm = await findTool('helm');
   if (!helm) {
     return {
       $case: 'failed',
-      error:
-        'helm is not on PATH; install helm 3 (go install helm.sh/helm/v3/cmd/helm@v3.19.0, or your package manager)',
+      error: `${notFound('helm is not')}; install helm 3 (npm run example builds it; or go install helm.sh/helm/v3/cmd/helm@v3.19.0, or your package manager)`,
     };
   }
   const args = ['template', opts.releaseName ?? 'release', chartDir];

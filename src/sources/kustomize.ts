@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import jsYaml from 'js-yaml';
 import { fullKubeVersion } from './helm.js';
-import { errorReason, runTool, shortened, which } from './tools.js';
+import { errorReason, findTool, notFound, runTool, shortened } from './tools.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -259,13 +259,12 @@ export async function renderKustomization(
       error: `remote resource ${first.value} (${first.field} in ${show(first.file)})${more} not fetched: kubeprint renders kustomizations offline unless --allow-remote is given`,
     };
   }
-  const kustomize = await which('kustomize');
-  const kubectl = kustomize ? undefined : await which('kubectl');
+  const kustomize = await findTool('kustomize');
+  const kubectl = kustomize ? undefined : await findTool('kubectl');
   if (!kustomize && !kubectl) {
     return {
       ok: false,
-      error:
-        'neither kustomize nor kubectl is on PATH; install kustomize (go install sigs.k8s.io/kustomize/kustomize/v5@latest) or kubectl',
+      error: `${notFound('neither kustomize nor kubectl is')}; install kustomize (npm run example builds it; or go install sigs.k8s.io/kustomize/kustomize/v5@latest) or kubectl`,
     };
   }
   const wrapper = await mkdtemp(join(tmpdir(), 'kubeprint-kustomize-'));

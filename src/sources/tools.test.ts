@@ -1,5 +1,35 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorReason, shortened } from './tools.js';
+import { errorReason, findTool, notFound, shortened, toolsBinDir } from './tools.js';
+
+describe('findTool', () => {
+  const tools = mkdtempSync(join(tmpdir(), 'kubeprint-tools-'));
+  mkdirSync(join(tools, 'bin'));
+  writeFileSync(join(tools, 'bin', 'helm'), '#!/bin/sh\n');
+  chmodSync(join(tools, 'bin', 'helm'), 0o755);
+  const onPath = mkdtempSync(join(tmpdir(), 'kubeprint-path-'));
+  writeFileSync(join(onPath, 'helm'), '#!/bin/sh\n');
+  chmodSync(join(onPath, 'helm'), 0o755);
+
+  it('finds a tool the setup built when PATH has none (npm run example, then kubeprint scan)', async () => {
+    const env = { PATH: '/nonexistent', KUBEPRINT_TOOLS_DIR: tools };
+    expect(await findTool('helm', env)).toBe(join(tools, 'bin', 'helm'));
+    expect(await findTool('kustomize', env)).toBeUndefined();
+  });
+
+  it('prefers PATH', async () => {
+    expect(await findTool('helm', { PATH: onPath, KUBEPRINT_TOOLS_DIR: tools })).toBe(join(onPath, 'helm'));
+  });
+
+  it('defaults to ~/.cache/kubeprint-tools/bin and names it when the tool is nowhere', () => {
+    expect(toolsBinDir({ HOME: '/home/u' })).toBe('/home/u/.cache/kubeprint-tools/bin');
+    expect(notFound('helm is not', { HOME: '/home/u' })).toBe(
+      'helm is not found on PATH or in ~/.cache/kubeprint-tools/bin (where npm run example builds it)',
+    );
+  });
+});
 
 describe('errorReason', () => {
   it('reads a single-line klog error, unquoting it', () => {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** Find an executable on PATH. */
@@ -18,6 +19,31 @@ export async function which(
     }
   }
   return undefined;
+}
+
+/**
+ * Where `npm run example` and `npm test` build the tools they need (helm,
+ * kustomize, ...): `$KUBEPRINT_TOOLS_DIR/bin`, by default
+ * `~/.cache/kubeprint-tools/bin`.
+ */
+export function toolsBinDir(env: Record<string, string | undefined> = process.env): string {
+  return join(env.KUBEPRINT_TOOLS_DIR ?? join(env.HOME ?? homedir(), '.cache', 'kubeprint-tools'), 'bin');
+}
+
+/** Find a rendering tool: on PATH, else where the setup script builds it (toolsBinDir). */
+export async function findTool(
+  name: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<string | undefined> {
+  return (await which(name, env)) ?? (await which(name, { PATH: toolsBinDir(env) }));
+}
+
+/** `helm is not found on PATH or in ~/.cache/kubeprint-tools/bin ...` (home shown as ~). */
+export function notFound(names: string, env: Record<string, string | undefined> = process.env): string {
+  const home = env.HOME ?? homedir();
+  const dir = toolsBinDir(env);
+  const shown = dir.startsWith(`${home}/`) ? `~${dir.slice(home.length)}` : dir;
+  return `${names} found on PATH or in ${shown} (where npm run example builds it)`;
 }
 
 export interface RunResult {
