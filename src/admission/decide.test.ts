@@ -42,7 +42,11 @@ describe('parseAdmissionReview', () => {
 
 describe('decide', () => {
   it('allows a compliant Deployment with no warnings', () => {
-    const d = decide(request(review({ object: testObject('compliant-deployment.yaml') })), policy, 'all');
+    const d = decide(
+      request(review({ object: testObject('compliant-deployment.yaml'), namespace: 'shop' })),
+      policy,
+      'all',
+    );
     expect(d.response).toEqual({ uid: expect.any(String), allowed: true });
     expect(d.verdicts).toEqual([]);
   });
@@ -93,16 +97,7 @@ describe('decide', () => {
     expect(d.response.warnings?.some((w) => w.startsWith('[pss-host-namespaces]'))).toBe(false);
   });
 
-  it('honours exemptions from annotations and from config (namespace taken from the request)', () => {
-    const pod = testObject('privileged-pod.yaml');
-    (pod.metadata as Record<string, unknown>).annotations = {
-      'kubeprint.dev/exempt': 'pss-privileged,pss-host-namespaces',
-      'kubeprint.dev/exempt-reason': 'node debugging tool, reviewed by platform team',
-    };
-    const d = decide(request(review({ object: pod })), policy, 'all');
-    expect(d.response.allowed).toBe(true);
-    expect(d.verdicts.find((v) => v.ruleId === 'pss-privileged')?.exempted).toContain('node debugging');
-
+  it('honours exemptions from config (namespace taken from the request)', () => {
     const config = parseConfig(
       'exemptions:\n- rules: [pss-privileged, pss-host-namespaces]\n  namespace: debug\n  reason: debug namespace\n  owner: platform\n  expires: "2999-01-01"\n',
       'c.yaml',
@@ -114,6 +109,7 @@ describe('decide', () => {
       'all',
     );
     expect(inDebug.response.allowed).toBe(true);
+    expect(inDebug.verdicts.find((v) => v.ruleId === 'pss-privileged')?.exempted).toBe('debug namespace');
     const elsewhere = decide(
       request(review({ object: testObject('privileged-pod.yaml'), namespace: 'prod' })),
       p,
@@ -168,5 +164,123 @@ describe('decide', () => {
     expect(policy.rules.some((r) => r.needs === 'scope' || r.needsConfig)).toBe(false);
     const configured = admissionPolicy({ config: parseConfig('registries: {allow: [ghcr.io/acme]}\n', 'c.yaml') });
     expect(configured.rules.some((r) => r.id === 'image-registry-not-allowed')).toBe(true);
+  });
+});
+
+/** The issue's attack: a privileged, hostPID pod with the host's / mounted, exempting itself from everything. */
+function selfExemptingPod(annotations: Record<string, string>): Record<string, unknown> {
+  const pod = testObject('privileged-pod.yaml');
+  (pod.metadata as Record<string, unknown>).annotations = annotations;
+  const spec = pod.spec as { volumes?: unknown[]; containers: Array<Record<string, unknown>> };
+  spec.volumes = [{ name: 'host', hostPath: { path: '/' } }];
+  const c = spec.containers[0] as Record<string, unknown>;
+  c.volumeMounts = [{ name: 'host', mountPath: '/host' }];
+  return pod;
+}
+
+function asUser(body: Record<string, unknown>, username: string, groups: string[] = []): Record<string, unknown> {
+  const r = body.request as Record<string, unknown>;
+  return { ...body, request: { ...r, userInfo: { username, groups } } };
+}
+
+describe('exemption annotations at admission', () => {
+  const EXEMPT_ALL = { 'kubeprint.dev/exempt': '*', 'kubeprint.dev/exempt-reason': 'trust me' };
+
+  it('are not honoured by default: a self-exempting privileged, hostPID pod with / mounted is denied, saying why', () => {
+    const d = decide(request(review({ object: selfExemptingPod(EXEMPT_ALL), namespace: 'prod' })), policy, 'all');
+    expect(d.response.allowed).toBe(false);
+    const msg = d.response.status?.message ?? '';
+    for (const id of ['pss-privileged', 'pss-host-namespaces', 'pss-host-path-volumes'])
+      expect(msg).toContain(`[${id}]`);
+    expect(msg).toMatch(/kubeprint\.dev\/exempt is not honoured: annotation exemptions are off at admission/);
+    expect(d.verdicts.filter((v) => v.exempted !== undefined)).toEqual([]);
+    // naming the rules instead of "*" changes nothing
+    const named = selfExemptingPod({
+      'kubeprint.dev/exempt': 'pss-privileged,pss-host-namespaces,pss-host-path-volumes',
+      'kubeprint.dev/exempt-reason': 'trust me',
+    });
+    expect(decide(request(review({ object: named, namespace: 'prod' })), policy, 'all').response.allowed).toBe(false);
+  });
+
+  const config = parseConfig(
+    [
+      'admission:',
+      '  annotationExemptions:',
+      '    rules: [pss-privileged, pss-host-namespaces, pss-host-path-volumes]',
+      '    namespaces: ["legacy-*"]',
+      '    users: ["system:serviceaccount:argocd:*"]',
+      '    groups: [platform-admins]',
+      '',
+    ].join('\n'),
+    'c.yaml',
+  );
+  const allowing = admissionPolicy({ config });
+  const NAMED = {
+    'kubeprint.dev/exempt': 'pss-privileged, pss-host-namespaces,pss-host-path-volumes,readiness-probe-missing',
+    'kubeprint.dev/exempt-reason': 'node agent, reviewed in SEC-1',
+  };
+  const judged = (
+    annotations: Record<string, string>,
+    namespace: string,
+    username: string,
+    groups: string[] = [],
+    p = allowing,
+  ) =>
+    decide(request(asUser(review({ object: selfExemptingPod(annotations), namespace }), username, groups)), p, 'all');
+
+  it.each([
+    [
+      'an allowed requester in an allowed namespace',
+      'legacy-a',
+      'system:serviceaccount:argocd:argocd-application-controller',
+      [],
+      true,
+    ],
+    ['an allowed group', 'legacy-a', 'bob', ['dev', 'platform-admins'], true],
+    ['another requester', 'legacy-a', 'mallory', ['dev'], false],
+    ['a service account elsewhere', 'legacy-a', 'system:serviceaccount:shop:deployer', [], false],
+    ['a namespace not listed', 'prod', 'system:serviceaccount:argocd:argocd-application-controller', [], false],
+  ] as const)('with config, honours an annotation only for %s', (_what, ns, user, groups, exempt) => {
+    const d = judged(NAMED, ns, user, [...groups]);
+    expect(d.response.allowed).toBe(exempt);
+    const privileged = d.verdicts.find((v) => v.ruleId === 'pss-privileged');
+    expect(privileged?.exempted !== undefined).toBe(exempt);
+    // a rule the config does not list is never exempted by annotation
+    expect(d.verdicts.find((v) => v.ruleId === 'readiness-probe-missing')?.exempted).toBeUndefined();
+    if (!exempt)
+      expect(d.response.status?.message).toMatch(
+        /kubeprint\.dev\/exempt is not honoured: annotations are not honoured/,
+      );
+  });
+
+  it('never for "*" unless allowWildcard, and then only for the rules listed', () => {
+    const user = 'system:serviceaccount:argocd:argocd-application-controller';
+    const wildcard = judged(EXEMPT_ALL, 'legacy-a', user);
+    expect(wildcard.response.allowed).toBe(false);
+    expect(wildcard.response.status?.message).toContain('"*" is not honoured at admission');
+    const withWildcard = admissionPolicy({
+      config: parseConfig(
+        'admission:\n  annotationExemptions:\n    rules: [pss-privileged, pss-host-namespaces, pss-host-path-volumes]\n    allowWildcard: true\n',
+        'c.yaml',
+      ),
+    });
+    const d = judged(EXEMPT_ALL, 'prod', 'anyone', [], withWildcard);
+    expect(d.response.allowed).toBe(true);
+    expect(d.verdicts.find((v) => v.ruleId === 'pss-privileged')?.exempted).toBe('trust me');
+    expect(d.verdicts.find((v) => v.ruleId === 'readiness-probe-missing')?.exempted).toBeUndefined();
+  });
+
+  it('needs a reason, and annotationExemptions: false switches them off at admission too', () => {
+    const user = 'system:serviceaccount:argocd:argocd-application-controller';
+    const noReason = judged({ 'kubeprint.dev/exempt': NAMED['kubeprint.dev/exempt'] }, 'legacy-a', user);
+    expect(noReason.response.allowed).toBe(false);
+    expect(noReason.response.status?.message).toContain('kubeprint.dev/exempt-reason is missing');
+    const off = admissionPolicy({
+      config: parseConfig(
+        'annotationExemptions: false\nadmission:\n  annotationExemptions:\n    rules: ["*"]\n    allowWildcard: true\n',
+        'c.yaml',
+      ),
+    });
+    expect(judged(EXEMPT_ALL, 'legacy-a', user, [], off).response.allowed).toBe(false);
   });
 });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../test/cli-capture.js';
+import { parseConfig } from '../config/config.js';
 import { toKubeObject } from '../model/kube-object.js';
 import { atLeast } from '../model/severity.js';
 import { scanObjects } from '../scan.js';
+import { admissionPolicy, decide } from './decide.js';
+import { parseAdmissionReview } from './review.js';
+import { review, testObject } from './testdata/reviews.js';
 
 async function manifests(args: string[] = []) {
   const r = await runCli(['admission', 'manifests', ...args]);
@@ -129,6 +133,20 @@ describe('admission manifests', () => {
         result.findings.filter((f) => atLeast(f.severity, 'medium')).map((f) => `${f.ruleId}: ${f.message}`),
       ).toEqual([]);
     }
+  });
+
+  it("configures a webhook that honours no exemption annotation: its ConfigMap's config denies a self-exempting pod", async () => {
+    const cm = (await manifests()).find((o) => o.kind === 'ConfigMap');
+    const text = String((at(cm, 'data') as Obj)['kubeprint.yaml']);
+    const config = parseConfig(text, 'kubeprint.yaml');
+    expect(config.config.admission?.annotationExemptions).toBeUndefined();
+    const pod = testObject('privileged-pod.yaml');
+    (pod.metadata as Obj).annotations = { 'kubeprint.dev/exempt': '*', 'kubeprint.dev/exempt-reason': 'trust me' };
+    const p = parseAdmissionReview(JSON.stringify(review({ object: pod, namespace: 'prod' })));
+    if (!p.ok) throw new Error(p.reason);
+    const d = decide(p.request, admissionPolicy({ config }), 'enforce');
+    expect(d.response.allowed).toBe(false);
+    expect(d.response.status?.message).toContain('[pss-privileged]');
   });
 
   it('uses cert-manager when asked', async () => {

@@ -157,8 +157,19 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
     kind: 'ConfigMap',
     metadata: { name: `${NAME}-config`, namespace: ns, labels },
     data: {
-      'kubeprint.yaml':
-        '# .kubeprint.yaml for the webhook: per-rule mode (enforce, warn, audit), severities, exemptions.\n# rules:\n#   readiness-probe-missing: {mode: enforce}\napiVersion: kubeprint.dev/v1alpha1\nkind: Config\n',
+      'kubeprint.yaml': [
+        '# .kubeprint.yaml for the webhook: per-rule mode (enforce, warn, audit), severities, exemptions.',
+        '# rules:',
+        '#   readiness-probe-missing: {mode: enforce}',
+        '# Exemption annotations (kubeprint.dev/exempt) are not honoured at admission unless allowed here:',
+        '# admission:',
+        '#   annotationExemptions:',
+        '#     rules: [readiness-probe-missing]',
+        '#     users: ["system:serviceaccount:argocd:argocd-application-controller"]',
+        'apiVersion: kubeprint.dev/v1alpha1',
+        'kind: Config',
+        '',
+      ].join('\n'),
     },
   });
 

@@ -108,12 +108,18 @@ interface PolicySpec {
 }
 
 /** Whether the generated policy for RULE matches the object at all (its matchConditions), as the API server evaluates them. */
-function policyMatches(spec: PolicySpec, obj: Record<string, unknown>, namespace: string): boolean {
+function policyMatches(
+  spec: PolicySpec,
+  obj: Record<string, unknown>,
+  namespace: string,
+  userInfo: { username?: string; groups?: string[] } = { username: 'alice', groups: ['dev'] },
+): boolean {
   const md = obj.metadata as { name?: string } | undefined;
   const request = toCel({
     operation: 'CREATE',
     namespace,
     kind: { group: '', version: 'v1', kind: obj.kind },
+    userInfo,
     ...(md?.name ? { name: md.name } : {}),
   });
   for (const mc of spec.matchConditions ?? []) {
@@ -213,7 +219,7 @@ describe('config exemptions in generated policies', () => {
     const meta = (p as { metadata: { annotations: Record<string, string> } }).metadata;
     expect(meta.annotations['kubeprint.dev/exemptions-not-honoured']).toContain('team-x');
     const s = (p as { spec: PolicySpec }).spec;
-    expect(s.matchConditions?.map((m) => m.name)).toEqual(['not-exempted']);
+    expect(s.matchConditions).toBeUndefined();
     expect(policyMatches(s, { ...podIn({ name: 'a' }), metadata: { name: 'a', namespace: 'legacy' } }, 'legacy')).toBe(
       true,
     );
@@ -236,7 +242,7 @@ describe('config exemptions in generated policies', () => {
     const meta = (p as { metadata: { annotations: Record<string, string> } }).metadata;
     expect(meta.annotations['kubeprint.dev/exemptions-not-honoured']).toContain('team-y');
     const s = (p as { spec: PolicySpec }).spec;
-    expect(s.matchConditions?.map((m) => m.name)).toEqual(['not-exempted']);
+    expect(s.matchConditions).toBeUndefined();
     const pod = podIn({ name: 'a' });
     expect(policyMatches(s, { ...pod, metadata: { name: 'a', namespace: 'legacy' } }, 'legacy')).toBe(true);
   });
@@ -250,6 +256,92 @@ describe('config exemptions in generated policies', () => {
     const [p] = validatingAdmissionPolicies({ config: all, namespace: 'kubeprint', rules: [RULE], now: NOW });
     expect(policyMatches((p as { spec: PolicySpec }).spec, podIn({ name: 'a' }), 'prod')).toBe(false);
     const [plain] = validatingAdmissionPolicies({ namespace: 'kubeprint', rules: [RULE], now: NOW });
-    expect((plain as { spec: PolicySpec }).spec.matchConditions?.map((m) => m.name)).toEqual(['not-exempted']);
+    expect((plain as { spec: PolicySpec }).spec.matchConditions).toBeUndefined();
+  });
+});
+
+describe('exemption annotations in generated policies', () => {
+  const SELF_EXEMPT = { 'kubeprint.dev/exempt': '*', 'kubeprint.dev/exempt-reason': 'trust me' };
+  const NAMED = { 'kubeprint.dev/exempt': 'pss-privileged', 'kubeprint.dev/exempt-reason': 'node agent, SEC-1' };
+  const annotated = (annotations: Record<string, string>, namespace: string) => {
+    const pod = podIn({ name: 'agent' });
+    return { ...pod, metadata: { ...(pod.metadata as object), namespace, annotations } };
+  };
+
+  it('by default honour none, as the webhook: a self-exempting privileged pod is matched', () => {
+    const [p] = validatingAdmissionPolicies({ namespace: 'kubeprint', rules: [RULE], now: NOW });
+    const s = (p as { spec: PolicySpec }).spec;
+    expect(s.matchConditions).toBeUndefined();
+    expect(policyMatches(s, annotated(SELF_EXEMPT, 'prod'), 'prod')).toBe(true);
+    expect(policyMatches(s, annotated(NAMED, 'prod'), 'prod')).toBe(true);
+  });
+
+  const config = parseConfig(
+    [
+      'admission:',
+      '  annotationExemptions:',
+      '    rules: [pss-privileged]',
+      '    namespaces: ["legacy-*", "{tools,ops}"]',
+      '    users: ["system:serviceaccount:argocd:*"]',
+      '    groups: [platform-admins]',
+      '',
+    ].join('\n'),
+    '.kubeprint.yaml',
+  );
+  const [policy] = validatingAdmissionPolicies({ config, namespace: 'kubeprint', rules: [RULE], now: NOW });
+  const spec = (policy as { spec: PolicySpec }).spec;
+  const webhook = admissionPolicy({ config, rules: [RULE] });
+
+  const ARGO = 'system:serviceaccount:argocd:argocd-application-controller';
+  it.each([
+    [NAMED, 'legacy-a', ARGO, []],
+    [NAMED, 'tools', ARGO, []],
+    [NAMED, 'ops', 'bob', ['platform-admins']],
+    [NAMED, 'legacy-a', 'bob', ['dev']],
+    [NAMED, 'legacy-a', 'system:serviceaccount:shop:ci', ['system:serviceaccounts']],
+    [NAMED, 'prod', ARGO, []],
+    [SELF_EXEMPT, 'legacy-a', ARGO, []],
+    [{ 'kubeprint.dev/exempt': 'pss-privileged' }, 'legacy-a', ARGO, []],
+    [{ 'kubeprint.dev/exempt': 'pss-privileged', 'kubeprint.dev/exempt-reason': '  ' }, 'legacy-a', ARGO, []],
+    [{ 'kubeprint.dev/exempt': 'x,pss-privileged ,y', 'kubeprint.dev/exempt-reason': 'r' }, 'legacy-a', ARGO, []],
+    [{ 'kubeprint.dev/exempt': 'pss-privileged-not', 'kubeprint.dev/exempt-reason': 'r' }, 'legacy-a', ARGO, []],
+  ] as const)('%j in %s by %s %j: the policy exempts exactly when the webhook does', (ann, ns, user, groups) => {
+    const obj = annotated({ ...ann }, ns);
+    const body = review({ object: obj, namespace: ns }) as { request: Record<string, unknown> };
+    body.request.userInfo = { username: user, groups: [...groups] };
+    const p = parseAdmissionReview(JSON.stringify(body));
+    if (!p.ok) throw new Error(p.reason);
+    const v = decide(p.request, webhook, 'all', NOW).verdicts.filter((x) => x.ruleId === RULE?.id);
+    expect(v.length).toBeGreaterThan(0);
+    const exempt = v.every((x) => x.exempted !== undefined);
+    expect(policyMatches(spec, obj, ns, { username: user, groups: [...groups] })).toBe(!exempt);
+  });
+
+  it('honour "*" only with allowWildcard, and only for the rules listed', () => {
+    const wild = (rules: string) =>
+      validatingAdmissionPolicies({
+        config: parseConfig(
+          `admission:\n  annotationExemptions:\n    rules: ${rules}\n    allowWildcard: true\n`,
+          '.kubeprint.yaml',
+        ),
+        namespace: 'kubeprint',
+        rules: [RULE],
+        now: NOW,
+      })[0] as { spec: PolicySpec };
+    expect(policyMatches(wild('[pss-privileged]').spec, annotated(SELF_EXEMPT, 'prod'), 'prod')).toBe(false);
+    expect(wild('[pss-host-namespaces]').spec.matchConditions).toBeUndefined();
+    expect(policyMatches(spec, annotated(SELF_EXEMPT, 'legacy-a'), 'legacy-a', { username: ARGO })).toBe(true);
+  });
+
+  it('name the globs they cannot express and honour fewer annotations, never more', () => {
+    const c = parseConfig(
+      'admission:\n  annotationExemptions:\n    rules: [pss-privileged]\n    users: ["https://issuer.example/*"]\n',
+      '.kubeprint.yaml',
+    );
+    const [p] = validatingAdmissionPolicies({ config: c, namespace: 'kubeprint', rules: [RULE], now: NOW });
+    const meta = (p as { metadata: { annotations: Record<string, string> } }).metadata;
+    expect(meta.annotations['kubeprint.dev/exemptions-not-honoured']).toContain('user glob "https://issuer.example/*"');
+    const s = (p as { spec: PolicySpec }).spec;
+    expect(policyMatches(s, annotated(NAMED, 'prod'), 'prod', { username: 'https://issuer.example/alice' })).toBe(true);
   });
 });

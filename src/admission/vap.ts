@@ -90,14 +90,62 @@ function onlyWhatChanged(expr: string, vars: ReadonlyArray<{ name: string; expre
 
 const ACTIONS: Record<RuleMode, string> = { enforce: 'Deny', warn: 'Warn', audit: 'Audit' };
 
-/** Annotation exemption as a matchCondition: objects that name the rule (with a reason) are not matched. */
-function exemptCondition(ruleId: string): { name: string; expression: string } {
-  const a = `object.metadata.annotations['${EXEMPT_ANNOTATION}']`;
-  const r = `object.metadata.annotations['${EXEMPT_REASON_ANNOTATION}']`;
-  return {
-    name: 'not-exempted',
-    expression: `!(has(object.metadata.annotations) && '${EXEMPT_ANNOTATION}' in object.metadata.annotations && '${EXEMPT_REASON_ANNOTATION}' in object.metadata.annotations && ${r}.trim() != '' && ${a}.matches('(^|[ ,])(${ruleId}|[*])($|[ ,])'))`,
-  };
+/** Globs as a CEL condition over `value` (a string expression): any of them matches a non-empty value, as picomatch does. */
+function anyGlob(value: string, globs: readonly string[], what: string, notExpressed: string[]): string {
+  const terms: string[] = [];
+  for (const g of globs) {
+    const t = globToRe2(g);
+    if (!t) {
+      notExpressed.push(
+        `${what} glob ${JSON.stringify(g)} has no CEL translation: annotations are not honoured for it`,
+      );
+      continue;
+    }
+    terms.push(`${t.negated ? '!' : ''}${value}.matches('${t.re}')`);
+  }
+  return terms.length === 0 ? 'false' : `(${value} != '' && (${terms.join(' || ')}))`;
+}
+
+/**
+ * Exemption annotations as a matchCondition, honoured as the webhook honours
+ * them (`admissionAnnotationExemption`): not at all unless config
+ * `admission.annotationExemptions` lists the rule; then only with a reason,
+ * in the namespaces and for the requesters (`request.userInfo`) it lists, and
+ * for the annotation value `*` only with `allowWildcard`. A glob CEL cannot
+ * express is left out (the policy then honours fewer annotations, never more)
+ * and named in `notExpressed`.
+ */
+export function annotationExemptions(
+  ruleId: string,
+  config: LoadedConfig,
+): { condition: { name: string; expression: string } | undefined; notExpressed: string[] } {
+  const a = config.config.admission?.annotationExemptions;
+  const notExpressed: string[] = [];
+  if (!a || config.config.annotationExemptions === false || !(a.rules.includes('*') || a.rules.includes(ruleId)))
+    return { condition: undefined, notExpressed };
+  const ann = (k: string) => `object.metadata.annotations['${k}']`;
+  const names = a.allowWildcard ? `(${ruleId}|[*])` : `(${ruleId})`;
+  const parts = [
+    'has(object.metadata.annotations)',
+    `'${EXEMPT_ANNOTATION}' in object.metadata.annotations`,
+    `'${EXEMPT_REASON_ANNOTATION}' in object.metadata.annotations`,
+    `${ann(EXEMPT_REASON_ANNOTATION)}.trim() != ''`,
+    `${ann(EXEMPT_ANNOTATION)}.matches('(^|[ ,])${names}($|[ ,])')`,
+  ];
+  if (a.namespaces) parts.push(anyGlob(CEL_FIELDS.namespace, a.namespaces, 'namespace', notExpressed));
+  if (a.users || a.groups) {
+    const who: string[] = [];
+    if (a.users)
+      who.push(
+        `(has(request.userInfo.username) && ${anyGlob('request.userInfo.username', a.users, 'user', notExpressed)})`,
+      );
+    if (a.groups)
+      who.push(
+        `(has(request.userInfo.groups) && request.userInfo.groups.exists(g, ${anyGlob('g', a.groups, 'group', notExpressed)}))`,
+      );
+    parts.push(`(${who.join(' || ')})`);
+  }
+  return { condition: { name: 'not-exempted', expression: `!(${parts.join(' && ')})` }, notExpressed };
 }
 
 /**
@@ -239,9 +287,10 @@ export function configExemptions(ruleId: string, config: LoadedConfig, now: Date
  * Policies and bindings for every active rule with CEL. The binding's action
  * follows the rule's mode (enforce → Deny, warn → Warn, audit → Audit), and
  * it excludes kube-system and kubeprint's own namespace, as the webhook does.
- * Exemptions: the annotations (a matchCondition, unless turned off) and the
- * config file's unexpired exemptions that CEL can express (another one);
- * `now` dates the expiry check.
+ * Exemptions: the annotations as far as config `admission.annotationExemptions`
+ * allows them (a matchCondition; none by default) and the config file's
+ * unexpired exemptions that CEL can express (another one); `now` dates the
+ * expiry check.
  */
 export function validatingAdmissionPolicies(opts: {
   config?: LoadedConfig;
@@ -258,8 +307,9 @@ export function validatingAdmissionPolicies(opts: {
     const name = `kubeprint-${rule.id}`;
     const kinds = cel.matchKinds === 'workloads' ? WORKLOAD_KINDS : cel.matchKinds;
     const fromConfig = configExemptions(rule.id, config, opts.now);
+    const fromAnnotations = annotationExemptions(rule.id, config);
     const matchConditions = [
-      ...(config.config.annotationExemptions === false ? [] : [exemptCondition(rule.id)]),
+      ...(fromAnnotations.condition ? [fromAnnotations.condition] : []),
       ...(fromConfig.condition ? [fromConfig.condition] : []),
     ];
     const annotations: Record<string, string> = { 'kubeprint.dev/rule': rule.id, 'kubeprint.dev/severity': severity };
@@ -267,10 +317,11 @@ export function validatingAdmissionPolicies(opts: {
       annotations['kubeprint.dev/exemptions-valid-until'] = fromConfig.expressed
         .map((e) => e.expires)
         .sort()[0] as string;
-    if (fromConfig.notExpressed.length > 0)
-      annotations['kubeprint.dev/exemptions-not-honoured'] = fromConfig.notExpressed
-        .map((n) => `${n.why} (owner ${n.exemption.owner})`)
-        .join('; ');
+    const notHonoured = [
+      ...fromConfig.notExpressed.map((n) => `${n.why} (owner ${n.exemption.owner})`),
+      ...fromAnnotations.notExpressed,
+    ];
+    if (notHonoured.length > 0) annotations['kubeprint.dev/exemptions-not-honoured'] = notHonoured.join('; ');
     out.push({
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicy',

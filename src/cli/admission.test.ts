@@ -178,4 +178,27 @@ describe('kubeprint admission vap', () => {
     expect(action('liveness-probe-missing')).toEqual(['Audit']);
     for (const o of objects) expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
   });
+
+  it('honours no exemption annotation unless the config allows it, and then only for the rules it lists', async () => {
+    type Vap = { kind: string; metadata: { name: string }; spec: { matchConditions?: Array<{ name: string }> } };
+    const conditions = async (args: string[]) => {
+      const r = await runCli(['admission', 'vap', ...args]);
+      expect(r.code).toBe(0);
+      return new Map(
+        parseAllDocuments(r.stdout)
+          .map((d) => d.toJS() as Vap)
+          .filter((o) => o.kind === 'ValidatingAdmissionPolicy')
+          .map((o) => [o.metadata.name, (o.spec.matchConditions ?? []).map((m) => m.name)]),
+      );
+    };
+    const plain = await conditions([]);
+    expect([...plain.values()].flat()).toEqual([]);
+    writeFileSync(
+      join(dir, 'annotations.yaml'),
+      'admission:\n  annotationExemptions:\n    rules: [readiness-probe-missing]\n    namespaces: [legacy]\n',
+    );
+    const allowed = await conditions(['--config', join(dir, 'annotations.yaml')]);
+    expect(allowed.get('kubeprint-readiness-probe-missing')).toEqual(['not-exempted']);
+    expect(allowed.get('kubeprint-pss-privileged')).toEqual([]);
+  });
 });

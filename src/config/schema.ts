@@ -145,10 +145,45 @@ export const gitopsSchema = z
           .describe(
             'Destination clusters (globs over an Argo CD destination server URL or cluster name) that are production; every namespace in them is production',
           ),
+        paths: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            'Files (globs over the path, matched on its trailing segments, e.g. clusters/production/**) whose GitOps objects are production: how a Flux repository tells clusters apart',
+          ),
       })
       .strict()
       .optional()
       .describe('Where GitOps objects deploy to production: revisions there must be pinned'),
+    requireVerification: z
+      .union([z.boolean(), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe(
+        'Sources must verify signatures (Flux GitRepository commits, OCIRepository and OCI Helm charts): true for every source, or URL globs of the sources that must',
+      ),
+    allowedSources: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'Where GitOps sources may come from: URL globs (`*` any run of characters, `?` one), e.g. https://github.com/acme/*, oci://ghcr.io/acme/*; a Bucket endpoint is matched as written (minio.acme.com)',
+      ),
+    flux: z
+      .object({
+        multiTenant: z
+          .boolean()
+          .optional()
+          .describe(
+            'Flux runs locked down for tenants (--no-cross-namespace-refs, --default-service-account): Kustomizations and HelmReleases outside adminNamespaces must impersonate a service account and use sources of their own namespace',
+          ),
+        adminNamespaces: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('Namespaces (globs) of the platform admins, exempt from tenant rules (default: flux-system)'),
+      })
+      .strict()
+      .optional()
+      .describe('Flux: multi-tenancy lockdown'),
   })
   .strict();
 
@@ -345,7 +380,11 @@ export const configSchema = z
       .describe('The admission webhook and generated policies: annotation exemptions, per-review budget'),
     maxFileBytes: z.number().int().positive().optional().describe('Files larger than this are skipped (default 8 MiB)'),
     images: imagesSchema.optional().describe('Supply-chain verification of images (kubeprint images verify)'),
-    gitops: gitopsSchema.optional().describe('Argo CD and Flux rules: production destinations'),
+    gitops: gitopsSchema
+      .optional()
+      .describe(
+        'Argo CD and Flux rules: production destinations, signature verification, allowed sources, Flux tenancy',
+      ),
     operatorWorkloads: z
       .array(operatorWorkloadSchema)
       .optional()

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { LoadedConfig } from '../config/config.js';
-import type { Exemption } from '../config/schema.js';
+import type { AdmissionConfig, Exemption } from '../config/schema.js';
 import type { Finding } from '../model/finding.js';
 import { type ImageMatcher, imageMatcher } from '../model/image-glob.js';
 import { parseImageRef } from '../model/image-ref.js';
@@ -79,6 +79,104 @@ function everyImageMatches(images: readonly unknown[], match: ImageMatcher): boo
   );
 }
 
+/** The rule ids a `kubeprint.dev/exempt` annotation names (comma-separated, trimmed), or undefined when there is none. */
+export function annotatedRuleIds(ko: KubeObject | undefined): string[] | undefined {
+  const list = ko ? annotationsOf(ko.raw)[EXEMPT_ANNOTATION] : undefined;
+  return list === undefined ? undefined : list.split(',').map((s) => s.trim());
+}
+
+/** Who asked the API server for the change under review (AdmissionReview `request.userInfo`). */
+export interface Requester {
+  username?: string | undefined;
+  groups?: readonly string[] | undefined;
+}
+
+/**
+ * What an exemption annotation does at admission for one finding: nothing to
+ * say when the annotation does not name the rule (`undefined`), else whether
+ * it exempts, and why not when it does not.
+ */
+export type AdmissionAnnotationVerdict = { exempt: true; reason: string } | { exempt: false; why: string };
+
+interface CompiledAnnotationPolicy {
+  on: boolean;
+  rule: (id: string) => boolean;
+  namespace: (ns: string) => boolean;
+  requester: (r: Requester) => boolean;
+  wildcard: boolean;
+}
+
+const annotationPolicies = new WeakMap<LoadedConfig, CompiledAnnotationPolicy>();
+
+function annotationPolicyFor(loaded: LoadedConfig): CompiledAnnotationPolicy {
+  let c = annotationPolicies.get(loaded);
+  if (c) return c;
+  const a: AdmissionConfig['annotationExemptions'] = loaded.config.admission?.annotationExemptions;
+  const anyOf = (globs: readonly string[]) => {
+    const ms = globs.map((g) => picomatch(g, { dot: true }));
+    return (v: string) => v !== '' && ms.some((m) => m(v));
+  };
+  if (!a || loaded.config.annotationExemptions === false) {
+    c = { on: false, rule: () => false, namespace: () => false, requester: () => false, wildcard: false };
+  } else {
+    const users = a.users ? anyOf(a.users) : undefined;
+    const groups = a.groups ? anyOf(a.groups) : undefined;
+    c = {
+      on: true,
+      rule: a.rules.includes('*') ? any : (id) => a.rules.includes(id),
+      namespace: a.namespaces ? anyOf(a.namespaces) : any,
+      requester:
+        users || groups
+          ? (r) => (users?.(r.username ?? '') ?? false) || (groups ? (r.groups ?? []).some(groups) : false)
+          : any,
+      wildcard: a.allowWildcard === true,
+    };
+  }
+  annotationPolicies.set(loaded, c);
+  return c;
+}
+
+/**
+ * At admission, annotations exempt nothing unless config
+ * `admission.annotationExemptions` says so, and then only the rules, the
+ * namespaces and the requesters it lists; the annotation value `*` only with
+ * `allowWildcard` (docs/adr/0006). The author of an object can write its
+ * annotations: whatever must be exempt belongs in the config file, which is
+ * behind RBAC. `scan` keeps `annotationExemptions` (CI runs on reviewed changes).
+ *
+ * @example
+ * admissionAnnotationExemption(config, 'pss-privileged', pod, 'prod', { username: 'alice' });
+ * // undefined: the annotation does not name the rule; else { exempt, reason | why }
+ */
+export function admissionAnnotationExemption(
+  loaded: LoadedConfig,
+  ruleId: string,
+  ko: KubeObject | undefined,
+  namespace: string,
+  requester: Requester,
+): AdmissionAnnotationVerdict | undefined {
+  const ids = annotatedRuleIds(ko);
+  if (!ids) return undefined;
+  const named = ids.includes(ruleId);
+  const wildcard = ids.includes('*');
+  if (!named && !wildcard) return undefined;
+  const p = annotationPolicyFor(loaded);
+  if (!p.on)
+    return { exempt: false, why: 'annotation exemptions are off at admission (config admission.annotationExemptions)' };
+  if (!p.rule(ruleId)) return { exempt: false, why: `${ruleId} may not be exempted by annotation at admission` };
+  if (!named && !p.wildcard) return { exempt: false, why: `"*" is not honoured at admission: name the rule` };
+  if (!p.namespace(namespace))
+    return {
+      exempt: false,
+      why: `annotations are not honoured in ${namespace ? `namespace "${namespace}"` : 'cluster-scoped objects'}`,
+    };
+  if (!p.requester(requester))
+    return { exempt: false, why: `annotations are not honoured for requests by "${requester.username ?? ''}"` };
+  const reason = ko ? annotationsOf(ko.raw)[EXEMPT_REASON_ANNOTATION]?.trim() : undefined;
+  if (!reason) return { exempt: false, why: `${EXEMPT_REASON_ANNOTATION} is missing` };
+  return { exempt: true, reason };
+}
+
 /** Today's date as YYYY-MM-DD in UTC (exemptions expire at the end of their day). */
 export function today(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
@@ -129,12 +227,10 @@ export function applyExemptions(
     if (applied) continue;
     if (annotationsOn) {
       const key = `${ko?.source?.file ?? ''}#${objectKey({ kind: obj.kind, namespace: obj.namespace, name: obj.name })}`;
-      const ann = ko ? annotationsOf(ko.raw) : {};
-      const list = ann[EXEMPT_ANNOTATION];
-      if (list !== undefined) {
-        const ids = list.split(',').map((s) => s.trim());
+      const ids = annotatedRuleIds(ko);
+      if (ids !== undefined) {
         if (ids.includes(f.ruleId) || ids.includes('*')) {
-          const reason = ann[EXEMPT_REASON_ANNOTATION]?.trim();
+          const reason = ko ? annotationsOf(ko.raw)[EXEMPT_REASON_ANNOTATION]?.trim() : undefined;
           if (reason) {
             out.exempted.push({ ...f, exemption: { via: 'annotation', reason } });
             continue;

@@ -68,6 +68,21 @@ function compliantPod(name: string): Obj {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { ...(tpl.metadata as Obj), name }, spec: tpl.spec };
 }
 
+/**
+ * Exemption annotations are honoured at admission only as far as config
+ * allows: here two rules, for the test's admin (CN=kubeprint-admin) only.
+ */
+const ANNOTATIONS_FOR_ADMIN = parseConfig(
+  [
+    'admission:',
+    '  annotationExemptions:',
+    '    rules: [pss-privileged, pss-allow-privilege-escalation]',
+    '    users: [kubeprint-admin]',
+    '',
+  ].join('\n'),
+  '.kubeprint.yaml',
+);
+
 describe.skipIf(missing !== undefined)('admission on a real API server', () => {
   let cp: ControlPlane;
   let dir: string;
@@ -109,7 +124,7 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     writeFileSync(join(dir, 'tls.crt'), tls.cert);
     writeFileSync(join(dir, 'tls.key'), tls.key);
     srv = await startWebhookServer({
-      policy: admissionPolicy({}),
+      policy: admissionPolicy({ config: ANNOTATIONS_FOR_ADMIN }),
       tlsCert: join(dir, 'tls.crt'),
       tlsKey: join(dir, 'tls.key'),
       host: '127.0.0.1',
@@ -176,9 +191,56 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     expect(r.stderr).toMatch(/Warning: \[readiness-probe-missing\] container "web" has no readinessProbe/);
   });
 
+  it('honours no self-exemption: "*" is denied, and named rules only for the requester config lists', async () => {
+    const selfExempt = privileged(withName(testObject('compliant-deployment.yaml'), 'self-exempt'));
+    const spec = (selfExempt.spec as { template: { spec: Obj } }).template.spec;
+    spec.hostPID = true;
+    spec.volumes = [{ name: 'host', hostPath: { path: '/' } }];
+    firstContainer(selfExempt).volumeMounts = [{ name: 'host', mountPath: '/host' }];
+    (selfExempt.metadata as Obj).annotations = {
+      'kubeprint.dev/exempt': '*',
+      'kubeprint.dev/exempt-reason': 'trust me',
+    };
+    const star = await create(selfExempt);
+    expect(star.code).not.toBe(0);
+    expect(star.stderr).toContain('admission webhook "enforce.kubeprint.dev" denied the request');
+    expect(star.stderr).toContain('[pss-host-namespaces]');
+    expect(star.stderr).toContain('"*" is not honoured at admission');
+    // another user, allowed by RBAC to create Deployments, names the rules config lets the admin exempt
+    const dev = cp.userKubeconfig('dev', ['developers']);
+    // (the aggregated `edit` role has no rules without the controller manager: a Role of its own)
+    expect(
+      (await kubectl(['create', 'role', 'deployer', '-n', NS, '--verb=create,get', '--resource=deployments.apps']))
+        .code,
+    ).toBe(0);
+    expect(
+      (await kubectl(['create', 'rolebinding', 'dev-deployer', '-n', NS, '--role=deployer', '--group=developers']))
+        .code,
+    ).toBe(0);
+    const named = privileged(withName(testObject('compliant-deployment.yaml'), 'named-exempt'));
+    (named.metadata as Obj).annotations = {
+      'kubeprint.dev/exempt': 'pss-privileged,pss-allow-privilege-escalation',
+      'kubeprint.dev/exempt-reason': 'legacy agent, migration tracked',
+    };
+    const byDev = await new Promise<Run>((resolve) => {
+      const child = execFile('kubectl', ['--kubeconfig', dev, 'create', '-n', NS, '-f', '-'], (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, stdout, stderr }),
+      );
+      child.stdin?.end(JSON.stringify(named));
+    });
+    expect(byDev.code).not.toBe(0);
+    expect(byDev.stderr).toContain('[pss-privileged]');
+    expect(byDev.stderr).toContain('annotations are not honoured for requests by "dev"');
+    // the admin, whom config lists, may
+    const byAdmin = await create(named, ['--dry-run=server']);
+    expect(byAdmin.stderr).toBe('');
+    expect(byAdmin.code).toBe(0);
+  });
+
   it('on UPDATE, does not deny for what was already there', async () => {
-    // admitted while exempt by annotation, then the exemption is removed: the
-    // violation was already there, so the update warns instead of denying
+    // admitted while exempt by annotation (config allows the admin to), then
+    // the exemption is removed: the violation was already there, so the
+    // update warns instead of denying
     const d = privileged(withName(testObject('compliant-deployment.yaml'), 'legacy'));
     (d.metadata as Obj).annotations = {
       'kubeprint.dev/exempt': 'pss-privileged,pss-allow-privilege-escalation',
@@ -257,7 +319,7 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
   });
 
   it('without the webhook, the generated ValidatingAdmissionPolicies make the API server deny violations itself', async () => {
-    const objects = validatingAdmissionPolicies({ namespace: 'kubeprint' });
+    const objects = validatingAdmissionPolicies({ namespace: 'kubeprint', config: ANNOTATIONS_FOR_ADMIN });
     expect(objects.length).toBeGreaterThan(0);
     const r = await kubectl(['create', '-f', '-'], { apiVersion: 'v1', kind: 'List', items: objects });
     expect(r.stderr).toBe('');
