@@ -47,7 +47,12 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     ...opts,
     problems: loaded.problems,
     extra,
-    stats: { files: loaded.files, skippedDocuments: loaded.skippedDocuments, skippedFiles: loaded.skippedFiles },
+    stats: {
+      files: loaded.files,
+      skippedDocuments: loaded.skippedDocuments,
+      skippedFiles: loaded.skippedFiles,
+      notIncluded: loaded.notIncluded ?? [],
+    },
     started,
   });
 }
@@ -58,7 +63,7 @@ export function scanObjects(
   opts: Omit<ScanOptions, 'cwd'> & {
     problems?: ScanResult['findings'];
     extra?: Array<{ finding: Finding; object: KubeObject | undefined }>;
-    stats?: { files: number; skippedDocuments: number; skippedFiles: number };
+    stats?: { files: number; skippedDocuments: number; skippedFiles: number; notIncluded?: readonly string[] };
     started?: number;
     /** Judge only these objects; the others are context for cross-object rules. */
     only?: ReadonlySet<KubeObject>;
@@ -82,6 +87,7 @@ export function scanObjects(
       objects: objects.length,
       skippedDocuments: opts.stats?.skippedDocuments ?? 0,
       skippedFiles: opts.stats?.skippedFiles ?? 0,
+      notIncluded: opts.stats?.notIncluded ?? [],
       durationMs: Math.round(performance.now() - started),
     },
   };

@@ -58,3 +58,49 @@ describe('config naming rule ids', () => {
     }
   });
 });
+
+describe('files a root kustomization does not include', () => {
+  const DEPLOY = POD.replace('kind: Pod', 'kind: ConfigMap').replace(/spec:[\s\S]*/, 'data: {a: b}\n');
+  function repo(): string {
+    const dir = tmp({
+      'kustomization.yaml': [
+        'resources: [deploy.yaml]',
+        'configMapGenerator:',
+        '  - name: seed',
+        '    files: [seed=seed.yaml]',
+      ].join('\n'),
+      'deploy.yaml': DEPLOY,
+      // read by the generator, not a resource: included
+      'seed.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: looks-like-one}\n',
+      // configuration of some application, not Kubernetes objects: not worth a mention
+      'app-config.yaml': 'log: debug\nlisteners: [a, b]\n',
+      'forgotten.yaml': POD,
+      'old.json': JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }),
+    });
+    return dir;
+  }
+
+  it('JSON counts and lists them in the summary', async () => {
+    const r = await runCli(['scan', '.', '-o', 'json', '--fail-on', 'none'], { cwd: repo() });
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout).summary;
+    expect(s.notIncluded).toBe(2);
+    expect(s.notIncludedFiles).toEqual(['forgotten.yaml', 'old.json']);
+  });
+
+  it('the table says how many, names the first few, and why', async () => {
+    const r = await runCli(['scan', '.', '--fail-on', 'none'], { cwd: repo() });
+    // a long line wraps under its label
+    expect(r.stdout.replace(/\n {15}/g, ' ')).toContain(
+      '  not scanned  2 files with Kubernetes objects that no kustomization includes: forgotten.yaml, old.json (--raw scans every file)',
+    );
+  });
+
+  it('a directory without kustomizations, or --raw, has nothing to say', async () => {
+    const plain = tmp({ 'pod.yaml': POD });
+    const r = await runCli(['scan', '.', '-o', 'json', '--fail-on', 'none'], { cwd: plain });
+    expect(JSON.parse(r.stdout).summary).toMatchObject({ notIncluded: 0, notIncludedFiles: [] });
+    const raw = await runCli(['scan', '.', '--raw', '-o', 'json', '--fail-on', 'none'], { cwd: repo() });
+    expect(JSON.parse(raw.stdout).summary).toMatchObject({ notIncluded: 0, notIncludedFiles: [] });
+  });
+});

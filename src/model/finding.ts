@@ -46,5 +46,10 @@ export interface ScanStats {
   skippedDocuments: number;
   /** Files skipped (too large, binary, unreadable). */
   skippedFiles: number;
+  /**
+   * Files with Kubernetes objects under a kustomization directory that no
+   * kustomization includes: not deployed, so not scanned (`--raw` scans them).
+   */
+  notIncluded?: readonly string[];
   durationMs: number;
 }

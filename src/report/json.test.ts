@@ -15,6 +15,8 @@ const SUMMARY_KEYS = [
   'objects',
   'skippedDocuments',
   'skippedFiles',
+  'notIncluded',
+  'notIncludedFiles',
 ];
 
 function parse(out: string): Record<string, unknown> {
@@ -97,6 +99,8 @@ describe('json reporter', () => {
       objects: 9,
       skippedDocuments: 1,
       skippedFiles: 0,
+      notIncluded: 0,
+      notIncludedFiles: [],
     });
     const r = sampleResult();
     r.findings = r.findings.filter((f) => f.severity !== 'critical');

@@ -42,6 +42,9 @@ export interface JsonSummary {
   objects: number;
   skippedDocuments: number;
   skippedFiles: number;
+  /** Files with Kubernetes objects that no kustomization includes (not deployed, not scanned). */
+  notIncluded: number;
+  notIncludedFiles: string[];
 }
 
 export const jsonReporter: Reporter = {
@@ -83,6 +86,8 @@ function jsonSummary(result: ScanResult, ctx: Pick<ReportContext, 'failOn'>): Js
     objects: result.stats.objects,
     skippedDocuments: result.stats.skippedDocuments,
     skippedFiles: result.stats.skippedFiles,
+    notIncluded: result.stats.notIncluded?.length ?? 0,
+    notIncludedFiles: [...(result.stats.notIncluded ?? [])],
   };
 }
 

@@ -46,6 +46,15 @@ describe('markdown reporter', () => {
     expect(out).not.toContain('<details>');
   });
 
+  it('says which files with objects no kustomization includes were not scanned', () => {
+    const r = sampleResult();
+    expect(render({}, r)).not.toContain('not scanned');
+    r.stats.notIncluded = ['examples/a.yaml', 'examples/b_c.yaml', 'old/d.yaml', 'old/e.yaml'];
+    expect(render({}, r)).toContain(
+      '4 files with Kubernetes objects that no kustomization includes were not scanned: `examples/a.yaml`, `examples/b_c.yaml`, `old/d.yaml` and 1 more (`--raw` scans every file).',
+    );
+  });
+
   it('escapes pipes, markup, mentions and control characters in messages', () => {
     const line = render()
       .split('\n')

@@ -1,7 +1,7 @@
 import type { Finding, ScanResult } from '../model/finding.js';
 import { failsAt, SEVERITIES, type Severity } from '../model/severity.js';
 import type { ReportContext, Reporter } from './reporter.js';
-import { locationText, objectLabel, plural, summarize, visible } from './summary.js';
+import { FIRST_FEW, locationText, objectLabel, plural, summarize, visible } from './summary.js';
 
 /** At most this many findings are listed; the rest are counted. */
 export const MAX_FINDINGS = 200;
@@ -36,6 +36,15 @@ export const markdownReporter: Reporter = {
     if (s.exempted > 0) extra.push(`${s.exempted} exempted`);
     extra.push(`${plural(result.stats.objects, 'object')} in ${plural(result.stats.files, 'file')} scanned`);
     out.push(`${sentence} (${extra.join(', ')}).`, '');
+    const hidden = result.stats.notIncluded ?? [];
+    if (hidden.length > 0) {
+      const names = hidden.slice(0, FIRST_FEW).map(code).join(', ');
+      const more = hidden.length > FIRST_FEW ? ` and ${hidden.length - FIRST_FEW} more` : '';
+      out.push(
+        `${plural(hidden.length, 'file')} with Kubernetes objects that no kustomization includes ${hidden.length === 1 ? 'was' : 'were'} not scanned: ${names}${more} (\`--raw\` scans every file).`,
+        '',
+      );
+    }
 
     out.push('| Severity | Findings |', '| --- | ---: |');
     for (const sev of SEVERITIES) out.push(`| ${MARK[sev]} ${sev} | ${s.bySeverity[sev]} |`);

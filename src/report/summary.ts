@@ -88,6 +88,15 @@ export function visible(text: string): string {
   });
 }
 
+/** How many names a summary line shows before it counts the rest. */
+export const FIRST_FEW = 3;
+
+/** `a, b, c`, or `a, b, c and 4 more`. */
+export function firstFew(names: readonly string[], n = FIRST_FEW): string {
+  const shown = names.slice(0, n).join(', ');
+  return names.length > n ? `${shown} and ${names.length - n} more` : shown;
+}
+
 /** `1 finding`, `2 findings`. */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

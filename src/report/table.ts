@@ -1,7 +1,7 @@
 import type { Finding, ScanResult } from '../model/finding.js';
 import { CATEGORIES, SEVERITIES, type Severity } from '../model/severity.js';
 import type { ReportContext, Reporter } from './reporter.js';
-import { groupByObject, locationText, objectLabel, plural, summarize, visible } from './summary.js';
+import { firstFew, groupByObject, locationText, objectLabel, plural, summarize, visible } from './summary.js';
 
 /** Lines are wrapped to this width; paths and ids longer than a line are left whole. */
 const WIDTH = 100;
@@ -121,6 +121,14 @@ function renderSummary(result: ScanResult, ctx: ReportContext, paint: Paint): st
     `  scanned      ${plural(st.files, 'file')}, ${plural(st.objects, 'object')}` +
       (skipped.length > 0 ? ` (${skipped.join(', ')})` : ''),
   );
+  const hidden = st.notIncluded ?? [];
+  if (hidden.length > 0)
+    out.push(
+      ...wrap(
+        `${plural(hidden.length, 'file')} with Kubernetes objects that no kustomization includes: ${firstFew(hidden.map(visible))} (--raw scans every file)`,
+        WIDTH - 15,
+      ).map((l, i) => (i === 0 ? '  not scanned  ' : ' '.repeat(15)) + l),
+    );
   if (s.exempted > 0)
     out.push(`  exempted     ${s.exempted}${ctx.showExempted ? ' (listed above)' : ' (--show-exempted lists them)'}`);
 

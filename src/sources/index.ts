@@ -13,6 +13,7 @@ import {
   renderKustomization,
   takeOrigin,
 } from './kustomize.js';
+import { notIncludedManifests } from './not-included.js';
 import { commonDirectory, objectIdentity, plainScopeDirs } from './plain-scopes.js';
 
 export { objectsFromText } from './file-objects.js';
@@ -45,6 +46,11 @@ export interface LoadResult {
   files: number;
   skippedDocuments: number;
   skippedFiles: number;
+  /**
+   * Files with Kubernetes objects under a kustomization directory that no
+   * kustomization includes: not deployed, so not scanned (shown paths, in walk order).
+   */
+  notIncluded?: string[];
 }
 
 const YAML_FILE = /\.(ya?ml|json)$/i;
@@ -204,6 +210,8 @@ class Loader {
     const covered = (f: string) =>
       referenced.has(f) || kdirs.some((d) => isUnder(f, d)) || charts.some((c) => isUnder(f, c));
     for (const f of files) if (!covered(f)) this.addFile(f, show(f));
+    const hidden = notIncludedManifests(files, kdirs, charts);
+    if (hidden.length > 0) (this.result.notIncluded ??= []).push(...hidden.map(show));
     // charts inside a kustomization are kustomize's business; subcharts are their parent's
     const rootCharts = charts.filter(
       (c) => !kdirs.some((d) => isUnder(c, d)) && !charts.some((o) => o !== c && isUnder(c, o)),
