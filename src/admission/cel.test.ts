@@ -115,6 +115,11 @@ function admissible(raw: Record<string, unknown>): boolean {
     case 'Secret':
     case 'ServiceAccount':
       return true;
+    case 'Application':
+    case 'ApplicationSet':
+    case 'AppProject':
+      // Argo CD's CRD schemas guarantee the field types the rules' CEL reads
+      return isMap(raw.spec);
     case 'RoleBinding':
     case 'ClusterRoleBinding':
       return (

@@ -55,6 +55,9 @@ const RESOURCES: Record<string, { group: string; resource: string }> = {
   RoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
   ClusterRoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
   Rollout: { group: 'argoproj.io', resource: 'rollouts' },
+  Application: { group: 'argoproj.io', resource: 'applications' },
+  ApplicationSet: { group: 'argoproj.io', resource: 'applicationsets' },
+  AppProject: { group: 'argoproj.io', resource: 'appprojects' },
 };
 
 const WORKLOAD_KINDS = [
