@@ -141,3 +141,31 @@ function build(o: KubeObject): Workload | undefined {
     containers,
   };
 }
+
+const ISTIO_INJECT = 'sidecar.istio.io/inject';
+
+/**
+ * The admission webhook that replaces this container's image when the pods
+ * are created, or undefined. Istio's gateway injection writes `image: auto`
+ * on the `istio-proxy` container of a pod template that Istio injects (label
+ * or annotation `sidecar.istio.io/inject: "true"`, label `istio.io/rev`, or
+ * annotation `inject.istio.io/templates`), and the sidecar injector puts the
+ * control plane's proxy image there. `sidecar.istio.io/inject: "false"` turns
+ * injection off, and a Pod object that still says `auto` was not injected when
+ * it was created (istioctl analyze IST0147): both run an image named `auto`.
+ */
+export function imageChosenByInjector(w: Workload, c: ContainerView): 'Istio sidecar injector' | undefined {
+  if (w.kind === 'Pod' || c.kind !== 'containers' || c.spec.name !== 'istio-proxy' || c.spec.image !== 'auto')
+    return undefined;
+  const labels = w.podLabels;
+  const annotations = isRecord(w.podMetadata.annotations) ? w.podMetadata.annotations : {};
+  if (labels[ISTIO_INJECT] === 'false' || annotations[ISTIO_INJECT] === 'false') return undefined;
+  const rev = labels['istio.io/rev'];
+  const templates = annotations['inject.istio.io/templates'];
+  const injected =
+    labels[ISTIO_INJECT] === 'true' ||
+    annotations[ISTIO_INJECT] === 'true' ||
+    (typeof rev === 'string' && rev !== '') ||
+    (typeof templates === 'string' && templates !== '');
+  return injected ? 'Istio sidecar injector' : undefined;
+}

@@ -65,3 +65,29 @@ describe('verdictFindings and the rules configuration', () => {
     expect(back.map((e) => e.finding.ruleId)).toEqual(['image-signature-unverified']);
   });
 });
+
+describe('imageUsage', () => {
+  it("leaves out Istio's image: auto of an injected gateway template, which the injector replaces", () => {
+    const gateway = (labels: Record<string, string>) =>
+      toKubeObject(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'gw', namespace: 'istio-ingress' },
+          spec: {
+            template: {
+              metadata: { labels },
+              spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] },
+            },
+          },
+        },
+        undefined,
+        's',
+      );
+    const injected = gateway({ 'sidecar.istio.io/inject': 'true' });
+    const plain = gateway({});
+    if (!injected || !plain) throw new Error('not an object');
+    expect(imageUsage([injected])).toEqual([]);
+    expect(imageUsage([plain]).map((u) => u.image)).toEqual(['auto']);
+  });
+});

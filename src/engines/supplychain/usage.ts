@@ -7,7 +7,7 @@ import type { Finding } from '../../model/finding.js';
 import { parseImageRef } from '../../model/image-ref.js';
 import { type KubeObject, objectRef } from '../../model/kube-object.js';
 import type { Severity } from '../../model/severity.js';
-import { workloadOf } from '../../model/workload.js';
+import { imageChosenByInjector, workloadOf } from '../../model/workload.js';
 import type { EngineRuleMeta } from '../../rules/registry.js';
 import type { ImageVerdict } from './verify-image.js';
 
@@ -32,7 +32,7 @@ export interface ImageUsage {
   uses: ImageUse[];
 }
 
-/** Every image of every workload, in first-seen order, with each place it is used. */
+/** Every image of every workload, in first-seen order, with each place it is used (not an injector's placeholder). */
 export function imageUsage(objects: readonly KubeObject[]): ImageUsage[] {
   const byImage = new Map<string, ImageUsage>();
   for (const obj of objects) {
@@ -40,7 +40,8 @@ export function imageUsage(objects: readonly KubeObject[]): ImageUsage[] {
     if (!w) continue;
     for (const c of w.containers) {
       const image = c.spec.image;
-      if (typeof image !== 'string') continue;
+      // a placeholder the injector replaces (Istio's image: auto) is not what runs
+      if (typeof image !== 'string' || imageChosenByInjector(w, c)) continue;
       let u = byImage.get(image);
       if (!u) {
         const p = parseImageRef(image);

@@ -1,6 +1,11 @@
 import { IMAGE_HAS_DIGEST, imageNameValid } from '../cel.js';
 import { defineRule } from '../rule.js';
-import { containerImages, describeContainer } from './container-images.js';
+import {
+  containerImages,
+  describeContainer,
+  ISTIO_INJECTED_VARIABLE,
+  imageChosenByInjectorCel,
+} from './container-images.js';
 import { K8S_IMAGE_NAMES, MITRE_T1525, SLSA } from './refs.js';
 
 export const rule = defineRule({
@@ -12,10 +17,11 @@ export const rule = defineRule({
   needs: 'object',
   cel: {
     matchKinds: 'workloads',
+    variables: [ISTIO_INJECTED_VARIABLE],
     validations: [
       {
         // a malformed digest pins nothing; a reference invalid before its digest is image-ref-invalid's alone
-        expression: `variables.containers.all(c, !has(c.image) || !${imageNameValid('c')} || ${IMAGE_HAS_DIGEST('c')})`,
+        expression: `variables.containers.all(c, !has(c.image) || ${imageChosenByInjectorCel('c')} || !${imageNameValid('c')} || ${IMAGE_HAS_DIGEST('c')})`,
         message: 'images must be pinned by digest (@sha256:…)',
       },
     ],

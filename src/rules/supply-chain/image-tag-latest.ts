@@ -1,6 +1,11 @@
 import { IMAGE_HAS_DIGEST, imageValid } from '../cel.js';
 import { defineRule } from '../rule.js';
-import { describeContainer, parsedImages } from './container-images.js';
+import {
+  describeContainer,
+  ISTIO_INJECTED_VARIABLE,
+  imageChosenByInjectorCel,
+  parsedImages,
+} from './container-images.js';
 import { K8S_IMAGE_NAMES, MITRE_T1525, NSA_CISA } from './refs.js';
 
 export const rule = defineRule({
@@ -12,9 +17,10 @@ export const rule = defineRule({
   needs: 'object',
   cel: {
     matchKinds: 'workloads',
+    variables: [ISTIO_INJECTED_VARIABLE],
     validations: [
       {
-        expression: `variables.containers.all(c, !has(c.image) || !${imageValid('c')} || ${IMAGE_HAS_DIGEST('c')} || (c.image.matches(':[\\\\w][\\\\w.-]{0,127}$') && !c.image.endsWith(':latest')))`,
+        expression: `variables.containers.all(c, !has(c.image) || ${imageChosenByInjectorCel('c')} || !${imageValid('c')} || ${IMAGE_HAS_DIGEST('c')} || (c.image.matches(':[\\\\w][\\\\w.-]{0,127}$') && !c.image.endsWith(':latest')))`,
         message: 'images must have an explicit tag other than latest, or a digest',
       },
     ],
