@@ -115,6 +115,15 @@ function admissible(raw: Record<string, unknown>): boolean {
     case 'Secret':
     case 'ServiceAccount':
       return true;
+    case 'GitRepository':
+    case 'OCIRepository':
+    case 'HelmRepository':
+    case 'HelmChart':
+    case 'Bucket':
+    case 'Kustomization':
+    case 'HelmRelease':
+      // Flux's CRDs require a spec; its fields are typed by the schema
+      return isMap(raw.spec);
     case 'Application':
     case 'ApplicationSet':
     case 'AppProject':

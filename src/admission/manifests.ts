@@ -58,6 +58,13 @@ const RESOURCES: Record<string, { group: string; resource: string }> = {
   Application: { group: 'argoproj.io', resource: 'applications' },
   ApplicationSet: { group: 'argoproj.io', resource: 'applicationsets' },
   AppProject: { group: 'argoproj.io', resource: 'appprojects' },
+  GitRepository: { group: 'source.toolkit.fluxcd.io', resource: 'gitrepositories' },
+  OCIRepository: { group: 'source.toolkit.fluxcd.io', resource: 'ocirepositories' },
+  HelmRepository: { group: 'source.toolkit.fluxcd.io', resource: 'helmrepositories' },
+  HelmChart: { group: 'source.toolkit.fluxcd.io', resource: 'helmcharts' },
+  Bucket: { group: 'source.toolkit.fluxcd.io', resource: 'buckets' },
+  Kustomization: { group: 'kustomize.toolkit.fluxcd.io', resource: 'kustomizations' },
+  HelmRelease: { group: 'helm.toolkit.fluxcd.io', resource: 'helmreleases' },
 };
 
 const WORKLOAD_KINDS = [
