@@ -85,6 +85,22 @@ export function sourcesOf(app: AppSpec): AppSource[] {
   return out;
 }
 
+/**
+ * Every source written in the spec, the ones Argo CD ignores included
+ * (`spec.source` beside `spec.sources`): what is in git, whether deployed or not.
+ */
+export function writtenSourcesOf(app: AppSpec): AppSource[] {
+  const out = sourcesOf(app);
+  const many = Array.isArray(app.spec.sources) ? app.spec.sources : [];
+  if (many.length > 0 && isMap(app.spec.source))
+    out.unshift({
+      source: app.spec.source,
+      at: join(app.at, 'source'),
+      label: 'spec.source (ignored beside spec.sources)',
+    });
+  return out;
+}
+
 /** `Application "web"` or `ApplicationSet "team-apps" (its template)`. */
 export function describeApp(obj: KubeObject, app: AppSpec): string {
   return app.kind === 'Application' ? `Application "${obj.name}"` : `ApplicationSet "${obj.name}" (its template)`;

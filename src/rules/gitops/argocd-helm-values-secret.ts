@@ -3,7 +3,7 @@ import { join } from '../../model/pointer.js';
 import { isSecretName } from '../pod-security/env-literal-secret.js';
 import { secretInValue } from '../pod-security/secret-values.js';
 import { defineRule, type RuleHit } from '../rule.js';
-import { appSpecOf, describeApp, isMap, sourcesOf } from './argo-app.js';
+import { appSpecOf, describeApp, isMap, writtenSourcesOf } from './argo-app.js';
 import { ARGO_HELM, ARGO_SECRETS, MITRE_T1552 } from './argo-refs.js';
 
 /**
@@ -84,7 +84,7 @@ export const rule = defineRule({
     if (!app) return undefined;
     const hits: RuleHit[] = [];
     const what = describeApp(obj, app);
-    for (const { source, at } of sourcesOf(app)) {
+    for (const { source, at } of writtenSourcesOf(app)) {
       const helm = source.helm;
       if (isMap(helm)) {
         if (typeof helm.values === 'string' && helm.values.length < 1_000_000) {
