@@ -30,12 +30,16 @@ export const WANTED_KINDS: readonly WantedKind[] = [
   ...['Namespace', 'Pod', 'Service', 'ServiceAccount', 'Secret', 'ConfigMap', 'LimitRange', 'ResourceQuota'].map(
     (kind) => ({ group: '', kind }),
   ),
-  ...['ReplicationController', 'PodTemplate'].map((kind) => ({ group: '', kind })),
+  ...['ReplicationController', 'PodTemplate', 'PersistentVolume', 'PersistentVolumeClaim'].map((kind) => ({
+    group: '',
+    kind,
+  })),
   ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => ({ group: 'apps', kind })),
   ...['Job', 'CronJob'].map((kind) => ({ group: 'batch', kind })),
   { group: 'policy', kind: 'PodDisruptionBudget' },
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
   ...['NetworkPolicy', 'Ingress'].map((kind) => ({ group: 'networking.k8s.io', kind })),
+  { group: 'gateway.networking.k8s.io', kind: 'Gateway' },
   ...['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].map((kind) => ({
     group: 'rbac.authorization.k8s.io',
     kind,
