@@ -24,9 +24,23 @@ export { Inventory } from './model/inventory.js';
 // model
 export type { KubeObject, ObjectRef, ObjectSource, Position } from './model/kube-object.js';
 export { annotationsOf, labelsOf, objectRef, toKubeObject } from './model/kube-object.js';
+export {
+  BUILTIN_OPERATOR_WORKLOADS,
+  type OperatorPods,
+  type OperatorWorkload,
+  type OperatorWorkloadSpec,
+  operatorWorkloadOf,
+  operatorWorkloadTable,
+} from './model/operator-workloads.js';
 export { type LabelSelector, matchesSelector, parseLabelSelector } from './model/selector.js';
 export { CATEGORIES, type Category, SEVERITIES, type Severity, type Threshold } from './model/severity.js';
-export { type ContainerView, WORKLOAD_KINDS, type Workload, workloadOf } from './model/workload.js';
+export {
+  type ContainerView,
+  imageChosenByInjector,
+  WORKLOAD_KINDS,
+  type Workload,
+  workloadOf,
+} from './model/workload.js';
 // reporters
 export { REPORTERS, reporterFor } from './report/index.js';
 export type { ReportContext, Reporter } from './report/reporter.js';
