@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/config.js';
 import { RULES } from '../rules/registry.js';
-import { admissionPolicy, decide, modeOf } from './decide.js';
+import { admissionPolicy, DEFAULT_BUDGET, decide, judge, modeOf } from './decide.js';
 import { type AdmissionRequest, parseAdmissionReview } from './review.js';
 import { review, testObject } from './testdata/reviews.js';
 
@@ -282,5 +282,117 @@ describe('exemption annotations at admission', () => {
       ),
     });
     expect(judged(EXEMPT_ALL, 'legacy-a', user, [], off).response.allowed).toBe(false);
+  });
+});
+
+/** A Pod with `n` privileged containers (each violates several enforce rules), the image name `image`, names padded by `pad`. */
+function manyContainers(n: number, image = 'busybox:1.36.1', pad = ''): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'many' },
+    spec: {
+      hostPID: true,
+      containers: Array.from({ length: n }, (_, i) => ({
+        name: `c${i}${pad}`,
+        image,
+        securityContext: { privileged: true },
+      })),
+    },
+  };
+}
+
+describe('the per-review budget', () => {
+  const over = request(review({ object: manyContainers(DEFAULT_BUDGET.maxContainers + 1), namespace: 'prod' }));
+
+  it("is not judged over the container budget: the path's failure policy decides, saying why", () => {
+    const enforce = decide(over, policy, 'enforce');
+    expect(enforce.response.allowed).toBe(false);
+    expect(enforce.response.status?.message).toMatch(
+      /did not judge Pod "many" in namespace "prod": it has 101 containers, more than the 100 .*failurePolicy Fail/,
+    );
+    expect(enforce.overBudget).toMatchObject({ limit: 'containers', actual: 101, max: 100, failurePolicy: 'Fail' });
+    expect(enforce.verdicts).toEqual([]);
+    const advisory = decide(over, policy, 'advisory');
+    expect(advisory.response.allowed).toBe(true);
+    expect(advisory.response.warnings?.[0]).toMatch(/did not judge .*admitted by failurePolicy Ignore/);
+    // /validate/all: Fail unless config says Ignore
+    expect(decide(over, policy, 'all').response.allowed).toBe(false);
+    const ignore = admissionPolicy({ config: parseConfig('admission: {failurePolicy: Ignore}\n', 'c.yaml') });
+    expect(decide(over, ignore, 'all').response.allowed).toBe(true);
+    // a larger budget judges it
+    const roomy = admissionPolicy({ config: parseConfig('admission: {budget: {maxContainers: 200}}\n', 'c.yaml') });
+    const judged = decide(over, roomy, 'enforce');
+    expect(judged.overBudget).toBeUndefined();
+    expect(judged.response.status?.message).toContain('[pss-privileged]');
+  });
+
+  it('is not judged over the JSON value budget (object and oldObject together)', () => {
+    const small = admissionPolicy({ config: parseConfig('admission: {budget: {maxValues: 1000}}\n', 'c.yaml') });
+    const d = testObject('compliant-deployment.yaml');
+    (d.metadata as Record<string, unknown>).labels = Object.fromEntries(
+      Array.from({ length: 600 }, (_, i) => [`l${i}`, 'x']),
+    );
+    const create = decide(request(review({ object: d, namespace: 'shop' })), small, 'enforce');
+    expect(create.overBudget).toBeUndefined();
+    const update = decide(
+      request(review({ object: d, oldObject: d, operation: 'UPDATE', namespace: 'shop' })),
+      small,
+      'enforce',
+    );
+    expect(update.overBudget).toMatchObject({ limit: 'values', max: 1000 });
+    expect(update.response.allowed).toBe(false);
+  });
+
+  it('bounds the denial whatever the object holds: the first violations, lines cut, the rest counted', () => {
+    // the API server validates names after admission: a review can hold any
+    const d = decide(
+      request(
+        review({
+          object: manyContainers(DEFAULT_BUDGET.maxContainers, 'nginx:latest', `-${'x'.repeat(20_000)}`),
+          namespace: 'prod',
+        }),
+      ),
+      policy,
+      'all',
+    );
+    const msg = d.response.status?.message ?? '';
+    expect(d.verdicts.length).toBeGreaterThan(200);
+    expect(JSON.stringify(d.response).length).toBeLessThan(50_000);
+    expect(msg.length).toBeLessThan(40_000);
+    for (const line of msg.split('\n')) expect(line.length).toBeLessThanOrEqual(512);
+    expect(msg).toMatch(/… and \d+ more: [a-z-]+ ×\d+/);
+    expect(msg.split('\n').filter((l) => l.startsWith('[')).length).toBe(20);
+    const few = admissionPolicy({ config: parseConfig('admission: {maxViolationsReported: 3}\n', 'c.yaml') });
+    const three = decide(
+      request(review({ object: manyContainers(10, 'nginx:latest'), namespace: 'prod' })),
+      few,
+      'enforce',
+    );
+    expect((three.response.status?.message ?? '').split('\n').filter((l) => l.startsWith('['))).toHaveLength(3);
+  });
+
+  it("judge: a review still unjudged at its deadline gets the failure policy's decision", async () => {
+    const req = request(review({ object: testObject('privileged-pod.yaml'), namespace: 'prod' }));
+    const past = performance.now() - 1;
+    const enforce = await judge(req, policy, 'enforce', { deadline: past });
+    expect(enforce.overBudget?.limit).toBe('time');
+    expect(enforce.response.allowed).toBe(false);
+    expect(enforce.response.status?.message).toMatch(/judging took longer than .*failurePolicy Fail/);
+    const advisory = await judge(req, policy, 'advisory', { deadline: past });
+    expect(advisory.response.allowed).toBe(true);
+    // with time left, judge decides as decide does
+    const inTime = await judge(req, policy, 'enforce');
+    expect(inTime.response).toEqual(decide(req, policy, 'enforce').response);
+  });
+
+  it('judge lets other reviews through while a large one is judged', async () => {
+    const heavy = request(review({ object: manyContainers(DEFAULT_BUDGET.maxContainers), namespace: 'prod' }));
+    const light = request(review({ object: testObject('compliant-deployment.yaml'), namespace: 'shop' }));
+    const order: string[] = [];
+    const h = judge(heavy, policy, 'all', { sliceMs: 0 }).then(() => order.push('heavy'));
+    const l = judge(light, policy, 'all', { sliceMs: 0 }).then(() => order.push('light'));
+    await Promise.all([h, l]);
+    expect(order).toEqual(['light', 'heavy']);
   });
 });

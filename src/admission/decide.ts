@@ -281,20 +281,6 @@ async function verifyImages(
   return { object: mine, ...(before ? { old: before } : {}) };
 }
 
-/**
- * `judge` with a request deadline in milliseconds from now (kept for callers
- * of the earlier API): image verification and judging share it.
- */
-export async function decideWithImages(
-  req: AdmissionRequest,
-  policy: AdmissionPolicy,
-  path: WebhookPath,
-  deadlineMs: number,
-  now: Date = new Date(),
-): Promise<Decision> {
-  return judge(req, policy, path, { now, deadline: performance.now() + deadlineMs });
-}
-
 function* decideSteps(
   req: AdmissionRequest,
   policy: AdmissionPolicy,

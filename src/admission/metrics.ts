@@ -55,6 +55,16 @@ export class AdmissionMetrics {
     'Violations found by rule and the effect they had (deny, warn, audit, exempted).',
     ['rule', 'effect'],
   );
+  readonly overBudget = new Counter(
+    'kubeprint_admission_over_budget_total',
+    'Reviews not judged because they went over the per-review budget (containers, values, time), by path, limit and the failure policy that decided them.',
+    ['path', 'limit', 'failure_policy'],
+  );
+  readonly tooLarge = new Counter(
+    'kubeprint_admission_body_too_large_total',
+    'Reviews refused with 413 because the body was larger than --max-body-bytes, by path.',
+    ['path'],
+  );
   readonly tlsHandshakes = new Counter(
     'kubeprint_admission_tls_handshakes_total',
     'TLS connections accepted (a client that keeps connections alive makes few).',
@@ -108,6 +118,8 @@ export class AdmissionMetrics {
       this.requests.render(),
       this.decisions.render(),
       this.ruleDecisions.render(),
+      this.overBudget.render(),
+      this.tooLarge.render(),
       this.tlsHandshakes.render(),
       `# HELP ${h} Time from request received to response written, for admission reviews.`,
       `# TYPE ${h} histogram`,

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RULES } from '../rules/registry.js';
+import type { Rule } from '../rules/rule.js';
 import { generateWebhookTls, type WebhookTls } from './certs.js';
-import { admissionPolicy } from './decide.js';
-import { startWebhookServer, type WebhookServer } from './server.js';
+import { admissionPolicy, DEFAULT_BUDGET } from './decide.js';
+import { DEFAULT_MAX_BODY_BYTES, startWebhookServer, type WebhookServer } from './server.js';
 import { review, testObject } from './testdata/reviews.js';
 
 interface Reply {
@@ -183,6 +185,54 @@ describe('admission webhook server', () => {
     );
     const r = await call(srv, tls.caCert, '/validate', big);
     expect(r.status).toBe(413);
+    expect(logs.some((l) => l.includes('review body over the limit'))).toBe(true);
+    expect((await call(srv, tls.caCert, '/metrics')).body).toMatch(
+      /kubeprint_admission_body_too_large_total\{path="\/validate"\} [1-9]/,
+    );
+  });
+
+  it('decides a review over budget by the failure policy of its path, and logs and counts it', async () => {
+    const pod = manyContainers(DEFAULT_BUDGET.maxContainers + 1);
+    const enforce = await call(srv, tls.caCert, '/validate', JSON.stringify(review({ object: pod, uid: 'u-big' })));
+    expect(enforce.status).toBe(200);
+    const e = JSON.parse(enforce.body) as { response: { uid: string; allowed: boolean; status: { message: string } } };
+    expect(e.response.uid).toBe('u-big');
+    expect(e.response.allowed).toBe(false);
+    expect(e.response.status.message).toMatch(/did not judge .*101 containers.*failurePolicy Fail/);
+    const advisory = await call(srv, tls.caCert, '/validate/advisory', JSON.stringify(review({ object: pod })));
+    const a = JSON.parse(advisory.body) as { response: { allowed: boolean; warnings: string[] } };
+    expect(a.response.allowed).toBe(true);
+    expect(a.response.warnings[0]).toMatch(/admitted by failurePolicy Ignore/);
+    const line = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.uid === 'u-big' && String(l.msg).startsWith('review over budget'));
+    expect(line).toMatchObject({ level: 'warn', limit: 'containers', actual: 101, failurePolicy: 'Fail' });
+    const m = await call(srv, tls.caCert, '/metrics');
+    expect(m.body).toMatch(
+      /kubeprint_admission_over_budget_total\{path="\/validate",limit="containers",failure_policy="Fail"\} 1/,
+    );
+  });
+
+  it('bounds the answer and the decision log entry: the first violations, the rest counted', async () => {
+    const pod = manyContainers(DEFAULT_BUDGET.maxContainers, `-${'x'.repeat(2000)}`);
+    const r = await call(srv, tls.caCert, '/validate/all', JSON.stringify(review({ object: pod, uid: 'u-many' })));
+    expect(r.status).toBe(200);
+    expect(r.body.length).toBeLessThan(50_000);
+    await new Promise((done) => setTimeout(done, 50));
+    const entry = readFileSync(join(dir, 'decisions.jsonl'), 'utf8')
+      .split('\n')
+      .find((l) => l.includes('"uid":"u-many"'));
+    expect(entry).toBeDefined();
+    expect(entry?.length).toBeLessThan(50_000);
+    const e = JSON.parse(entry ?? '{}') as {
+      rules: unknown[];
+      counts: { total: number; byRule: Record<string, number> };
+    };
+    expect(e.rules).toHaveLength(20);
+    expect(e.counts.total).toBeGreaterThan(200);
+    expect(e.counts.byRule['image-tag-latest']).toBe(DEFAULT_BUDGET.maxContainers);
+    const info = logs.find((l) => l.includes('"uid":"u-many"') && l.includes('"msg":"decision"'));
+    expect(info?.length).toBeLessThan(20_000);
   });
 
   it('answers 408 when the review does not arrive before the deadline', async () => {
@@ -260,14 +310,34 @@ describe('admission webhook server', () => {
   });
 });
 
+/** A Pod with `n` privileged containers running nginx:latest (several enforce violations each), names padded by `pad`. */
+function manyContainers(n: number, pad = ''): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'many' },
+    spec: {
+      hostPID: true,
+      containers: Array.from({ length: n }, (_, i) => ({
+        name: `c${i}${pad}`,
+        image: 'nginx:latest',
+        securityContext: { privileged: true },
+      })),
+    },
+  };
+}
+
 /** A server of its own in a temporary folder: no log, no certificate watching. */
-async function quietServer(deadlineMs: number): Promise<{ dir: string; tls: WebhookTls; srv: WebhookServer }> {
+async function quietServer(
+  deadlineMs: number,
+  policy = admissionPolicy({}),
+): Promise<{ dir: string; tls: WebhookTls; srv: WebhookServer }> {
   const dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));
   const tls = generateWebhookTls(['127.0.0.1'], 2);
   writeFileSync(join(dir, 'tls.crt'), tls.cert);
   writeFileSync(join(dir, 'tls.key'), tls.key);
   const srv = await startWebhookServer({
-    policy: admissionPolicy({}),
+    policy,
     tlsCert: join(dir, 'tls.crt'),
     tlsKey: join(dir, 'tls.key'),
     host: '127.0.0.1',
@@ -341,6 +411,71 @@ describe('graceful shutdown', () => {
       expect((JSON.parse(r.body) as { response: { uid: string } }).response.uid).toBe('in-flight');
       await closing;
       await expect(call(srv, tls.caCert, '/healthz')).rejects.toThrow();
+    } finally {
+      await srv.close(100);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bounded work', () => {
+  it("reads bodies up to 4 MiB by default (an UPDATE of two objects at etcd's limit); a larger one gets 413 unread", async () => {
+    expect(DEFAULT_MAX_BODY_BYTES).toBe(4 * 1024 * 1024);
+    const { dir, tls, srv } = await quietServer(10_000);
+    try {
+      const padded = (bytes: number) => {
+        const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { blob: '' } };
+        const empty = JSON.stringify(review({ object: cm })).length;
+        cm.data.blob = 'x'.repeat(bytes - empty);
+        return JSON.stringify(review({ object: cm }));
+      };
+      const fits = padded(DEFAULT_MAX_BODY_BYTES - 1024);
+      expect((await call(srv, tls.caCert, '/validate', fits)).status).toBe(200);
+      const over = padded(DEFAULT_MAX_BODY_BYTES + 1024);
+      expect((await call(srv, tls.caCert, '/validate', over)).status).toBe(413);
+    } finally {
+      await srv.close(100);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a small review while a large one is being judged', async () => {
+    // a policy whose rules take a while on one kind: while they run, the test
+    // (in the same process) can only send the small review if judging pauses
+    let judging = false;
+    const slow: Rule[] = Array.from({ length: 60 }, (_, i) => ({
+      id: `slow-${i}`,
+      title: 'slow',
+      category: 'governance',
+      severity: 'low',
+      description: 'takes a few milliseconds',
+      remediation: 'none',
+      references: [],
+      appliesTo: ['ConfigMap'],
+      needs: 'object',
+      check() {
+        judging = true;
+        const until = performance.now() + 3;
+        while (performance.now() < until);
+        return undefined;
+      },
+    }));
+    const { dir, tls, srv } = await quietServer(10_000, admissionPolicy({ rules: [...slow, ...RULES] }));
+    try {
+      const order: string[] = [];
+      const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'slow' }, data: { a: 'b' } };
+      const heavy = call(srv, tls.caCert, '/validate/all', JSON.stringify(review({ object: cm }))).then((r) =>
+        order.push(`heavy ${r.status}`),
+      );
+      while (!judging) await new Promise((r) => setImmediate(r));
+      const light = call(
+        srv,
+        tls.caCert,
+        '/validate/all',
+        JSON.stringify(review({ object: testObject('compliant-deployment.yaml'), namespace: 'shop' })),
+      ).then((r) => order.push(`light ${r.status}`));
+      await Promise.all([heavy, light]);
+      expect(order).toEqual(['light 200', 'heavy 200']);
     } finally {
       await srv.close(100);
       rmSync(dir, { recursive: true, force: true });

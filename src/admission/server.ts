@@ -1,9 +1,12 @@
 /**
  * The validating webhook: HTTPS (TLS 1.2+) for AdmissionReview v1, a thin
- * adapter over `decide`. Bounded in what it reads (body size, per-request
- * deadline), never crashes on input (a malformed review is HTTP 400 with a
- * reason), reloads its certificate when the files change, and drains
- * in-flight requests on close.
+ * adapter over `judge`. Bounded in what it reads (body size, per-request
+ * deadline) and in what one review may cost (the budget: containers, JSON
+ * values, time; judging pauses between rules so that other reviews are
+ * answered meanwhile), in what it writes (denials, warnings and log entries
+ * list the first violations and count the rest); never crashes on input (a
+ * malformed review is HTTP 400 with a reason), reloads its certificate when
+ * the files change, and drains in-flight requests on close.
  */
 
 import { X509Certificate } from 'node:crypto';
@@ -14,7 +17,15 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { KubeprintError } from '../errors.js';
-import { type AdmissionPolicy, type Decision, decide, decideWithImages, type WebhookPath } from './decide.js';
+import {
+  type AdmissionPolicy,
+  type Decision,
+  judge,
+  maxViolationsOf,
+  type RuleVerdict,
+  type WebhookPath,
+} from './decide.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES } from './limits.js';
 import { AdmissionMetrics } from './metrics.js';
 import { type AdmissionRequest, parseAdmissionReview, reviewResponse } from './review.js';
 
@@ -30,9 +41,13 @@ export interface WebhookServerOptions {
   port?: number;
   /** Address to listen on (default 0.0.0.0). */
   host?: string;
-  /** Largest request body accepted (default 7 MiB: an object and its oldObject at the API server's 3 MiB limit). */
+  /** Largest request body accepted (default `DEFAULT_MAX_BODY_BYTES`, 4 MiB); a larger one gets 413 unread. */
   maxBodyBytes?: number;
-  /** Answer (408) a request whose body has not arrived by then; keep it below the webhook's timeoutSeconds (default 2500 ms). */
+  /**
+   * Time from a request's arrival to its answer (default 2500 ms, below the
+   * webhook's timeoutSeconds): a body not received by then gets 408, a review
+   * not judged by then the failure policy's decision.
+   */
   deadlineMs?: number;
   /** Append every decision as a JSON line to this file. */
   decisionLog?: string;
@@ -65,6 +80,8 @@ export interface WebhookServer {
   close(drainMs?: number): Promise<void>;
 }
 
+export { DEFAULT_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES };
+
 const ROUTES: Record<string, WebhookPath> = {
   '/validate': 'enforce',
   '/validate/advisory': 'advisory',
@@ -79,8 +96,9 @@ const ROUTES: Record<string, WebhookPath> = {
  * @throws KubeprintError READ_FAILED when the certificate or key cannot be read or do not match
  */
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
-  const maxBody = opts.maxBodyBytes ?? 7 * 1024 * 1024;
-  const deadlineMs = opts.deadlineMs ?? 2500;
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const maxListed = maxViolationsOf(opts.policy.config);
   const sink = opts.log ?? ((line: string) => process.stderr.write(line));
   const minLevel = LEVELS[opts.logLevel ?? 'info'];
   const enabled = (level: LogLevel) => LEVELS[level] >= minLevel;
@@ -194,7 +212,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBody) {
       req.resume();
-      sendJson(res, 413, { error: `body larger than ${maxBody} bytes` }, pathname);
+      tooLarge(res, pathname, declared);
       return;
     }
     const chunks: Buffer[] = [];
@@ -216,7 +234,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       if (size > maxBody) {
         finished = true;
         clearTimeout(timer);
-        sendJson(res, 413, { error: `body larger than ${maxBody} bytes` }, pathname);
+        tooLarge(res, pathname, size);
         req.destroy();
         return;
       }
@@ -237,6 +255,17 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         sendJson(res, 500, { error: 'internal error' }, pathname);
       }
     });
+  }
+
+  /** 413, unread: the API server applies the webhook's failure policy to it. */
+  function tooLarge(res: ServerResponse, route: string, bytes: number): void {
+    metrics.tooLarge.inc([route]);
+    log('warn', 'review body over the limit: not read (the failure policy decides)', {
+      path: route,
+      bytes,
+      maxBodyBytes: maxBody,
+    });
+    sendJson(res, 413, { error: `body larger than ${maxBody} bytes` }, route);
   }
 
   function review(
@@ -260,13 +289,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       metrics.observe((performance.now() - started) / 1000);
       record(req, d, route);
     };
-    if (!opts.policy.images) {
-      answer(decide(req, opts.policy, path));
-      return;
-    }
-    // image verification reaches registries: it gets what is left of the deadline
-    const left = Math.max(50, Math.floor(deadline - (performance.now() - started) - 50));
-    decideWithImages(req, opts.policy, path, left).then(answer, (err: unknown) => {
+    judge(req, opts.policy, path, { deadline: started + deadline }).then(answer, (err: unknown) => {
       log('error', 'review failed', { error: err instanceof Error ? err.message : String(err) });
       sendJson(res, 500, { error: 'internal error' }, route);
     });
@@ -275,6 +298,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   function record(req: AdmissionRequest, d: Decision, route: string): void {
     const outcome = d.ignored !== undefined ? 'ignored' : d.response.allowed ? 'allowed' : 'denied';
     metrics.decisions.inc([route, req.operation, outcome]);
+    // counted per rule and effect first: a review can hold thousands of violations
+    const effects = new Map<string, number>();
     for (const v of d.verdicts) {
       const effect =
         v.exempted !== undefined
@@ -284,26 +309,43 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
             : v.mode === 'audit'
               ? 'audit'
               : 'warn';
-      metrics.ruleDecisions.inc([v.ruleId, effect]);
+      const k = `${v.ruleId}\u0000${effect}`;
+      effects.set(k, (effects.get(k) ?? 0) + 1);
     }
+    for (const [k, n] of effects) metrics.ruleDecisions.inc(k.split('\u0000'), n);
     if (d.ignored !== undefined) {
       if (enabled('debug')) log('debug', 'request ignored', { uid: req.uid, why: d.ignored });
       return;
     }
+    const over = d.overBudget;
+    if (over) {
+      metrics.overBudget.inc([route, over.limit, over.failurePolicy]);
+      log('warn', 'review over budget: not judged, the failure policy decided', {
+        uid: req.uid,
+        user: clip(req.userInfo.username ?? '', 256),
+        object: d.object,
+        path: route,
+        ...over,
+        decision: outcome,
+      });
+    }
+    const listed = listVerdicts(d.verdicts, maxListed);
     const entry = {
       time: new Date().toISOString(),
       uid: req.uid,
       path: route,
       operation: req.operation,
       dryRun: req.dryRun,
-      user: req.userInfo.username ?? '',
+      user: clip(req.userInfo.username ?? '', 256),
       object: d.object,
       decision: outcome,
-      rules: d.verdicts,
+      ...(over ? { overBudget: over } : {}),
+      rules: listed.first,
+      ...(listed.counts ? { counts: listed.counts } : {}),
     };
     if (decisionLog) appendDecision(`${JSON.stringify(entry)}\n`);
     // the log fields are built only when the level is on: this runs for every review
-    if (d.verdicts.length > 0 || outcome === 'denied') {
+    if (d.verdicts.length > 0 || (outcome === 'denied' && !over)) {
       if (enabled('info'))
         log('info', 'decision', {
           uid: req.uid,
@@ -311,13 +353,15 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
           object: d.object,
           decision: outcome,
           dryRun: req.dryRun,
-          rules: d.verdicts.map((v) => ({
+          rules: listed.first.map((v) => ({
             id: v.ruleId,
             mode: v.mode,
             ...(v.exempted !== undefined ? { exempted: true } : {}),
           })),
+          ...(listed.counts ? { counts: listed.counts } : {}),
         });
-    } else if (enabled('debug')) log('debug', 'decision', { uid: req.uid, object: d.object, decision: outcome });
+    } else if (!over && enabled('debug'))
+      log('debug', 'decision', { uid: req.uid, object: d.object, decision: outcome });
   }
 
   function reloadCertificates(): boolean {
@@ -376,9 +420,16 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     server.listen(opts.port ?? 0, opts.host ?? '0.0.0.0', () => resolve());
   });
   server.on('error', (err) => log('error', 'server error', { error: err.message }));
-  const port = (server.address() as AddressInfo).port;
-  const host = opts.host ?? '0.0.0.0';
-  log('info', 'admission webhook listening', { port, host, rules: opts.policy.rules.length });
+  const bound = server.address() as AddressInfo;
+  const port = bound.port;
+  // one line that says where it listens and with which certificate
+  log('info', 'admission webhook listening', {
+    address: bound.address,
+    port,
+    tlsCert: opts.tlsCert,
+    certificate: { fingerprint: certFingerprint, notAfter: tls.notAfter, subject: tls.subject },
+    rules: opts.policy.rules.length,
+  });
   const skippedCluster = opts.policy.skipped.filter((s) => s.why === 'cluster-state').map((s) => s.id);
   const skippedConfig = opts.policy.skipped.filter((s) => s.why === 'configuration').map((s) => s.id);
   if (skippedCluster.length > 0)
@@ -391,7 +442,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   let closing: Promise<void> | undefined;
   return {
     port,
-    url: `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url: `https://${urlHost(bound.address)}:${port}`,
     metrics,
     inFlight: () => inFlight,
     reloadCertificates,
@@ -440,10 +491,41 @@ function readTls(certFile: string, keyFile: string) {
     // throws when the key does not match the certificate
     createSecureContext({ cert, key });
     const x = new X509Certificate(cert);
-    return { cert, key, fingerprint: x.fingerprint256, notAfter: x.validTo };
+    return { cert, key, fingerprint: x.fingerprint256, notAfter: x.validTo, subject: x.subject.replace(/\n/g, ', ') };
   } catch (err) {
     throw new KubeprintError('READ_FAILED', `${certFile}, ${keyFile}: not a matching PEM certificate and key`, {
       cause: err,
     });
   }
+}
+
+/** The host part of a URL for a bound address: loopback for a wildcard, brackets around IPv6. */
+function urlHost(address: string): string {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  if (address === '::') return '[::1]';
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** At most 256 characters of a message in a log entry: messages quote values, and values can be megabytes. */
+const MAX_LOGGED_MESSAGE = 256;
+
+/**
+ * The first `max` verdicts for a log entry (messages cut), and, when there
+ * are more, counts: the total and the number per rule.
+ */
+function listVerdicts(
+  vs: readonly RuleVerdict[],
+  max: number,
+): { first: RuleVerdict[]; counts?: { total: number; byRule: Record<string, number> } } {
+  const first = vs
+    .slice(0, max)
+    .map((v) => (v.message.length > MAX_LOGGED_MESSAGE ? { ...v, message: clip(v.message, MAX_LOGGED_MESSAGE) } : v));
+  if (vs.length <= max) return { first };
+  const byRule: Record<string, number> = {};
+  for (const v of vs) byRule[v.ruleId] = (byRule[v.ruleId] ?? 0) + 1;
+  return { first, counts: { total: vs.length, byRule } };
 }

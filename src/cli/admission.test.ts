@@ -140,6 +140,46 @@ describe('kubeprint admission serve', () => {
     expect(stray.stderr).toMatch(/--registry-config needs an `images` policy/);
   });
 
+  it('says where it listens, on one line: address, port and certificate', async () => {
+    const { port, lines, running } = await serve([
+      '--tls-cert=tls.crt',
+      '--tls-key=tls.key',
+      '--port=0',
+      '--host=127.0.0.1',
+    ]);
+    process.emit('SIGTERM');
+    expect(await running).toBe(0);
+    const listening = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'admission webhook listening');
+    expect(listening).toHaveLength(1);
+    expect(listening[0]).toMatchObject({
+      address: '127.0.0.1',
+      port,
+      tlsCert: join(dir, 'tls.crt'),
+      certificate: { fingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) },
+    });
+  });
+
+  it.each([
+    ['--deadline-ms=0', /--deadline-ms must be milliseconds, an integer from 100 to 30000 \(got "0"\)/],
+    ['--deadline-ms=60000', /--deadline-ms must be/],
+    ['--deadline-ms=2.5', /--deadline-ms must be/],
+    ['--deadline-ms=soon', /--deadline-ms must be/],
+    ['--port=70000', /--port must be a TCP port/],
+    ['--port=-1', /--port must be a TCP port/],
+    ['--max-body-bytes=0', /--max-body-bytes must be a size in bytes/],
+    ['--max-body-bytes=100', /--max-body-bytes must be a size in bytes/],
+    ['--drain-seconds=-5', /--drain-seconds must be seconds/],
+    ['--host=not an address', /--host must be an IP address or a host name/],
+    ['--host=http://0.0.0.0', /--host must be an IP address or a host name/],
+  ])('%s is a usage error, before anything starts', async (flag, message) => {
+    const r = await runCli(['admission', 'serve', '--tls-cert=tls.crt', '--tls-key=tls.key', flag], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
   it('is a usage error without TLS material, and a one-line error when it cannot be read', async () => {
     const none = await runCli(['admission', 'serve']);
     expect(none.code).toBe(2);

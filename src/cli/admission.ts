@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES } from '../admission/limits.js';
 import { loadConfig } from '../config/config.js';
 import { KubeprintError } from '../errors.js';
 import { choice, parseCommandArgs } from './args.js';
@@ -20,9 +22,12 @@ serve options:
                          (signatures, attestations; verdicts cached 5 minutes) within the deadline
   --registry-config FILE Docker config.json with registry credentials (default $DOCKER_CONFIG/config.json)
   --decision-log FILE    append every decision as a JSON line
-  --max-body-bytes N     largest AdmissionReview accepted (default 7340032)
-  --deadline-ms N        per-request deadline, below the webhook timeout (default 2500)
-  --drain-seconds N      on SIGTERM, how long in-flight requests may take (default 10)
+  --max-body-bytes N     largest AdmissionReview read (default 4194304: the API server reads at most
+                         3 MiB of an object, etcd stores at most 1.5 MiB); a larger one gets 413 unread
+  --deadline-ms N        from a request's arrival to its answer, below the webhook timeout
+                         (default 2500, 100 to 30000); a review not judged by then is decided by
+                         the path's failure policy (config admission.budget bounds each review)
+  --drain-seconds N      on SIGTERM, how long in-flight requests may take (default 10, at most 3600)
   --log-level LEVEL      debug, info, warn or error (default info); JSON lines on stderr
   --kubeconfig FILE      read the cluster (a cache kept by watches) so that cross-object rules run too
   --context NAME         kubeconfig context (with --kubeconfig)
@@ -47,12 +52,25 @@ vap options:
   --namespace NS         kubeprint's own namespace, excluded from the bindings (default kubeprint)
 `;
 
-function intFlag(flag: string, v: string | undefined, dflt: number): number {
+/** An integer flag within [min, max]; anything else (0 where 0 means nothing, a negative, a fraction, text) is a usage error. */
+function intFlag(flag: string, v: string | undefined, dflt: number, min: number, max: number, what: string): number {
   if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new KubeprintError('USAGE', `${flag} must be a non-negative integer (got "${v}")`);
+  const n = /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new KubeprintError('USAGE', `${flag} must be ${what}, an integer from ${min} to ${max} (got "${v}")`);
   return n;
+}
+
+/** An address to listen on: an IP address or a host name (resolved by the system when the server binds). */
+function hostFlag(v: string | undefined): string {
+  if (v === undefined) return '0.0.0.0';
+  const h = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
+  if (
+    isIP(h) ||
+    /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h)
+  )
+    return h;
+  throw new KubeprintError('USAGE', `--host must be an IP address or a host name (got "${v}")`);
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -68,7 +86,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 }
 
 async function serve(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(args, {
+  const { values, positionals } = parseCommandArgs(args, {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     port: { type: 'string' },
@@ -93,7 +111,22 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     throw new KubeprintError('USAGE', '--kubeconfig and --in-cluster are alternatives');
   if (!values['tls-cert'] || !values['tls-key'])
     throw new KubeprintError('USAGE', 'admission serve needs --tls-cert FILE and --tls-key FILE');
-  const port = intFlag('--port', values.port, 8443);
+  if (positionals.length > 0) throw new KubeprintError('USAGE', `unexpected argument "${positionals[0]}"`);
+  // every value is checked before anything starts (the cluster cache, registries)
+  const port = intFlag('--port', values.port, 8443, 0, 65535, 'a TCP port (0: any free port)');
+  const host = hostFlag(values.host);
+  // the API server waits at most 30 s for a webhook; below 100 ms no review could be answered
+  const deadlineMs = intFlag('--deadline-ms', values['deadline-ms'], DEFAULT_DEADLINE_MS, 100, 30_000, 'milliseconds');
+  // a review is a few KiB at least; 64 MiB is far beyond what the API server sends
+  const maxBodyBytes = intFlag(
+    '--max-body-bytes',
+    values['max-body-bytes'],
+    DEFAULT_MAX_BODY_BYTES,
+    16 * 1024,
+    64 * 1024 * 1024,
+    'a size in bytes',
+  );
+  const drainMs = intFlag('--drain-seconds', values['drain-seconds'], 10, 0, 3600, 'seconds') * 1000;
   const logLevel = choice('--log-level', values['log-level'], ['debug', 'info', 'warn', 'error'] as const, 'info');
   const { RULE_CATALOGUE } = await import('../rules/registry.js');
   const config = loadConfig(io.cwd, values.config, { ruleIds: RULE_CATALOGUE.map((r) => r.id) });
@@ -118,7 +151,6 @@ async function serve(args: string[], io: CliIO): Promise<number> {
       log,
     });
   }
-  const deadlineMs = intFlag('--deadline-ms', values['deadline-ms'], 2500);
   let images: import('../admission/decide.js').ImageCheck | undefined;
   if ((config.config.images?.policies ?? []).length > 0) {
     const { imageChecker } = await import('./images.js');
@@ -148,14 +180,13 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     tlsCert: resolve(io.cwd, values['tls-cert']),
     tlsKey: resolve(io.cwd, values['tls-key']),
     port,
-    host: values.host ?? '0.0.0.0',
-    maxBodyBytes: intFlag('--max-body-bytes', values['max-body-bytes'], 7 * 1024 * 1024),
+    host,
+    maxBodyBytes,
     deadlineMs,
     ...(values['decision-log'] ? { decisionLog: resolve(io.cwd, values['decision-log']) } : {}),
     log: io.stderr,
     logLevel,
   });
-  const drainMs = intFlag('--drain-seconds', values['drain-seconds'], 10) * 1000;
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGTERM', stop);
