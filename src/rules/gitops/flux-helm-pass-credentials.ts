@@ -27,7 +27,7 @@ export const rule = defineRule({
   check(obj) {
     if (!isFlux(obj, 'HelmRepository')) return undefined;
     const spec = specOf(obj);
-    if (!spec || spec.passCredentials !== true || spec.type === 'oci') return undefined;
+    if (spec?.passCredentials !== true || spec.type === 'oci') return undefined;
     const secret = isMap(spec.secretRef) ? text(spec.secretRef.name) : undefined;
     return [
       {

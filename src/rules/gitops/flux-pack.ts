@@ -1,13 +1,25 @@
 import type { Rule } from '../rule.js';
+import { rule as fluxDependencyHealthUnchecked } from './flux-dependency-health-unchecked.js';
+import { rule as fluxDependsOnCycle } from './flux-depends-on-cycle.js';
+import { rule as fluxForceEnabled } from './flux-force-enabled.js';
 import { rule as fluxHelmPassCredentials } from './flux-helm-pass-credentials.js';
+import { rule as fluxKustomizationPruneDisabled } from './flux-kustomization-prune-disabled.js';
 import { rule as fluxOciRefLatest } from './flux-oci-ref-latest.js';
 import { rule as fluxSourceInsecure } from './flux-source-insecure.js';
+import { rule as fluxSuspended } from './flux-suspended.js';
 import { rule as fluxVersionUnbounded } from './flux-version-unbounded.js';
 
 /** Flux: sources (GitRepository, OCIRepository, HelmRepository, Bucket, HelmChart), Kustomization and HelmRelease hygiene. */
 export const fluxRules: readonly Rule[] = [
+  // sources
   fluxSourceInsecure,
   fluxHelmPassCredentials,
   fluxOciRefLatest,
   fluxVersionUnbounded,
+  // reconciliation
+  fluxKustomizationPruneDisabled,
+  fluxForceEnabled,
+  fluxSuspended,
+  fluxDependencyHealthUnchecked,
+  fluxDependsOnCycle,
 ];
