@@ -11,7 +11,12 @@ import { review, testObject } from './testdata/reviews.js';
 
 async function manifests(args: string[] = []) {
   const r = await runCli(['admission', 'manifests', ...args]);
-  expect(r.stderr).toBe('');
+  // the one thing said on stderr: that ingress is open without --apiserver-cidr
+  expect(r.stderr).toBe(
+    args.includes('--apiserver-cidr')
+      ? ''
+      : 'kubeprint: the webhook NetworkPolicy admits any source on port 8443: pass --apiserver-cidr with the addresses the API server calls from (docs/admission.md)\n',
+  );
   expect(r.code).toBe(0);
   return parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, unknown>);
 }
@@ -148,6 +153,57 @@ describe('admission manifests', () => {
     expect(d.response.allowed).toBe(false);
     expect(d.response.status?.message).toContain('[pss-privileged]');
   });
+
+  it('with --apiserver-cidr, admits only those sources to the webhook port, and still passes its own rules', async () => {
+    const objects = await manifests([
+      '--apiserver-cidr',
+      '10.0.0.0/24,10.0.1.0/24',
+      '--apiserver-cidr',
+      'fd00:10::/64',
+    ]);
+    const ingress = objects.find(
+      (o) => o.kind === 'NetworkPolicy' && at(o, 'metadata.name') === 'kubeprint-webhook-ingress',
+    );
+    expect(at(ingress, 'spec.ingress')).toEqual([
+      {
+        from: [
+          { ipBlock: { cidr: '10.0.0.0/24' } },
+          { ipBlock: { cidr: '10.0.1.0/24' } },
+          { ipBlock: { cidr: 'fd00:10::/64' } },
+        ],
+        ports: [{ port: 8443, protocol: 'TCP' }],
+      },
+    ]);
+    // nothing left to exempt: no pod, namespace or address outside the control plane reaches it
+    expect(at(ingress, 'metadata.annotations')).toBeUndefined();
+    const kos = objects.map((o) => toKubeObject(o, undefined, 'm')).filter((o) => o !== undefined);
+    const result = scanObjects(kos, {});
+    expect(
+      result.findings.filter((f) => atLeast(f.severity, 'medium')).map((f) => `${f.ruleId}: ${f.message}`),
+    ).toEqual([]);
+    expect(result.exempted.map((f) => f.ruleId)).not.toContain('workload-exposed-to-cluster-or-internet');
+  });
+
+  it('without --apiserver-cidr, says on stderr that any source reaches the webhook port', async () => {
+    const objects = await manifests();
+    const ingress = objects.find(
+      (o) => o.kind === 'NetworkPolicy' && at(o, 'metadata.name') === 'kubeprint-webhook-ingress',
+    );
+    expect(at(ingress, 'spec.ingress')).toEqual([{ ports: [{ port: 8443, protocol: 'TCP' }] }]);
+    expect(String((at(ingress, 'metadata.annotations') as Obj)['kubeprint.dev/exempt-reason'])).toContain(
+      '--apiserver-cidr',
+    );
+  });
+
+  it.each(['10.0.0.0', '10.0.0.0/33', 'fd00::/129', 'example.com/24', ''])(
+    '--apiserver-cidr %j is a usage error',
+    async (cidr) => {
+      const r = await runCli(['admission', 'manifests', '--apiserver-cidr', cidr]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--apiserver-cidr must be a CIDR/);
+      expect(r.stdout).toBe('');
+    },
+  );
 
   it('uses cert-manager when asked', async () => {
     const objects = await manifests(['--cert-manager']);

@@ -22,6 +22,13 @@ export interface ManifestOptions {
   clusterAccess?: boolean;
   /** The config mounted at /config holds an `images` policy: the webhook reaches registries. */
   verifyImages?: boolean;
+  /**
+   * Where the API server's calls to the webhook come from (control-plane node
+   * or control-plane network CIDRs): the only sources the ingress
+   * NetworkPolicy admits. Without them it admits any source on the webhook
+   * port (the API server's addresses differ per cluster).
+   */
+  apiserverCidrs?: readonly string[];
 }
 
 const NAME = 'kubeprint-webhook';
@@ -337,8 +344,12 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
     metadata: { name: 'default-deny', namespace: ns, labels },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   });
-  // The API server calls the webhook from outside the pod network (host
-  // network, or the cloud's control plane), so ingress on the port is open.
+  // The API server is not a pod: no pod or namespace selector can name it.
+  // With the control plane's CIDRs, only they reach the webhook port; without,
+  // any source does (the API server calls from the host network of
+  // control-plane nodes, or from a managed control plane, whose addresses
+  // differ per cluster). docs/admission.md says what each setup needs.
+  const cidrs = opts.apiserverCidrs ?? [];
   out.push({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -346,16 +357,25 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
       name: `${NAME}-ingress`,
       namespace: ns,
       labels,
-      annotations: {
-        'kubeprint.dev/exempt': 'workload-exposed-to-cluster-or-internet',
-        'kubeprint.dev/exempt-reason':
-          'the API server calls the webhook from addresses outside the pod network that differ per cluster (host network, managed control planes); only the webhook port is open',
-      },
+      ...(cidrs.length === 0
+        ? {
+            annotations: {
+              'kubeprint.dev/exempt': 'workload-exposed-to-cluster-or-internet',
+              'kubeprint.dev/exempt-reason':
+                'the API server calls the webhook from addresses outside the pod network that differ per cluster (host network, managed control planes) and were not given (admission manifests --apiserver-cidr); only the webhook port is open',
+            },
+          }
+        : {}),
     },
     spec: {
       podSelector: { matchLabels: labels },
       policyTypes: ['Ingress'],
-      ingress: [{ ports: [{ port: PORT, protocol: 'TCP' }] }],
+      ingress: [
+        {
+          ...(cidrs.length > 0 ? { from: cidrs.map((cidr) => ({ ipBlock: { cidr } })) } : {}),
+          ports: [{ port: PORT, protocol: 'TCP' }],
+        },
+      ],
     },
   });
 

@@ -11,7 +11,8 @@ export const summary =
 
 const USAGE = `Usage:
   kubeprint admission serve --tls-cert FILE --tls-key FILE [options]
-  kubeprint admission manifests [--namespace NS] [--image IMAGE] [--cert-manager] [--cluster-access] [--verify-images]
+  kubeprint admission manifests [--namespace NS] [--image IMAGE] [--apiserver-cidr CIDR]... [--cert-manager]
+                                [--cluster-access] [--verify-images]
   kubeprint admission vap [--config FILE] [--namespace NS]
 
 serve options:
@@ -40,6 +41,9 @@ Paths: /validate (enforce-mode rules; register with failurePolicy Fail),
 manifests options:
   --namespace NS         namespace to run in (default kubeprint)
   --image IMAGE          kubeprint image, pinned by digest
+  --apiserver-cidr CIDR  where the API server calls the webhook from (control-plane nodes or the
+                         managed control plane's network; repeat or comma-separate): the ingress
+                         NetworkPolicy admits only these; without, any source reaches port 8443
   --cert-manager         use cert-manager (Issuer, Certificate, cainjector annotation) instead of
                          a generated CA and serving certificate (requires openssl)
   --cluster-access       let the webhook list and watch what cross-object rules read
@@ -59,6 +63,15 @@ function intFlag(flag: string, v: string | undefined, dflt: number, min: number,
   if (!Number.isSafeInteger(n) || n < min || n > max)
     throw new KubeprintError('USAGE', `${flag} must be ${what}, an integer from ${min} to ${max} (got "${v}")`);
   return n;
+}
+
+/** An IPv4 or IPv6 CIDR as a NetworkPolicy ipBlock takes it (address/prefix length). */
+function isCidr(v: string): boolean {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(v);
+  if (!m?.[1] || !m[2]) return false;
+  const family = isIP(m[1]);
+  const bits = Number(m[2]);
+  return family === 4 ? bits <= 32 : family === 6 ? bits <= 128 : false;
 }
 
 /** An address to listen on: an IP address or a host name (resolved by the system when the server binds). */
@@ -207,12 +220,24 @@ async function manifests(args: string[], io: CliIO): Promise<number> {
     'cert-manager': { type: 'boolean' },
     'cluster-access': { type: 'boolean' },
     'verify-images': { type: 'boolean' },
+    'apiserver-cidr': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(USAGE);
     return 0;
   }
+  const cidrs = (values['apiserver-cidr'] ?? []).flatMap((v) => v.split(',')).map((c) => c.trim());
+  for (const c of cidrs)
+    if (!isCidr(c))
+      throw new KubeprintError(
+        'USAGE',
+        `--apiserver-cidr must be a CIDR such as 10.0.0.0/24 or fd00::/64 (got "${c}")`,
+      );
+  if (cidrs.length === 0)
+    io.stderr(
+      'kubeprint: the webhook NetworkPolicy admits any source on port 8443: pass --apiserver-cidr with the addresses the API server calls from (docs/admission.md)\n',
+    );
   const { admissionManifests, manifestsYaml } = await import('../admission/manifests.js');
   const objects = admissionManifests({
     namespace: values.namespace ?? 'kubeprint',
@@ -220,6 +245,7 @@ async function manifests(args: string[], io: CliIO): Promise<number> {
     tls: values['cert-manager'] ? 'cert-manager' : 'generated',
     clusterAccess: values['cluster-access'] === true,
     verifyImages: values['verify-images'] === true,
+    apiserverCidrs: cidrs,
   });
   io.stdout(manifestsYaml(objects));
   return 0;
