@@ -119,9 +119,23 @@ export interface ClusterReadResult {
   owned: number;
 }
 
-interface Transport {
+/** A connection to one API server: GETs, and other requests for callers that write (drift's dry-run apply). */
+export interface Transport {
   server: string;
   get(path: string, timeoutMs: number): Promise<{ status: number; body: string }>;
+  send(req: TransportRequest): Promise<{ status: number; body: string }>;
+}
+
+export interface TransportRequest {
+  method: string;
+  /** Path and query, from the server's root. */
+  path: string;
+  timeoutMs: number;
+  body?: string;
+  /** Content-Type of the body (an apply patch is `application/apply-patch+yaml`). */
+  contentType?: string;
+  /** Accept header (default `application/json`). */
+  accept?: string;
 }
 
 /**
@@ -285,34 +299,38 @@ async function inParallel<T>(tasks: Array<() => Promise<T>>, limit: number): Pro
 
 // ---------------------------------------------------------------- connection
 
-async function connect(
-  opts: ClusterReadOptions,
+/**
+ * A transport to the API server of the kubeconfig's context (kubectl's
+ * resolution, ./kubeconfig.ts).
+ *
+ * @throws KubeprintError USAGE (no kubeconfig, unknown context), CONNECTION_FAILED (no credentials).
+ */
+export async function connect(
+  opts: Pick<ClusterReadOptions, 'kubeconfig' | 'context' | 'env'>,
 ): Promise<{ transport: Transport; contextName: string; contextNamespace: string | undefined }> {
   const kc = await resolveKubeconfig(opts);
   const base = await kc.requestOptions();
   const transport: Transport = {
     server: kc.server,
-    get: (path, timeoutMs) => get(kc.server, path, base, timeoutMs),
+    get: (path, timeoutMs) => send(kc.server, { method: 'GET', path, timeoutMs }, base),
+    send: (req) => send(kc.server, req, base),
   };
   return { transport, contextName: kc.contextName, contextNamespace: kc.namespace };
 }
 
-function get(
-  server: string,
-  path: string,
-  base: RequestOptions,
-  timeoutMs: number,
-): Promise<{ status: number; body: string }> {
+function send(server: string, what: TransportRequest, base: RequestOptions): Promise<{ status: number; body: string }> {
+  const { path, timeoutMs } = what;
   const url = new URL(server + path);
   const isHttp = url.protocol === 'http:';
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kubeprint' };
+    const headers: Record<string, string> = { Accept: what.accept ?? 'application/json', 'User-Agent': 'kubeprint' };
+    if (what.contentType) headers['Content-Type'] = what.contentType;
     for (const [k, v] of Object.entries((base.headers ?? {}) as IncomingHttpHeaders)) {
       if (typeof v === 'string') headers[k] = v;
     }
     if (base.auth) headers.Authorization = `Basic ${Buffer.from(base.auth).toString('base64')}`;
     const options: RequestOptions = {
-      method: 'GET',
+      method: what.method,
       headers,
       ...(isHttp ? {} : { agent: base.agent as Agent | undefined }),
     };
@@ -336,12 +354,12 @@ function get(
       clearTimeout(timer);
       reject(err);
     });
-    req.end();
+    req.end(what.body);
   });
 }
 
 /** A one-line KubeprintError for a request that did not get an answer. */
-function requestFailed(server: string, err: unknown): KubeprintError {
+export function requestFailed(server: string, err: unknown): KubeprintError {
   if (err instanceof KubeprintError) return err;
   const code = (err as { code?: string }).code;
   const why =
@@ -362,7 +380,7 @@ interface ApiResourceList {
   resources?: Array<{ name: string; kind: string; namespaced: boolean; verbs?: string[] }>;
 }
 
-async function getJson<T>(
+export async function getJson<T>(
   t: Transport,
   path: string,
   timeoutMs: number,
@@ -383,7 +401,8 @@ async function getJson<T>(
   }
 }
 
-function statusMessage(body: string): string {
+/** The message of a Status object the server answered with, or the start of the body. */
+export function statusMessage(body: string): string {
   try {
     const s = JSON.parse(body) as { message?: unknown };
     if (typeof s.message === 'string') return s.message;
