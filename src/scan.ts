@@ -3,7 +3,7 @@ import { applyExemptions } from './exemptions/index.js';
 import type { Finding, ScanResult } from './model/finding.js';
 import { Inventory } from './model/inventory.js';
 import type { KubeObject } from './model/kube-object.js';
-import { runRules, sortFindings } from './rules/engine.js';
+import { mergeRepeats, runRules, sortFindings } from './rules/engine.js';
 import { RULES } from './rules/registry.js';
 import { targetMinor } from './rules/resilience/api-lifecycle.js';
 import type { Rule } from './rules/rule.js';
@@ -74,13 +74,14 @@ export function scanObjects(
   const inventory = new Inventory(objects);
   const entries = runRules(inventory, opts.rules ?? RULES, config.config, opts.only);
   for (const p of opts.problems ?? []) entries.push({ finding: p, object: undefined });
-  entries.push(...(opts.extra ?? []));
+  for (const e of opts.extra ?? []) entries.push(e); // no spread: extras can number in the hundred thousands
   const ex = applyExemptions(entries, config, opts.now);
-  const findings = sortFindings([...ex.findings, ...ex.governance]);
+  // overlays that render one base give each of its findings once per overlay: once is enough
+  const findings = mergeRepeats(sortFindings([...ex.findings, ...ex.governance]));
   const disabled = disabledRules(config);
   return {
     findings: findings.filter((f) => !disabled.has(f.ruleId)),
-    exempted: sortFindings(ex.exempted),
+    exempted: mergeRepeats(sortFindings(ex.exempted)),
     objects,
     stats: {
       files: opts.stats?.files ?? 0,

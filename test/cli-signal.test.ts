@@ -1,8 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { which } from '../src/sources/tools.js';
 import { runCli } from './cli-capture.js';
+
+const hasKustomize = (await which('kustomize')) ?? (await which('kubectl'));
+if (!hasKustomize) console.warn('skipping overlay tests: neither kustomize nor kubectl is on PATH');
 
 /** Issue #14, "signal over noise": what the CLI says when config, input or findings repeat or mislead. */
 
@@ -19,7 +23,10 @@ spec:
 
 function tmp(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'kubeprint-signal-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
   return dir;
 }
 
@@ -102,5 +109,113 @@ describe('files a root kustomization does not include', () => {
     expect(JSON.parse(r.stdout).summary).toMatchObject({ notIncluded: 0, notIncludedFiles: [] });
     const raw = await runCli(['scan', '.', '--raw', '-o', 'json', '--fail-on', 'none'], { cwd: repo() });
     expect(JSON.parse(raw.stdout).summary).toMatchObject({ notIncluded: 0, notIncludedFiles: [] });
+  });
+});
+
+interface JsonFinding {
+  ruleId: string;
+  message: string;
+  path: string | null;
+  object: { namespace: string | null; name: string } | null;
+  source: { file: string; line: number | null; column: number | null } | null;
+  roots: string[];
+  otherObjects: Array<{ namespace: string | null; name: string }>;
+}
+
+describe('two overlays rendering one base', () => {
+  const overlay = (ns: string, replicas?: number) =>
+    [
+      `namespace: ${ns}`,
+      'resources: [../../base]',
+      ...(replicas === undefined
+        ? []
+        : [
+            'patches:',
+            '  - target: {kind: Deployment, name: web}',
+            `    patch: '[{"op": "replace", "path": "/spec/replicas", "value": ${replicas}}]'`,
+          ]),
+    ].join('\n');
+  const repo = () =>
+    tmp({
+      'apps/base/kustomization.yaml': 'resources: [web.yaml, mailer.yaml]\n',
+      'apps/base/web.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        'spec:',
+        '  replicas: 2',
+        '  selector:',
+        '    matchLabels: {app: web}',
+        '  template:',
+        '    metadata:',
+        '      labels: {app: web}',
+        '    spec:',
+        '      containers:',
+        '        - name: web',
+        '          image: nginx',
+      ].join('\n'),
+      // selects pods nothing runs: its message names the namespace each overlay sets
+      'apps/base/mailer.yaml': [
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata:',
+        '  name: mailer',
+        'spec:',
+        '  selector: {app: mailer}',
+        '  ports: [{port: 25}]',
+      ].join('\n'),
+      'apps/overlays/staging/kustomization.yaml': overlay('shop-staging'),
+      'apps/overlays/production/kustomization.yaml': overlay('shop-prod', 4),
+    });
+
+  it.runIf(hasKustomize)('each finding on the base is reported once, listing both overlays', async () => {
+    const r = await runCli(['scan', 'apps', '-o', 'json', '--fail-on', 'none'], { cwd: repo() });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { findings: JsonFinding[]; summary: { total: number } };
+    const seen = new Set<string>();
+    for (const f of out.findings) {
+      const key = JSON.stringify([f.ruleId, f.source, f.path, f.message]);
+      expect(seen.has(key), key).toBe(false);
+      seen.add(key);
+    }
+    expect(out.summary.total).toBe(out.findings.length);
+    const latest = out.findings.filter((f) => f.ruleId === 'image-tag-latest');
+    expect(latest).toHaveLength(1);
+    expect(latest[0]?.roots).toEqual(['apps/overlays/production', 'apps/overlays/staging']);
+    expect(latest[0]?.otherObjects).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-staging', name: 'web' },
+    ]);
+    // the message names namespace shop-prod (the first object's); the other overlay's object is listed
+    const selects = out.findings.filter((f) => f.ruleId === 'service-selects-nothing');
+    expect(selects).toHaveLength(1);
+    expect(selects[0]?.message).toContain('namespace "shop-prod"');
+    expect(selects[0]?.object?.namespace).toBe('shop-prod');
+    expect(selects[0]?.otherObjects).toEqual([
+      { apiVersion: 'v1', kind: 'Service', namespace: 'shop-staging', name: 'mailer' },
+    ]);
+    // an overlay that changed the facts (4 replicas, not 2) keeps its own finding, with its own root
+    const spread = out.findings.filter((f) => f.ruleId === 'spread-missing');
+    expect(spread.map((f) => f.roots)).toEqual([['apps/overlays/staging'], ['apps/overlays/production']]);
+  });
+
+  it.runIf(hasKustomize)('the table names the overlays once per block, in its header', async () => {
+    const r = await runCli(['scan', 'apps', '--fail-on', 'none'], { cwd: repo() });
+    const headers = r.stdout.split('\n').filter((l) => /^(Deployment|Service) /.test(l));
+    expect(headers).toEqual([
+      'Service shop-prod/mailer, shop-staging/mailer  (apps/base/mailer.yaml:6; production, staging)',
+      // what an overlay changed (the replicas) is judged per overlay, named by its overlay
+      'Deployment shop-staging/web  (apps/base/web.yaml:1; staging)',
+      'Deployment shop-prod/web  (apps/base/web.yaml:1; production)',
+      'Deployment shop-prod/web, shop-staging/web  (apps/base/web.yaml:12; production, staging)',
+    ]);
+  });
+
+  it.runIf(hasKustomize)('the bundled example has no finding twice', async () => {
+    const r = await runCli(['scan', 'examples/gitops', '-o', 'json', '--fail-on', 'none']);
+    const out = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+    const keys = out.findings.map((f) => JSON.stringify([f.ruleId, f.source, f.path, f.message]));
+    expect(keys.length - new Set(keys).size).toBe(0);
+    expect(out.findings.some((f) => f.roots.length === 2 && f.otherObjects.length === 1)).toBe(true);
   });
 });

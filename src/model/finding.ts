@@ -12,8 +12,38 @@ export interface Finding {
   /** JSON pointer to the offending field within the object. */
   path?: string;
   source?: FindingSource;
+  /**
+   * The scopes whose objects gave this finding: render roots (a kustomization
+   * or chart directory), a plain-file scope, a cluster context. One, unless
+   * overlays render one base: then the same finding at the same source
+   * location is reported once, listing every root (see `mergeRepeats`).
+   */
+  roots?: readonly string[];
+  /**
+   * Other objects the finding is also about, when it was merged from several
+   * roots whose objects differ (namespaces, name prefixes); `object` is the first.
+   */
+  otherObjects?: readonly ObjectRef[];
   /** Set when an exemption matched (the finding is kept for --show-exempted). */
   exemption?: AppliedExemption;
+  /**
+   * The GitOps objects (Argo CD Applications, Flux Kustomizations and
+   * HelmReleases) that deploy the finding's object, when the scan followed
+   * one to it: usually one; more when one file is rendered by several.
+   */
+  deployedBy?: readonly DeployedBy[];
+}
+
+/** A GitOps object that deploys what a finding is about, and the ones that deploy it in turn. */
+export interface DeployedBy {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Where the GitOps object is written. */
+  source?: FindingSource;
+  /** The GitOps objects that deploy this one (apps of apps), nearest first. */
+  via: ReadonlyArray<Omit<DeployedBy, 'via'>>;
 }
 
 export interface FindingSource {

@@ -3,7 +3,7 @@ import { HOSTILE_MESSAGE, sampleContext, sampleResult } from '../../test/helpers
 import { CATEGORIES, SEVERITIES } from '../model/severity.js';
 import { jsonReporter } from './json.js';
 
-const FINDING_KEYS = ['ruleId', 'severity', 'category', 'message', 'object', 'path', 'source'];
+const FINDING_KEYS = ['ruleId', 'severity', 'category', 'message', 'object', 'path', 'source', 'roots', 'otherObjects'];
 const SUMMARY_KEYS = [
   'total',
   'bySeverity',
@@ -51,6 +51,8 @@ describe('json reporter', () => {
       object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'prod', name: 'web' },
       path: '/spec/template/spec/containers/0/securityContext/privileged',
       source: { file: 'deploy/web.yaml', line: 30, column: 13 },
+      roots: [],
+      otherObjects: [],
     });
     expect(role?.object).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -64,6 +66,24 @@ describe('json reporter', () => {
     expect(broken?.path).toBeNull();
     expect(ns?.source).toBeNull();
     expect(ns?.path).toBe('');
+  });
+
+  it('a finding overlays share lists every render root and the other objects', () => {
+    const r = sampleResult();
+    const first = r.findings[0];
+    if (!first) throw new Error('sample has findings');
+    r.findings[0] = {
+      ...first,
+      roots: ['overlays/production', 'overlays/staging'],
+      otherObjects: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'staging', name: 'web' }],
+    };
+    const [web] = parse(jsonReporter.render(r, sampleContext())).findings as Record<string, unknown>[];
+    expect(web?.roots).toEqual(['overlays/production', 'overlays/staging']);
+    expect(web?.otherObjects).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'staging', name: 'web' },
+    ]);
+    // chunks and render agree
+    expect([...jsonReporter.chunks(r, sampleContext())].join('')).toBe(jsonReporter.render(r, sampleContext()));
   });
 
   it('keeps messages exactly, escaped only as JSON requires', () => {

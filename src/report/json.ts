@@ -21,9 +21,20 @@ export interface JsonFinding {
   severity: Severity;
   category: Category;
   message: string;
-  object: { apiVersion: string; kind: string; namespace: string | null; name: string } | null;
+  object: JsonObject | null;
   path: string | null;
   source: { file: string; line: number | null; column: number | null } | null;
+  /** The render roots (or scopes) whose objects gave the finding; more than one when overlays share a base. */
+  roots: string[];
+  /** Other objects of the same finding (same rule, source location, path and message), `object` being the first. */
+  otherObjects: JsonObject[];
+}
+
+export interface JsonObject {
+  apiVersion: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
 }
 
 export interface JsonExemptedFinding extends JsonFinding {
@@ -99,10 +110,16 @@ function jsonFinding(f: Finding): JsonFinding {
     severity: f.severity,
     category: f.category,
     message: f.message,
-    object: o ? { apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace ?? null, name: o.name } : null,
+    object: o ? jsonObject(o) : null,
     path: f.path ?? null,
     source: src ? { file: src.file, line: src.line ?? null, column: src.column ?? null } : null,
+    roots: [...(f.roots ?? [])],
+    otherObjects: (f.otherObjects ?? []).map(jsonObject),
   };
+}
+
+function jsonObject(o: NonNullable<Finding['object']>): JsonObject {
+  return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace ?? null, name: o.name };
 }
 
 function jsonExempted(f: Finding): JsonExemptedFinding {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { manyFindings, sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
+import { scanObjects } from '../scan.js';
+import { objectsFromText } from '../sources/file-objects.js';
 import { code, escapeMarkdown, MAX_CHARS, MAX_FINDINGS, markdownReporter } from './markdown.js';
 
 function render(overrides: Parameters<typeof sampleContext>[0] = {}, result = sampleResult()): string {
@@ -106,6 +108,52 @@ describe('markdown reporter', () => {
     expect(listed).toBeGreaterThan(0);
     expect(listed).toBeLessThan(150);
     expect(out).toContain(`…and ${150 - listed} more findings not listed here`);
+  });
+});
+
+describe('markdown reporter: one item per cause', () => {
+  const bare = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+`;
+
+  it('joins the findings of rules that judge one fact, under their worst severity, every rule id once', () => {
+    const { objects } = objectsFromText(bare, { file: 'deploy.yaml', scope: '.' });
+    const result = scanObjects(objects, {});
+    const out = render({}, result);
+    const items = out.split('\n').filter((l) => l.startsWith('- '));
+    for (const f of result.findings) expect(items.filter((l) => l.includes(`\`${f.ruleId}\``))).toHaveLength(1);
+    expect(items.length).toBeLessThanOrEqual(Math.ceil(result.findings.length / 2));
+    const image = items.find((l) => l.includes('image-tag-latest'));
+    expect(image).toBe(
+      '- `image-tag-latest`, `image-digest-not-pinned` (medium) image not pinned — `deploy.yaml:11` · Deployment shop/web',
+    );
+    // the heading counts findings and causes when they differ
+    expect(out).toMatch(/### Medium \(\d+ findings, \d+ causes\)/);
+    expect(out).toContain('### High (2 findings, 1 cause)');
+  });
+
+  it('names the overlays of a finding they share, once, with every object', () => {
+    const r = sampleResult();
+    const first = r.findings[0];
+    if (!first?.object) throw new Error('sample has an object finding first');
+    r.findings[0] = {
+      ...first,
+      source: { file: 'apps/base/web.yaml', line: 30, column: 13 },
+      roots: ['apps/overlays/production', 'apps/overlays/staging'],
+      otherObjects: [{ ...first.object, namespace: 'staging' }],
+    };
+    expect(render({}, r)).toContain(
+      '- `privileged-container` Container "web" runs privileged — `apps/base/web.yaml:30` · Deployment prod/web, staging/web (production, staging)',
+    );
   });
 });
 

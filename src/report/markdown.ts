@@ -1,7 +1,18 @@
 import type { Finding, ScanResult } from '../model/finding.js';
 import { failsAt, SEVERITIES, type Severity } from '../model/severity.js';
+import { type Cause, causesOf } from './causes.js';
 import type { ReportContext, Reporter } from './reporter.js';
-import { FIRST_FEW, locationText, objectLabel, plural, summarize, visible } from './summary.js';
+import {
+  FIRST_FEW,
+  groupByObject,
+  locationText,
+  objectsLabel,
+  plural,
+  rootLabels,
+  rootsToShow,
+  summarize,
+  visible,
+} from './summary.js';
 
 /** At most this many findings are listed; the rest are counted. */
 export const MAX_FINDINGS = 200;
@@ -14,7 +25,10 @@ const MARK: Record<Severity, string> = { critical: '🔴', high: '🟠', medium:
 
 /**
  * A pull-request comment: the verdict at --fail-on first, a table of counts
- * by severity, then findings grouped by severity, worst first.
+ * by severity, then findings grouped by severity, worst first, one item per
+ * cause: findings of rules that judge one fact on one object (src/report/causes.ts)
+ * are one item under their worst severity, their rule ids listed. A finding
+ * that overlays share names them once: `(production, staging)`.
  */
 export const markdownReporter: Reporter = {
   name: 'markdown',
@@ -51,13 +65,18 @@ export const markdownReporter: Reporter = {
     out.push('');
 
     const budget = { findings: MAX_FINDINGS, chars: MAX_CHARS - out.join('\n').length };
+    const roots = rootLabels([...result.findings, ...result.exempted].flatMap((f) => f.roots ?? []));
+    const causes = groupByObject(result.findings).flatMap((g) =>
+      causesOf(g.findings).map((c) => ({ cause: c, roots: rootsToShow(g).map((r) => roots.get(r) ?? r) })),
+    );
     let omitted = 0;
     for (const sev of SEVERITIES) {
-      const group = result.findings.filter((f) => f.severity === sev);
+      const group = causes.filter((c) => c.cause.severity === sev);
       if (group.length === 0) continue;
-      const title = `${capitalize(sev)} (${group.length})`;
-      const { lines, shown } = listFindings(group, budget);
-      omitted += group.length - shown;
+      const findings = group.reduce((n, c) => n + c.cause.findings.length, 0);
+      const title = `${capitalize(sev)} (${findings === group.length ? findings : `${plural(findings, 'finding')}, ${plural(group.length, 'cause')}`})`;
+      const { lines, shown } = listCauses(group, budget);
+      omitted += findings - shown;
       if (shown === 0) continue;
       if (group.length > FOLD_AFTER) {
         // Groups that decide the verdict stay open; the rest fold away.
@@ -69,7 +88,14 @@ export const markdownReporter: Reporter = {
       out.push(`…and ${plural(omitted, 'more finding')} not listed here; the JSON or SARIF output has them all.`, '');
 
     if (ctx.showExempted && result.exempted.length > 0) {
-      const { lines, shown } = listFindings(result.exempted, budget);
+      // one by one: each has its own exemption
+      const { lines, shown } = listCauses(
+        result.exempted.map((f) => ({
+          cause: causesOf([f])[0] as Cause,
+          roots: rootsToShow(groupOf(f)).map((r) => roots.get(r) ?? r),
+        })),
+        budget,
+      );
       const rest = result.exempted.length - shown;
       if (rest > 0) lines.push('', `…and ${rest} more exempted.`);
       out.push(`<details><summary>Exempted (${result.exempted.length})</summary>`, '', ...lines, '', '</details>', '');
@@ -78,30 +104,46 @@ export const markdownReporter: Reporter = {
   },
 };
 
-function listFindings(
-  findings: readonly Finding[],
+/** Items for causes while the budget lasts; `shown` counts the findings they hold. */
+function listCauses(
+  causes: ReadonlyArray<{ cause: Cause; roots: readonly string[] }>,
   budget: { findings: number; chars: number },
 ): { lines: string[]; shown: number } {
   const lines: string[] = [];
   let shown = 0;
-  for (const f of findings) {
-    const item = findingItem(f);
+  for (const { cause, roots } of causes) {
+    const item = causeItem(cause, roots);
     if (budget.findings <= 0 || item.length + 1 > budget.chars) break;
     budget.findings -= 1;
     budget.chars -= item.length + 1;
     lines.push(item);
-    shown += 1;
+    shown += cause.findings.length;
   }
   return { lines, shown };
 }
 
-/** `- `rule-id` message — `file:line` · Deployment prod/web` (+ the exemption, if any). */
-function findingItem(f: Finding): string {
+/** The group (object, other objects, roots, file) a finding alone belongs to. */
+function groupOf(f: Finding) {
+  return groupByObject([f])[0] ?? { roots: [], file: undefined };
+}
+
+/**
+ * `- `rule-id` message — `file:line` · Deployment prod/web` (+ the exemption,
+ * if any); for a joined cause, `- `id-a`, `id-b` (low) what they share — ...`.
+ */
+function causeItem(cause: Cause, roots: readonly string[]): string {
+  const f = cause.first;
   const where: string[] = [];
   const loc = f.source?.line !== undefined ? `${f.source.file}:${f.source.line}` : locationText(f);
   if (loc) where.push(code(loc));
-  if (f.object) where.push(escapeMarkdown(objectLabel(f.object)));
-  let item = `- ${code(f.ruleId)} ${escapeMarkdown(f.message)}`;
+  if (f.object) {
+    const label = escapeMarkdown(objectsLabel(f.object, f.otherObjects));
+    where.push(roots.length > 0 ? `${label} (${escapeMarkdown(roots.join(', '))})` : label);
+  }
+  const head = cause.group
+    ? `${cause.findings.map((x) => (x.severity === cause.severity ? code(x.ruleId) : `${code(x.ruleId)} (${x.severity})`)).join(', ')} ${escapeMarkdown(cause.group.title)}`
+    : `${code(f.ruleId)} ${escapeMarkdown(f.message)}`;
+  let item = `- ${head}`;
   if (where.length > 0) item += ` — ${where.join(' · ')}`;
   const e = f.exemption;
   if (e) {

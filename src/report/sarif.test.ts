@@ -81,6 +81,30 @@ describe('sarif reporter', () => {
     expect(validate(render(empty))).toBe(true);
   });
 
+  it('a finding overlays share is one valid result at its line, one logical location per object', () => {
+    const r = sampleResult();
+    const first = r.findings[0];
+    if (!first?.object) throw new Error('sample has an object finding first');
+    r.findings[0] = {
+      ...first,
+      roots: ['overlays/production', 'overlays/staging'],
+      otherObjects: [{ ...first.object, namespace: 'staging' }],
+    };
+    const log = render(r);
+    expect(validate(log)).toBe(true);
+    const result = log.runs[0]!.results[0] as unknown as {
+      locations: Array<{ physicalLocation: unknown; logicalLocations: Array<{ name: string }> }>;
+      properties: { roots?: string[] };
+    };
+    expect(log.runs[0]!.results).toHaveLength(r.findings.length);
+    expect(result.locations).toHaveLength(1);
+    expect(result.locations[0]?.logicalLocations.map((l) => l.name)).toEqual([
+      'Deployment/prod/web',
+      'Deployment/staging/web',
+    ]);
+    expect(result.properties.roots).toEqual(['overlays/production', 'overlays/staging']);
+  });
+
   it('the schema check can fail (a wrong level, a missing message, an unknown property)', () => {
     const log = render() as unknown as { runs: { results: Record<string, unknown>[] }[] };
     const result = log.runs[0]!.results[0]!;

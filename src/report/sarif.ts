@@ -102,7 +102,7 @@ interface SarifResult {
   locations?: SarifLocation[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string; properties: object }[];
-  properties: { severity: Severity; category: Category; path?: string };
+  properties: { severity: Severity; category: Category; path?: string; roots?: string[] };
 }
 
 /** The log as a value (for the library API and tests). */
@@ -217,6 +217,7 @@ function sarifResult(f: Finding, ruleIndex: number, seen: Map<string, number>): 
     properties: { severity: f.severity, category: f.category },
   };
   if (f.path !== undefined) r.properties.path = f.path;
+  if (f.roots && f.roots.length > 1) r.properties.roots = [...f.roots];
   const location = locationOf(f);
   if (location) r.locations = [location];
   if (f.exemption) {
@@ -243,6 +244,8 @@ function sarifResult(f: Finding, ruleIndex: number, seen: Map<string, number>): 
  * A physical location for findings from a file (no region without a line),
  * a logical one naming the object. A finding with neither has no location:
  * GitHub cannot place such a result, but other SARIF viewers still list it.
+ * A finding that overlays share (one base line, objects in several
+ * namespaces) is one result at that line with one logical location per object.
  */
 function locationOf(f: Finding): SarifLocation | undefined {
   const loc: SarifLocation = {};
@@ -255,8 +258,10 @@ function locationOf(f: Finding): SarifLocation | undefined {
     }
   }
   if (f.object) {
-    const key = objectKey(f.object);
-    loc.logicalLocations = [{ name: key, fullyQualifiedName: `${f.object.apiVersion}/${key}`, kind: 'resource' }];
+    loc.logicalLocations = [f.object, ...(f.otherObjects ?? [])].map((o) => {
+      const key = objectKey(o);
+      return { name: key, fullyQualifiedName: `${o.apiVersion}/${key}`, kind: 'resource' };
+    });
   }
   return loc.physicalLocation || loc.logicalLocations ? loc : undefined;
 }

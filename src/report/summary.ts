@@ -1,5 +1,5 @@
 import type { Finding, ScanResult } from '../model/finding.js';
-import { objectKey } from '../model/kube-object.js';
+import { type ObjectRef, objectKey } from '../model/kube-object.js';
 import { CATEGORIES, type Category, failsAt, SEVERITIES, type Severity, type Threshold } from '../model/severity.js';
 
 /** Counts every reporter shows; computed once here so that all formats agree. */
@@ -49,6 +49,10 @@ export function objectLabel(o: { kind: string; namespace?: string | undefined; n
 export interface FindingGroup {
   /** The object of the group's findings, when they have one. */
   object: Finding['object'];
+  /** More objects the group's findings are about (the same base object in several overlays). */
+  otherObjects: readonly ObjectRef[];
+  /** The render roots of the group's findings. */
+  roots: readonly string[];
   /** The file, when known. */
   file: string | undefined;
   findings: Finding[];
@@ -56,22 +60,82 @@ export interface FindingGroup {
 
 /**
  * Groups findings by object and file (the same object rendered from two
- * overlays is two groups), keeping the order in which groups first appear,
- * so that an engine's file/line order carries through.
+ * overlays is two groups, unless its findings were reported once for both:
+ * then it is one group listing both roots), keeping the order in which
+ * groups first appear, so that an engine's file/line order carries through.
  */
 export function groupByObject(findings: readonly Finding[]): FindingGroup[] {
   const groups = new Map<string, FindingGroup>();
   for (const f of findings) {
     const file = f.source?.file;
-    const key = `${file ?? ''}\u0000${f.object ? `${f.object.apiVersion}\u0000${objectKey(f.object)}` : ''}`;
+    // the same objects and roots, in whatever order the findings name them, are one group
+    const objects = f.object ? [f.object, ...(f.otherObjects ?? [])] : [];
+    const ids = objects.map((o) => `${objectKey(o)}\u0000${o.apiVersion}`);
+    const order = ids.map((_, i) => i).sort((a, b) => ((ids[a] ?? '') < (ids[b] ?? '') ? -1 : 1));
+    const roots = [...(f.roots ?? [])].sort();
+    const key = `${file ?? ''}\u0000${order.map((i) => ids[i]).join('\u0001')}\u0000${roots.join('\u0001')}`;
     let g = groups.get(key);
     if (!g) {
-      g = { object: f.object, file, findings: [] };
+      const sorted = order.map((i) => objects[i] as ObjectRef);
+      g = { object: sorted[0], otherObjects: sorted.slice(1), roots, file, findings: [] };
       groups.set(key, g);
     }
     g.findings.push(f);
   }
   return [...groups.values()];
+}
+
+/**
+ * `Deployment shop-prod/web`, or with other objects of the same finding
+ * `Deployment shop-prod/web, shop-staging/web` (kinds repeated only when they
+ * differ), the fourth and later counted.
+ */
+export function objectsLabel(first: ObjectRef, others: readonly ObjectRef[] = []): string {
+  const label = objectLabel(first);
+  if (others.length === 0) return label;
+  const rest = others
+    .slice(0, 2)
+    .map((o) => (o.kind === first.kind ? objectLabel(o).slice(o.kind.length + 1) : objectLabel(o)));
+  const more = others.length > 2 ? ` and ${others.length - 2} more` : '';
+  return `${label}, ${rest.join(', ')}${more}`;
+}
+
+/**
+ * Short names for render roots, unique among the roots given: the fewest
+ * trailing path segments that tell them apart (`examples/gitops/apps/overlays/staging`
+ * and `.../production` are `staging` and `production`).
+ */
+export function rootLabels(roots: Iterable<string>): Map<string, string> {
+  const all = [...new Set(roots)];
+  const segs = new Map(all.map((r) => [r, r.split(/[\\/]+/).filter((s) => s !== '' && s !== '.')]));
+  const out = new Map<string, string>();
+  for (const r of all) {
+    const mine = segs.get(r) ?? [];
+    let n = 1;
+    for (; n < mine.length; n++) {
+      const tail = mine.slice(-n).join('/');
+      const clash = all.some((o) => o !== r && (segs.get(o) ?? []).slice(-n).join('/') === tail);
+      if (!clash) break;
+    }
+    out.set(r, mine.length === 0 ? r : mine.slice(-n).join('/'));
+  }
+  return out;
+}
+
+/**
+ * The roots worth naming next to a group: several roots (a base the overlays
+ * share), or one that does not contain the file (a base rendered by one
+ * overlay). A file inside its only root (a plain file, a chart template,
+ * an overlay's own patch) says where it is by itself.
+ */
+export function rootsToShow(group: Pick<FindingGroup, 'roots' | 'file'>): readonly string[] {
+  const roots = group.roots;
+  if (roots.length === 0) return [];
+  if (roots.length > 1) return roots;
+  const root = (roots[0] ?? '').replace(/[\\/]+$/, '');
+  const file = group.file;
+  if (file === undefined || root === '' || root === '.' || root === '-') return [];
+  return file === root || file.startsWith(`${root}/`) || file.startsWith(`${root}\\`) ? [] : roots;
 }
 
 /**

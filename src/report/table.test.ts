@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
+import type { Finding } from '../model/finding.js';
+import { scanObjects } from '../scan.js';
+import { objectsFromText } from '../sources/file-objects.js';
 import { tableReporter, wrap } from './table.js';
 
 const ESC = '\u001b';
@@ -102,5 +105,115 @@ describe('wrap', () => {
   it('breaks at spaces and keeps over-long words whole', () => {
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
     expect(wrap('x averyveryverylongword y', 5)).toEqual(['x', 'averyveryverylongword', 'y']);
+  });
+});
+
+const BARE_DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+`;
+
+function scanText(yaml: string) {
+  const { objects } = objectsFromText(yaml, { file: 'deploy.yaml', scope: '.' });
+  return scanObjects(objects, {});
+}
+
+/** Entries of the table: lines that start with a severity. */
+function entries(out: string): string[] {
+  return out
+    .replace(/\n {12}/g, ' ')
+    .split('\n')
+    .filter((l) => /^ {2}(CRITICAL|HIGH|MEDIUM|LOW|INFO) /.test(l));
+}
+
+describe('table reporter: one entry per cause', () => {
+  it('a bare Deployment reads as a short list of causes, every rule id listed once', () => {
+    const result = scanText(BARE_DEPLOYMENT);
+    const out = tableReporter.render(result, sampleContext());
+    const list = entries(out);
+    for (const f of result.findings) expect(list.filter((l) => l.includes(` ${f.ruleId}`))).toHaveLength(1);
+    // four restricted Pod Security rules on one container are one entry; so are the service-account rules
+    const pss = list.filter((l) => l.includes('pss-'));
+    expect(pss).toHaveLength(1);
+    expect(pss[0]).toMatch(/securityContext not hardened: .*pss-run-as-non-root.*pss-seccomp-profile-restricted/);
+    expect(list.filter((l) => /service-account/.test(l))).toHaveLength(1);
+    // the worst severity leads; a lower one is marked on its id
+    expect(list.find((l) => l.includes('image-tag-latest'))).toMatch(
+      /^ {2}HIGH {6}image not pinned: image-tag-latest, image-digest-not-pinned \(medium\) /,
+    );
+    expect(list.length).toBeLessThanOrEqual(Math.ceil(result.findings.length / 2));
+    expect(out).toContain(`Summary: ${result.findings.length} findings (${list.length} causes) in 1 object`);
+  });
+
+  it('a joined entry points at the topmost finding and the path its findings share', () => {
+    const out = tableReporter.render(scanText(BARE_DEPLOYMENT), sampleContext());
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.includes('resource requests or limits missing'));
+    expect(lines[at + 1]).toBe(`${' '.repeat(12)}deploy.yaml:13:9  /spec/template/spec/containers/0`);
+  });
+
+  it('a finding alone keeps its message; exempted findings are listed one by one', () => {
+    const out = tableReporter.render(sampleResult(), sampleContext({ showExempted: true }));
+    expect(out).toContain('CRITICAL  privileged-container  Container "web" runs privileged');
+    expect(out).not.toContain('causes');
+  });
+});
+
+describe('table reporter: a base that overlays share', () => {
+  const base = (over: Partial<Finding>): Finding => ({
+    ruleId: 'pdb-missing',
+    severity: 'medium',
+    category: 'resilience',
+    message: 'Deployment "web" runs 2 replicas and no PodDisruptionBudget selects its pods',
+    object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-prod', name: 'web' },
+    path: '',
+    source: { file: 'apps/base/web.yaml', line: 3, column: 1 },
+    ...over,
+  });
+
+  it('names the overlays once, in the header of one block with every object', () => {
+    const r = sampleResult();
+    r.findings = [
+      base({
+        roots: ['apps/overlays/staging', 'apps/overlays/production'],
+        otherObjects: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-staging', name: 'web' }],
+      }),
+      base({
+        ruleId: 'spread-missing',
+        path: '/spec/template/spec',
+        source: { file: 'apps/base/web.yaml', line: 9, column: 5 },
+        // the same objects and roots, named in the other order
+        object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-staging', name: 'web' },
+        otherObjects: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-prod', name: 'web' }],
+        roots: ['apps/overlays/production', 'apps/overlays/staging'],
+      }),
+      base({ ruleId: 'single-replica', roots: ['apps/overlays/staging'] }),
+      base({
+        ruleId: 'single-replica',
+        source: { file: 'apps/overlays/staging/patch.yaml', line: 4, column: 3 },
+        roots: ['apps/overlays/staging'],
+      }),
+    ];
+    const out = tableReporter.render(r, sampleContext());
+    const headers = out.split('\n').filter((l) => /^[A-Z]/.test(l) && !l.startsWith('Summary'));
+    expect(headers.slice(0, 3)).toEqual([
+      'Deployment shop-prod/web, shop-staging/web  (apps/base/web.yaml:3; production, staging)',
+      // one overlay's finding on the base says which overlay
+      'Deployment shop-prod/web  (apps/base/web.yaml:3; staging)',
+      // an overlay's own file says where it is by itself
+      'Deployment shop-prod/web  (apps/overlays/staging/patch.yaml:4)',
+    ]);
+    expect(out.match(/production, staging/g)).toHaveLength(1);
   });
 });

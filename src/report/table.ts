@@ -1,7 +1,18 @@
 import type { Finding, ScanResult } from '../model/finding.js';
 import { CATEGORIES, SEVERITIES, type Severity } from '../model/severity.js';
+import { type Cause, causesOf } from './causes.js';
 import type { ReportContext, Reporter } from './reporter.js';
-import { firstFew, groupByObject, locationText, objectLabel, plural, summarize, visible } from './summary.js';
+import {
+  firstFew,
+  groupByObject,
+  locationText,
+  objectsLabel,
+  plural,
+  rootLabels,
+  rootsToShow,
+  summarize,
+  visible,
+} from './summary.js';
 
 /** Lines are wrapped to this width; paths and ids longer than a line are left whole. */
 const WIDTH = 100;
@@ -30,10 +41,15 @@ const SEVERITY_STYLE: Record<Severity, string> = {
 type Paint = (style: string, text: string) => string;
 
 /**
- * The human table. Each finding takes one entry of two lines: severity, rule
- * id and message on the first; `file:line:column` and the JSON path on the
- * second. One line would not fit 100 columns once a message and a deep path
- * meet, and a location on its own line stays clickable in terminals and editors.
+ * The human table. Findings are grouped by object; within an object, each
+ * cause takes one entry of two lines: severity, rule id and message on the
+ * first; `file:line:column` and the JSON path on the second. One line would
+ * not fit 100 columns once a message and a deep path meet, and a location on
+ * its own line stays clickable in terminals and editors. Findings of rules
+ * that judge one fact (src/report/causes.ts) are one entry: the worst
+ * severity, what they share, and their rule ids (`-o json` keeps every
+ * finding's own message). A base that overlays share is one block naming
+ * the overlays once: `(base/web.yaml:3; staging, production)`.
  */
 export const tableReporter: Reporter = {
   name: 'table',
@@ -47,35 +63,58 @@ export const tableReporter: Reporter = {
 function* tableChunks(result: ScanResult, ctx: ReportContext): Generator<string> {
   const paint: Paint = ctx.color ? (style, text) => `${style}${text}${SGR.reset}` : (_style, text) => text;
 
+  const roots = rootLabels([...result.findings, ...result.exempted].flatMap((f) => f.roots ?? []));
   if (result.findings.length === 0) yield 'No findings.\n';
-  else yield* renderGroups(result.findings, paint);
+  else yield* renderGroups(result.findings, paint, roots, true);
 
   if (ctx.showExempted && result.exempted.length > 0) {
     yield `\n${paint(SGR.bold, `Exempted findings (${result.exempted.length})`)}\n\n`;
-    yield* renderGroups(result.exempted, paint);
+    // each with its own exemption
+    yield* renderGroups(result.exempted, paint, roots, false);
   }
 
   yield `\n${renderSummary(result, ctx, paint).join('\n')}\n`;
 }
 
 /** Each group's lines, a blank line between groups. */
-function* renderGroups(findings: readonly Finding[], paint: Paint): Generator<string> {
+function* renderGroups(
+  findings: readonly Finding[],
+  paint: Paint,
+  rootNames: ReadonlyMap<string, string>,
+  joinCauses: boolean,
+): Generator<string> {
   let first = true;
   for (const group of groupByObject(findings)) {
     const out: string[] = first ? [] : [''];
     first = false;
     // The model carries no document start; the group's topmost finding is where to start reading.
     const lines = group.findings.flatMap((f) => (f.source?.line !== undefined ? [f.source.line] : []));
-    const where = group.file && lines.length > 0 ? `${group.file}:${Math.min(...lines)}` : group.file;
+    const at = group.file && lines.length > 0 ? `${group.file}:${lines.reduce((a, b) => Math.min(a, b))}` : group.file;
+    const roots = rootsToShow(group).map((r) => rootNames.get(r) ?? r);
+    const where = [at, roots.join(', ')].filter((x) => x).join('; ');
     if (group.object) {
-      const label = paint(SGR.bold, visible(objectLabel(group.object)));
+      const label = paint(SGR.bold, visible(objectsLabel(group.object, group.otherObjects)));
       out.push(where ? `${label}  ${paint(SGR.dim, `(${visible(where)})`)}` : label);
     } else {
       out.push(paint(SGR.bold, visible(group.file ?? '(no source)')));
     }
-    for (const f of group.findings) out.push(...renderFinding(f, paint));
+    if (joinCauses) for (const cause of causesOf(group.findings)) out.push(...renderCause(cause, paint));
+    else for (const f of group.findings) out.push(...renderFinding(f, paint));
     yield `${out.join('\n')}\n`;
   }
+}
+
+/** A cause of several findings: the worst severity, what they share, the rule ids (lower severities marked). */
+function renderCause(cause: Cause, paint: Paint): string[] {
+  if (!cause.group) return renderFinding(cause.first, paint);
+  const sev = paint(SEVERITY_STYLE[cause.severity], cause.severity.toUpperCase().padEnd(8));
+  const ids = cause.findings.map((f) => (f.severity === cause.severity ? f.ruleId : `${f.ruleId} (${f.severity})`));
+  const [firstLine = '', ...rest] = wrap(`${cause.group.title}: ${ids.join(', ')}`, WIDTH - INDENT);
+  const pad = ' '.repeat(INDENT);
+  const out = [`  ${sev}  ${firstLine}`, ...rest.map((l) => pad + l)];
+  const where = [locationText(cause.first), cause.path].filter((s): s is string => !!s).map(visible);
+  if (where.length > 0) out.push(pad + paint(SGR.dim, where.join('  ')));
+  return out;
 }
 
 function renderFinding(f: Finding, paint: Paint): string[] {
@@ -98,8 +137,11 @@ function renderFinding(f: Finding, paint: Paint): string[] {
 
 function renderSummary(result: ScanResult, ctx: ReportContext, paint: Paint): string[] {
   const s = summarize(result, ctx.failOn);
-  const objects = groupByObject(result.findings).filter((g) => g.object).length;
+  const groups = groupByObject(result.findings);
+  const objects = groups.filter((g) => g.object).length;
+  const causes = groups.reduce((n, g) => n + causesOf(g.findings).length, 0);
   const head = [plural(s.total, 'finding')];
+  if (causes < s.total) head.push(`(${plural(causes, 'cause')})`);
   if (objects > 0) head.push(`in ${plural(objects, 'object')}`);
   const out = [paint(SGR.bold, `Summary: ${head.join(' ')}`)];
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Finding } from '../model/finding.js';
 import { Inventory } from '../model/inventory.js';
-import { type KubeObject, type ObjectRef, objectRef } from '../model/kube-object.js';
+import { type KubeObject, type ObjectRef, objectKey, objectRef } from '../model/kube-object.js';
 import type { Severity } from '../model/severity.js';
 import { WORKLOAD_KINDS, workloadOf } from '../model/workload.js';
 import type { Rule, RuleContext, RuleHit } from './rule.js';
@@ -123,6 +123,8 @@ export function runRules(
 export interface FindingParts {
   strings: Map<string, string>;
   refs: Map<KubeObject, ObjectRef>;
+  /** `[scope]` arrays, one per scope. */
+  roots?: Map<string, readonly string[]>;
 }
 
 function sharedString(parts: FindingParts | undefined, s: string): string {
@@ -131,6 +133,14 @@ function sharedString(parts: FindingParts | undefined, s: string): string {
   if (hit !== undefined) return hit;
   parts.strings.set(s, s);
   return s;
+}
+
+function sharedRoots(parts: FindingParts | undefined, scope: string): readonly string[] {
+  if (!parts) return [scope];
+  parts.roots ??= new Map();
+  let roots = parts.roots.get(scope);
+  if (!roots) parts.roots.set(scope, (roots = [scope]));
+  return roots;
 }
 
 function sharedRef(parts: FindingParts | undefined, obj: KubeObject): ObjectRef {
@@ -157,6 +167,7 @@ export function toFinding(
     category: rule.category,
     message: sharedString(parts, hit.message),
     object: sharedRef(parts, obj),
+    roots: sharedRoots(parts, obj.scope),
   };
   if (hit.path !== undefined) f.path = sharedString(parts, hit.path);
   if (obj.source) {
@@ -177,6 +188,81 @@ export function sortFindings(findings: Finding[]): Finding[] {
       cmp(a.ruleId, b.ruleId) ||
       cmp(a.message, b.message),
   );
+}
+
+/**
+ * One finding per source location: when overlays render one base, every
+ * finding on the base is made once per overlay, at the same file, line and
+ * column. Findings of one rule, severity, location and path whose messages
+ * agree once each finding's own object namespace and name are set aside (an
+ * overlay's namespace or name prefix) are one cause: the first is kept, with
+ * every root in `roots` and the other objects in `otherObjects`; its message
+ * is the first object's. Within one root, two different objects at one
+ * location (a generated object, a chart template ranging over a list) stay
+ * apart. Findings without an object or a source are kept as they are.
+ * Takes sorted findings and keeps their order.
+ */
+export function mergeRepeats(findings: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const open = new Map<string, Array<{ kept: Finding; byRoot: Map<string, string> }>>();
+  const words = new Map<string, RegExp>();
+  for (const f of findings) {
+    const s = f.source;
+    const o = f.object;
+    if (!s || !o) {
+      out.push(f);
+      continue;
+    }
+    const e = f.exemption;
+    const key = [
+      f.ruleId,
+      f.severity,
+      s.file,
+      s.line ?? '',
+      s.column ?? '',
+      f.path ?? '',
+      withoutOwnNames(f.message, o, words),
+      e ? `${e.via}\u0001${e.reason}\u0001${e.owner ?? ''}\u0001${e.expires ?? ''}` : '',
+    ].join('\u0000');
+    const id = `${o.apiVersion}\u0000${objectKey(o)}`;
+    const roots = f.roots ?? [];
+    const candidates = open.get(key) ?? [];
+    // a root may join only with the object it already gave (or not be there yet)
+    const target = candidates.find((c) => roots.every((r) => (c.byRoot.get(r) ?? id) === id));
+    if (!target) {
+      const kept: Finding = { ...f };
+      out.push(kept);
+      candidates.push({ kept, byRoot: new Map(roots.map((r) => [r, id])) });
+      open.set(key, candidates);
+      continue;
+    }
+    const k = target.kept;
+    const newRoots = roots.filter((r) => !target.byRoot.has(r));
+    for (const r of newRoots) target.byRoot.set(r, id);
+    // sorted: the same scan gives the same bytes whichever overlay rendered first
+    if (newRoots.length > 0) k.roots = [...(k.roots ?? []), ...newRoots].sort();
+    const known = [k.object, ...(k.otherObjects ?? [])].some((x) => x && `${x.apiVersion}\u0000${objectKey(x)}` === id);
+    if (!known) k.otherObjects = [...(k.otherObjects ?? []), o].sort((a, b) => cmp(objectKey(a), objectKey(b)));
+  }
+  return out;
+}
+
+/** The message with the object's own namespace and name (as whole words) replaced by placeholders. */
+function withoutOwnNames(message: string, o: ObjectRef, words: Map<string, RegExp>): string {
+  let m = message;
+  for (const [word, mark] of [
+    [o.namespace, '\u0002ns'],
+    [o.name, '\u0002name'],
+  ] as const) {
+    if (!word || !m.includes(word)) continue;
+    let re = words.get(word);
+    if (!re) {
+      const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      words.set(word, (re = new RegExp(`(?<![\\w.-])${escaped}(?![\\w-]|\\.\\w)`, 'g')));
+    }
+    m = m.replace(re, mark);
+  }
+  return m;
 }
 
 function cmp(a: string, b: string): number {

@@ -1,15 +1,7 @@
 import { dirname } from 'node:path';
 import type { KubeObject } from '../../model/kube-object.js';
+import { objectIdentity as identity } from '../../sources/plain-scopes.js';
 import { defineRule } from '../rule.js';
-
-/** `group/Kind/namespace/name`: what the API server keys an object by (the version aside). */
-function identity(o: KubeObject): string | undefined {
-  // generateName objects (`name*`) get a fresh name on every create; nameless objects are other rules' business
-  if (o.name === '' || o.name.endsWith('*')) return undefined;
-  const slash = o.apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-  return `${group}\u0000${o.kind}\u0000${o.namespace ?? ''}\u0000${o.name}`;
-}
 
 /** Every object of the scope keyed by directory and identity, first definition first. */
 function definitionsOf(objects: readonly KubeObject[]): Map<string, KubeObject[]> {
@@ -33,7 +25,7 @@ export const rule = defineRule({
   appliesTo: '*',
   needs: 'scope',
   description:
-    'Two documents in one directory (one file or several) define the same object: the same API group, kind, namespace and name. Applied together (`kubectl apply -f dir/`, a chart), the later one silently replaces the earlier one, so what runs is not what a reviewer read in the first, and a tool that judges each document judges an object that never exists. Copies in different directories (staging and production) are not reported. The version is not part of the identity (apps/v1 and apps/v1beta2 name one object); objects with generateName are left out.',
+    'Two documents in one directory (one file or several) define the same object: the same API group, kind, namespace (`default` when unset, as `kubectl apply` without `-n` does) and name, as plain-file scopes count it (ADR 0004). Applied together (`kubectl apply -f dir/`, a chart), the later one silently replaces the earlier one, so what runs is not what a reviewer read in the first, and a tool that judges each document judges an object that never exists. Copies in different directories (staging and production) are not reported. The version is not part of the identity (apps/v1 and apps/v1beta2 name one object); objects with generateName are left out.',
   remediation:
     'Keep one definition: delete the copy, or merge the two. If both are meant to exist, give them different names or namespaces.',
   references: [
