@@ -79,7 +79,7 @@ describe('production (gitops.production)', () => {
     );
   it('is decided by the file path (trailing segments) and the destination namespace', () => {
     expect(ownProductionReason(repo('a', '/repo/clusters/production/flux-system/gotk-sync.yaml'), config)).toMatch(
-      /^file /,
+      /^it is defined in /,
     );
     expect(ownProductionReason(repo('a', 'clusters/staging/gotk-sync.yaml'), config)).toBeUndefined();
     const hr = obj(
@@ -91,7 +91,7 @@ describe('production (gitops.production)', () => {
       },
       'apps/web.yaml',
     );
-    expect(ownProductionReason(hr, config)).toBe('namespace "prod-eu"');
+    expect(ownProductionReason(hr, config)).toBe('it deploys to namespace "prod-eu"');
     // a Kustomization without targetNamespace lets its manifests choose: its own namespace says nothing
     const ks = obj(
       {
@@ -126,7 +126,7 @@ describe('production (gitops.production)', () => {
       'apps/web.yaml',
     );
     expect(sourceProductionReason(src, config, new Inventory([src, chart, hr]))).toBe(
-      'HelmRelease "web" uses it (namespace "prod")',
+      'HelmRelease "web" uses it and deploys to namespace "prod"',
     );
     expect(sourceProductionReason(src, config, new Inventory([src, chart]))).toBeUndefined();
   });

@@ -198,6 +198,22 @@ function pathMatches(match: (s: string) => boolean, path: string): boolean {
   return false;
 }
 
+/** Why an object is production: a clause that reads after "it" (`deploys to namespace "prod"`). */
+function ownReason(obj: KubeObject, config: Config): string | undefined {
+  const m = productionMatchers(config);
+  if (!m) return undefined;
+  const file = obj.source?.file;
+  if (file && file !== '-' && pathMatches(m.path, file)) return `is defined in ${file} (gitops.production.paths)`;
+  if (obj.scope && obj.scope !== file && pathMatches(m.path, obj.scope))
+    return `is rendered from ${obj.scope} (gitops.production.paths)`;
+  const spec = specOf(obj);
+  let dest: string | undefined;
+  if (isFlux(obj, 'HelmRelease')) dest = text(spec?.targetNamespace) ?? obj.namespace;
+  else if (isFlux(obj, 'Kustomization')) dest = text(spec?.targetNamespace);
+  if (dest !== undefined && m.ns(dest)) return `deploys to namespace "${dest}"`;
+  return undefined;
+}
+
 /**
  * Why a Flux object is production by its own place or destination, or
  * undefined: its file or render root matches `gitops.production.paths`, or it
@@ -205,17 +221,8 @@ function pathMatches(match: (s: string) => boolean, path: string): boolean {
  * else its own namespace; a Kustomization: `spec.targetNamespace`).
  */
 export function ownProductionReason(obj: KubeObject, config: Config): string | undefined {
-  const m = productionMatchers(config);
-  if (!m) return undefined;
-  const file = obj.source?.file;
-  if (file && file !== '-' && pathMatches(m.path, file)) return `file ${file}`;
-  if (obj.scope && obj.scope !== file && pathMatches(m.path, obj.scope)) return `rendered from ${obj.scope}`;
-  const spec = specOf(obj);
-  let dest: string | undefined;
-  if (isFlux(obj, 'HelmRelease')) dest = text(spec?.targetNamespace) ?? obj.namespace;
-  else if (isFlux(obj, 'Kustomization')) dest = text(spec?.targetNamespace);
-  if (dest !== undefined && m.ns(dest)) return `namespace "${dest}"`;
-  return undefined;
+  const why = ownReason(obj, config);
+  return why ? `it ${why}` : undefined;
 }
 
 /**
@@ -233,8 +240,8 @@ export function sourceProductionReason(source: KubeObject, config: Config, scope
     for (const { obj } of consumersOf(s, scope)) {
       if (seen.has(obj)) continue;
       seen.add(obj);
-      const why = ownProductionReason(obj, config);
-      if (why) return `${describeFlux(obj)} uses it (${why})`;
+      const why = ownReason(obj, config);
+      if (why) return `${describeFlux(obj)} uses it and ${why}`;
       if (obj.kind === 'HelmChart' || obj.kind === 'GitRepository') queue.push(obj);
     }
   }
@@ -294,4 +301,63 @@ export function hostOf(url: string): string {
 /** A host inside the cluster (`*.svc`, `*.svc.cluster.local`): plain text stays on the pod network. */
 export function inClusterHost(url: string): boolean {
   return /\.svc(?:\.cluster\.local)?\.?$/.test(hostOf(url));
+}
+
+// ---------------------------------------------------------------------------
+// URL globs (gitops.allowedSources, gitops.requireVerification)
+
+const urlGlobCache = new Map<string, RegExp>();
+
+/**
+ * A URL glob as Kyverno's patterns read: `*` any run of characters (`/`
+ * included), `?` one character, everything else literal; case-insensitive
+ * (hosts are), whole value.
+ */
+export function urlGlobMatches(glob: string, value: string): boolean {
+  let re = urlGlobCache.get(glob);
+  if (!re) {
+    const body = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&')));
+    re = new RegExp(`^${body.join('')}$`, 'is');
+    if (urlGlobCache.size > 1000) urlGlobCache.clear();
+    urlGlobCache.set(glob, re);
+  }
+  return re.test(value.trim());
+}
+
+/** The URL a source reads from, for allowlists: `spec.url`, a Bucket's `spec.endpoint`, an ImageRepository's `spec.image`. */
+export function sourceUrlOf(obj: KubeObject): { url: string; path: string } | undefined {
+  const spec = specOf(obj);
+  if (!spec) return undefined;
+  if (obj.kind === 'Bucket') {
+    const e = text(spec.endpoint);
+    return e ? { url: e, path: '/spec/endpoint' } : undefined;
+  }
+  if (obj.kind === 'ImageRepository') {
+    const i = text(spec.image);
+    return i ? { url: i, path: '/spec/image' } : undefined;
+  }
+  const u = text(spec.url);
+  return u ? { url: u, path: '/spec/url' } : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// tenancy (gitops.flux)
+
+const adminMatchers = new WeakMap<Config, (ns: string) => boolean>();
+
+/** True when config says Flux runs locked down for tenants (`gitops.flux.multiTenant`). */
+export function multiTenant(config: Config): boolean {
+  return config.gitops?.flux?.multiTenant === true;
+}
+
+/** True for a namespace of the platform admins (`gitops.flux.adminNamespaces`, default `flux-system`). */
+export function isAdminNamespace(ns: string | undefined, config: Config): boolean {
+  if (ns === undefined) return false;
+  let m = adminMatchers.get(config);
+  if (!m) {
+    const globs = config.gitops?.flux?.adminNamespaces ?? ['flux-system'];
+    m = globs.length > 0 ? picomatch([...globs], { dot: true }) : () => false;
+    adminMatchers.set(config, m);
+  }
+  return m(ns);
 }
