@@ -25,10 +25,14 @@ export const rule = defineRule({
   appliesTo: '*',
   needs: 'scope',
   description:
-    'Two documents in one directory (one file or several) define the same object: the same API group, kind, namespace (`default` when unset, as `kubectl apply` without `-n` does) and name, as plain-file scopes count it (ADR 0004). Applied together (`kubectl apply -f dir/`, a chart), the later one silently replaces the earlier one, so what runs is not what a reviewer read in the first, and a tool that judges each document judges an object that never exists. Copies in different directories (staging and production) are not reported. The version is not part of the identity (apps/v1 and apps/v1beta2 name one object); objects with generateName are left out.',
+    'Two documents in one directory (one file or several) define the same object: the same API group, kind, namespace (`default` when unset, as `kubectl apply` without `-n` does) and name, as plain-file scopes count it (ADR 0004). Applied together (`kubectl apply -f dir/`, a chart), the later one silently replaces the earlier one, so what runs is not what a reviewer read in the first, and a tool that judges each document judges an object that never exists. Argo CD warns (RepeatedResourceWarning) and the kustomization Flux generates for a plain directory fails to build. Reported once per object, on its second definition, naming the others. Copies in different directories (staging and production) are not reported. The version is not part of the identity (apps/v1 and apps/v1beta2 name one object); objects with generateName are left out.',
   remediation:
     'Keep one definition: delete the copy, or merge the two. If both are meant to exist, give them different names or namespaces.',
   references: [
+    {
+      title: 'Argo CD: RepeatedResourceWarning (a resource defined twice in one application)',
+      url: 'https://github.com/argoproj/argo-cd/issues/1070',
+    },
     {
       title: 'Kubernetes: Object names and IDs',
       url: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/',
@@ -38,22 +42,23 @@ export const rule = defineRule({
     const id = obj.source ? identity(obj) : undefined;
     if (id === undefined || !obj.source) return undefined;
     const defs = ctx.memo('duplicate-object', () => definitionsOf(ctx.scope.objects));
-    const same = defs.get(`${dirname(obj.source.file)}\u0000${id}`) ?? [];
-    const first = same[0];
-    const index = same.indexOf(obj);
-    if (!first?.source || index <= 0) return undefined;
-    const at = first.source.positionOf('/metadata/name');
-    const where = `${first.source.file}:${at.line}`;
+    const dir = dirname(obj.source.file);
+    const same = defs.get(`${dir}\u0000${id}`) ?? [];
+    // one finding per duplicated object, on its second definition: the first place a reader meets the clash
+    if (same.length < 2 || same[1] !== obj) return undefined;
+    const at = (o: KubeObject) => `${o.source?.file}:${o.source?.positionOf('/metadata/name').line}`;
+    const others = same.filter((o) => o !== obj).map(at);
+    const shown = others.slice(0, MAX_NAMED);
+    const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
     const what = `${obj.kind} ${obj.namespace ? `${obj.namespace}/` : ''}${obj.name}`;
     return [
       {
         path: '/metadata/name',
-        message: `${what} is defined ${index === 1 ? 'again' : `a ${ordinal(index + 1)} time`} in ${dirname(obj.source.file)}/ (first at ${where}); applied together, the last definition replaces the others`,
+        message: `${what} is defined ${same.length === 2 ? 'twice' : `${same.length} times`} in ${dir}/ (also at ${shown.join(', ')}${more}); applied together, the last definition replaces the others`,
       },
     ];
   },
 });
 
-function ordinal(n: number): string {
-  return n === 3 ? 'third' : `${n}th`;
-}
+/** Places named in a message before the rest are counted. */
+const MAX_NAMED = 3;
