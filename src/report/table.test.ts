@@ -3,7 +3,7 @@ import { sampleContext, sampleResult } from '../../test/helpers/report-sample.js
 import type { Finding } from '../model/finding.js';
 import { scanObjects } from '../scan.js';
 import { objectsFromText } from '../sources/file-objects.js';
-import { tableReporter, wrap } from './table.js';
+import { tableReporter, wrap, wrapItems } from './table.js';
 
 const ESC = '\u001b';
 
@@ -98,6 +98,15 @@ describe('table reporter', () => {
     );
     expect(section).toContain('exempted via annotation: dev runs one replica');
     expect(out).toContain('exempted     2 (listed above)');
+  });
+});
+
+describe('wrapItems', () => {
+  it('breaks between items, never inside one (a pillar and its count stay together)', () => {
+    expect(wrapItems(['supply-chain 449', 'identity 62', 'gitops 5'], 30)).toEqual([
+      'supply-chain 449  identity 62',
+      'gitops 5',
+    ]);
   });
 });
 

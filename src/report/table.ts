@@ -152,7 +152,7 @@ function renderSummary(result: ScanResult, ctx: ReportContext, paint: Paint): st
   out.push(`  by severity  ${bySeverity.join('  ')}`);
   const pillars = CATEGORIES.filter((c) => s.byCategory[c] > 0).map((c) => `${c} ${s.byCategory[c]}`);
   if (pillars.length > 0)
-    out.push(...wrap(pillars.join('  '), WIDTH - 15).map((l, i) => (i === 0 ? '  by pillar    ' : ' '.repeat(15)) + l));
+    out.push(...wrapItems(pillars, WIDTH - 15).map((l, i) => (i === 0 ? '  by pillar    ' : ' '.repeat(15)) + l));
 
   const st = result.stats;
   const skipped: string[] = [];
@@ -185,6 +185,22 @@ function renderSummary(result: ScanResult, ctx: ReportContext, paint: Paint): st
         : paint(SGR.bold + SGR.green, `PASS: no findings at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`),
   );
   return out;
+}
+
+/** Items (`gitops 5`) two spaces apart, wrapped between items, never inside one. */
+export function wrapItems(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line === '') line = item;
+    else if (line.length + 2 + item.length <= width) line += `  ${item}`;
+    else {
+      lines.push(line);
+      line = item;
+    }
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** Greedy word wrap; a word longer than the width stays whole on its own line. */
