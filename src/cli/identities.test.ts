@@ -98,8 +98,10 @@ describe('kubeprint identities', () => {
       exists: false,
       legacyTokenSecrets: ['ci-token'],
       workloads: [],
-      permissions: { rules: 0 },
+      // nothing beyond what every service account holds through its groups
+      permissions: { rules: 0, defaultRules: expect.any(Number) },
     });
+    expect((ci?.permissions as { defaultRules?: number } | undefined)?.defaultRules).toBeGreaterThan(0);
     expect(reporter).toMatchObject({
       automount: false,
       tokenMounted: false,
@@ -111,7 +113,7 @@ describe('kubeprint identities', () => {
     });
     expect(uploader).toMatchObject({
       tokenMounted: true,
-      bindings: [{ kind: 'RoleBinding', name: 'uploader-edit', role: 'ClusterRole/edit' }],
+      bindings: [{ kind: 'RoleBinding', name: 'uploader-edit', role: 'ClusterRole/edit', default: false }],
       permissions: { clusterWide: false, namespaces: ['shop'] },
       cloud: [
         { provider: 'aws', roleArn: 'arn:aws:iam::111122223333:role/uploader' },
@@ -132,5 +134,16 @@ describe('kubeprint identities', () => {
     expect(r.out).not.toContain('ci/ci');
     expect(r.out).toContain('aws:arn:aws:iam::111122223333:role/uploader');
     expect(r.out).toContain('2 service accounts');
+    expect(r.out).toMatch(/shop\/reporter .* defaults only /);
+    expect(r.out).toMatch(/shop\/uploader .* \d+ rules shop /);
+  });
+
+  it('assumes the default roles and bindings unless --no-bootstrap', async () => {
+    const r = await identities('ids.yaml', '-n', 'shop', '--no-bootstrap');
+    expect(r.code).toBe(0);
+    // without the default ClusterRole edit, the RoleBinding to it grants nothing
+    expect(r.out).toMatch(/shop\/uploader .* ClusterRole\/edit +none +- /);
+    expect(r.out).toMatch(/shop\/reporter .* none /);
+    expect((await identities('ids.yaml', '--bootstrap', '--no-bootstrap')).code).toBe(2);
   });
 });

@@ -7,20 +7,25 @@ import { table, whereOf } from './rbac-common.js';
 
 export const summary = 'Inventory of service accounts: workloads, tokens, bindings, permissions, cloud identity';
 
-const USAGE = `Usage: kubeprint identities PATH... [-n NAMESPACE] [--bootstrap] [-o table|json]
+const USAGE = `Usage: kubeprint identities PATH... [-n NAMESPACE] [--no-bootstrap] [-o table|json]
        kubeprint identities --cluster [--context C] [--kubeconfig F] [-n NAMESPACE] [-o table|json]
 
 Lists every ServiceAccount with the workloads that run as it, whether its token
 is mounted, legacy long-lived token Secrets, its bindings, a summary of its
 effective permissions and escalation techniques, and the cloud identity it
 federates to (EKS IRSA role, GKE Workload Identity, Azure Workload Identity,
-SPIRE ClusterSPIFFEID).
+SPIRE ClusterSPIFFEID). Kubernetes' default roles and bindings, which every API
+server creates, are assumed beside the manifests (--no-bootstrap leaves them
+out; nothing is added with --cluster); PERMISSIONS counts what an account holds
+beyond the defaults every service account has.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     namespace: { type: 'string', short: 'n' },
+    // the default; kept so that older command lines still work
     bootstrap: { type: 'boolean' },
+    'no-bootstrap': { type: 'boolean' },
     ...LIVE_OPTIONS,
     output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h' },
@@ -34,10 +39,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       'USAGE',
       '--bootstrap adds the default roles to manifests; a live cluster already has them',
     );
+  if (values.bootstrap && values['no-bootstrap'])
+    throw new KubeprintError('USAGE', '--bootstrap and --no-bootstrap contradict each other');
   const format = choice('-o', values.output, ['table', 'json'] as const, 'table');
   const objects = await loadObjectsFrom('identities', positionals, values, IDENTITY_KINDS, io);
   const rbac = await import('../engines/rbac/index.js');
-  const engine = rbac.createRbacEngine(objects, { bootstrap: values.bootstrap ? 'all' : 'roles' });
+  const engine = rbac.createRbacEngine(objects, {
+    bootstrap: rbac.assumedDefaults(objects, values['no-bootstrap'] === true || values.cluster === true),
+  });
   const entries = rbac
     .identityInventory(engine, objects)
     .filter((e) => values.namespace === undefined || e.namespace === values.namespace);
@@ -77,7 +86,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
 function permissionSummary(e: IdentityEntry): string {
   const p = e.permissions;
-  if (p.rules === 0) return 'none';
+  if (p.rules === 0) return p.defaultRules > 0 ? 'defaults only' : 'none';
   const where = p.clusterWide ? 'cluster-wide' : p.namespaces.join(',');
   return `${p.rules} rules ${where}${p.wildcard ? ' (*)' : ''}`;
 }

@@ -67,8 +67,22 @@ describe('kubeprint rbac', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('ServiceAccount:ci:deployer');
     expect(r.out).toMatch(/RoleBinding\/prod\/deploy\s+Role\/prod\/deploy\s+rbac\.yaml:17/);
-    expect(r.out).not.toContain('ServiceAccount:prod:operator'); // cluster-admin unresolved without --bootstrap
-    expect(r.err).toContain('add --bootstrap');
+    // the default ClusterRole cluster-admin is assumed: its binding resolves without flags
+    expect(r.out).toMatch(
+      /ServiceAccount:prod:operator\s+ClusterRoleBinding\/operator-admin\s+ClusterRole\/cluster-admin\s+rbac\.yaml:26/,
+    );
+    // and the default bindings answer too, marked as such
+    expect(r.out).toMatch(
+      /Group:system:masters\s+ClusterRoleBinding\/cluster-admin\s+ClusterRole\/cluster-admin\s+\(default\)/,
+    );
+    expect(r.err).toBe('');
+    const none = await rbac('who-can', 'create', 'deployments', '-n', 'prod', '--no-bootstrap', 'rbac.yaml');
+    expect(none.out).not.toContain('ServiceAccount:prod:operator');
+    expect(none.out).toMatch(/Group:system:masters\s+\(no binding: bypasses authorization\)/);
+    expect(none.err).toContain(
+      'binding(s) reference default roles (cluster-admin, view), which --no-bootstrap leaves out',
+    );
+    expect((await rbac('who-can', 'get', 'pods', '--bootstrap', '--no-bootstrap', 'rbac.yaml')).code).toBe(2);
   });
 
   it('--bootstrap resolves default roles; --include-escalation adds chains', async () => {
@@ -140,9 +154,20 @@ describe('kubeprint rbac', () => {
 
   it('permissions shows grants and escalation paths', async () => {
     const r = await rbac('permissions', 'ServiceAccount:ci:deployer', '-o', 'json', 'rbac.yaml');
-    const j = JSON.parse(r.out) as { grants: { scope: string; text: string }[]; escalation: { technique: string }[] };
-    expect(j.grants).toEqual([expect.objectContaining({ scope: 'prod', text: 'create,patch deployments [apps]' })]);
-    expect(j.escalation.map((e) => e.technique).sort()).toEqual(['pod-create', 'privileged-pod']);
+    const j = JSON.parse(r.out) as {
+      grants: { scope: string; text: string; binding: { bootstrap: boolean }; via: string }[];
+      escalation: { technique: string }[];
+    };
+    expect(j.grants.filter((g) => !g.binding.bootstrap)).toEqual([
+      expect.objectContaining({ scope: 'prod', text: 'create,patch deployments [apps]' }),
+    ]);
+    // the rest are the defaults every service account holds through its groups
+    expect(j.grants.filter((g) => g.binding.bootstrap).map((g) => g.via)).toEqual(
+      expect.arrayContaining(['Group:system:authenticated', 'Group:system:serviceaccounts']),
+    );
+    expect(j.grants.every((g) => !g.binding.bootstrap || g.via.startsWith('Group:system:'))).toBe(true);
+    // and through prod's operator, whom the default cluster-admin role makes all-powerful
+    expect(j.escalation.map((e) => e.technique).sort()).toEqual(['pod-create', 'privileged-pod', 'wildcard-all']);
   });
 
   it('usage errors: bad subject, --cluster misuse, no kubeconfig, unknown subcommand', async () => {

@@ -1,7 +1,6 @@
 import type {
   AccessRequest,
   BindingDef,
-  BootstrapMode,
   EscalationStep,
   Grant,
   RbacEngine,
@@ -17,9 +16,9 @@ import { table, whereOf } from './rbac-common.js';
 export const summary = 'RBAC questions: who-can, can-i, permissions, least privilege from audit logs';
 
 const USAGE = `Usage:
-  kubeprint rbac who-can VERB RESOURCE [-n NS] [--name N] [--subresource S] [--include-escalation] PATH...
-  kubeprint rbac can-i VERB RESOURCE --as SUBJECT [-n NS] [--name N] [--subresource S] [--include-escalation] PATH...
-  kubeprint rbac permissions SUBJECT PATH...
+  kubeprint rbac who-can VERB RESOURCE [-n NS] [--name N] [--subresource S] [--include-escalation] [--no-bootstrap] PATH...
+  kubeprint rbac can-i VERB RESOURCE --as SUBJECT [-n NS] [--name N] [--subresource S] [--include-escalation] [--no-bootstrap] PATH...
+  kubeprint rbac permissions SUBJECT [--no-bootstrap] PATH...
   (instead of PATH...: --cluster [--context C] [--kubeconfig F] reads every
   namespace of a live cluster: RBAC objects, service accounts, token Secrets,
   namespaces and workloads)
@@ -30,8 +29,10 @@ RESOURCE is a resource (pods), with a group (deployments.apps), a subresource
 ServiceAccount:NS:NAME or system:serviceaccount:NS:NAME.
 who-can and can-i answer direct authorization as the API server would;
 --include-escalation adds who reaches the permission through an escalation path.
---bootstrap adds Kubernetes' default roles and bindings (cluster-admin, admin,
-edit, view, system:*) to the manifests. Options: -o table|json.
+Kubernetes' default roles and bindings (cluster-admin, admin, edit, view,
+system:*), which every API server creates, are assumed beside the manifests;
+--no-bootstrap leaves them out (a live cluster has its own: nothing is added
+with --cluster). Options: -o table|json.
 can-i exits 0 when allowed and 1 when not.
 `;
 
@@ -42,7 +43,9 @@ const OPTIONS = {
   as: { type: 'string' },
   'as-group': { type: 'string', multiple: true },
   'include-escalation': { type: 'boolean' },
+  // the default; kept so that older command lines still work
   bootstrap: { type: 'boolean' },
+  'no-bootstrap': { type: 'boolean' },
   ...LIVE_OPTIONS,
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
@@ -66,25 +69,34 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       'USAGE',
       '--bootstrap adds the default roles to manifests; a live cluster already has them',
     );
+  if (values.bootstrap && values['no-bootstrap'])
+    throw new KubeprintError('USAGE', '--bootstrap and --no-bootstrap contradict each other');
   const format = choice('-o', values.output, ['table', 'json'] as const, 'table');
   if (sub === 'generate') {
     const { runGenerate } = await import('./rbac-generate.js');
     return runGenerate(rest, values, io);
   }
   const rbac = await import('../engines/rbac/index.js');
-  const bootstrap: BootstrapMode = values.bootstrap ? 'all' : 'none';
+  const noDefaults = values['no-bootstrap'] === true;
   // with --cluster the objects come from the cluster, so one PATH fewer is needed
   const need = (n: number, what: string) => {
     if (rest.length < n - (values.cluster ? 1 : 0))
       throw new KubeprintError('USAGE', `rbac ${sub} needs ${values.cluster ? what.replace(' PATH...', '') : what}`);
   };
-  const load = (paths: string[]) => loadObjectsFrom('rbac', paths, values, IDENTITY_KINDS, io);
+  /** The engine over the objects of PATHs (with the default policy, unless opted out) or of the cluster. */
+  const engineOf = async (paths: string[]): Promise<RbacEngine> => {
+    const objects = await loadObjectsFrom('rbac', paths, values, IDENTITY_KINDS, io);
+    const engine = rbac.createRbacEngine(objects, {
+      bootstrap: rbac.assumedDefaults(objects, noDefaults || values.cluster === true),
+    });
+    noteUnresolved(engine, io, noDefaults);
+    return engine;
+  };
   switch (sub) {
     case 'who-can': {
       need(3, 'VERB RESOURCE PATH...');
       const [verb, resource, ...paths] = rest as [string, string, ...string[]];
-      const engine = rbac.createRbacEngine(await load(paths), { bootstrap });
-      noteUnresolved(engine, io);
+      const engine = await engineOf(paths);
       const req = rbac.parseRequest(verb, resource, requestOpts(values), engine.policy);
       const rows = engine.policy.whoCan(req);
       const esc = values['include-escalation'] ? engine.escalation.reachersOf(req) : undefined;
@@ -124,7 +136,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
             rbac.formatSubject(r.subject),
             r.binding ? bindingName(r.binding) : '(no binding: bypasses authorization)',
             r.role ? roleName(r.role) : '-',
-            whereOf(r.binding?.object),
+            r.binding?.bootstrap ? '(default)' : whereOf(r.binding?.object),
           ]),
         ),
       );
@@ -139,8 +151,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       if (!values.as) throw new KubeprintError('USAGE', 'rbac can-i needs --as SUBJECT');
       const [verb, resource, ...paths] = rest as [string, string, ...string[]];
       const subject = rbac.parseSubject(values.as);
-      const engine = rbac.createRbacEngine(await load(paths), { bootstrap });
-      noteUnresolved(engine, io);
+      const engine = await engineOf(paths);
       const req = rbac.parseRequest(verb, resource, requestOpts(values), engine.policy);
       const user = rbac.userInfoOf(subject, values['as-group'] ?? []);
       const answer = engine.policy.authorize(user, req);
@@ -172,7 +183,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         if (answer.superuser) io.stdout(`  ${id} is in group system:masters, which bypasses authorization\n`);
         for (const g of answer.grants)
           io.stdout(
-            `  via ${bindingName(g.binding)} -> ${roleName(g.role)} (${rbac.formatRule(g.rule)})  ${whereOf(g.binding.object)}\n`,
+            `  via ${bindingName(g.binding)} -> ${roleName(g.role)} (${rbac.formatRule(g.rule)})  ${g.binding.bootstrap ? '(default)' : whereOf(g.binding.object)}\n`,
           );
         if (esc) io.stdout(`  but reachable through escalation: ${rbac.formatChain(id, esc.steps)}\n`);
       }
@@ -182,8 +193,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       need(2, 'SUBJECT PATH...');
       const [subjectText, ...paths] = rest as [string, ...string[]];
       const subject = rbac.parseSubject(subjectText);
-      const engine = rbac.createRbacEngine(await load(paths), { bootstrap });
-      noteUnresolved(engine, io);
+      const engine = await engineOf(paths);
       const user = rbac.userInfoOf(subject, values['as-group'] ?? []);
       const grants = engine.policy.grantsFor(user);
       const id = rbac.formatSubject(subject);
@@ -240,13 +250,18 @@ function requestOpts(values: { namespace?: string; name?: string; subresource?: 
   return { namespace: values.namespace, name: values.name, subresource: values.subresource };
 }
 
-function noteUnresolved(engine: RbacEngine, io: CliIO): void {
+/**
+ * Bindings to default roles that did not resolve: left out on purpose
+ * (--no-bootstrap), or missing from the cluster that was read.
+ */
+function noteUnresolved(engine: RbacEngine, io: CliIO, noDefaults: boolean): void {
   const unresolved = engine.policy.unresolvedDefaultRoles();
   if (unresolved.length === 0) return;
   const names = [...new Set(unresolved.map((b) => b.roleRef.name))].sort();
-  io.stderr(
-    `kubeprint rbac: ${unresolved.length} binding(s) reference default ClusterRoles not in the input (${names.join(', ')}); add --bootstrap to resolve them\n`,
-  );
+  const why = noDefaults
+    ? 'which --no-bootstrap leaves out; they grant nothing here'
+    : 'which the input does not define; they grant nothing here';
+  io.stderr(`kubeprint rbac: ${unresolved.length} binding(s) reference default roles (${names.join(', ')}), ${why}\n`);
 }
 
 function bindingName(b: BindingDef): string {

@@ -21,8 +21,13 @@ export interface IdentityEntry {
   /** True when any workload running as it mounts the token. */
   tokenMounted: boolean;
   legacyTokenSecrets: string[];
-  bindings: { kind: string; namespace: string | undefined; name: string; role: string }[];
-  permissions: { rules: number; clusterWide: boolean; wildcard: boolean; namespaces: string[] };
+  /** Bindings that name the account; `default` marks the API server's own (kube-system's controller accounts). */
+  bindings: { kind: string; namespace: string | undefined; name: string; role: string; default: boolean }[];
+  /**
+   * Its effective rules beyond the defaults every service account holds through
+   * its groups (discovery, self-reviews, issuer discovery), which `defaultRules` counts.
+   */
+  permissions: { rules: number; clusterWide: boolean; wildcard: boolean; namespaces: string[]; defaultRules: number };
   escalation: TechniqueId[];
   cloud: CloudIdentity[];
 }
@@ -51,7 +56,8 @@ export function identityInventory(engine: RbacEngine, objects: readonly KubeObje
       );
       const tokens = facts.tokenSecrets.get(key) ?? [];
       if (!object && used.length === 0 && bindings.length === 0 && tokens.length === 0) continue;
-      const grants = policy.grantsForSubject({ kind: 'ServiceAccount', namespace: ns, name });
+      const all = policy.grantsForSubject({ kind: 'ServiceAccount', namespace: ns, name });
+      const grants = all.filter((g) => !policy.isBaselineGrant(g));
       const annotations = object ? annotationsOf(object.raw) : {};
       const cloud: CloudIdentity[] = [];
       const arn = annotations['eks.amazonaws.com/role-arn'];
@@ -94,12 +100,14 @@ export function identityInventory(engine: RbacEngine, objects: readonly KubeObje
           namespace: b.namespace,
           name: b.name,
           role: `${b.roleRef.kind}/${b.roleRef.name}`,
+          default: b.bootstrap,
         })),
         permissions: {
           rules: grants.length,
           clusterWide: grants.some((g) => g.scope === '*'),
           wildcard: grants.some((g) => isFullWildcard(g.rule)),
           namespaces: [...new Set(grants.filter((g) => g.scope !== '*').map((g) => g.scope))].sort(),
+          defaultRules: all.length - grants.length,
         },
         escalation: escalation.pathsFrom(`ServiceAccount:${ns}:${name}`).map((p) => p.technique),
         cloud,

@@ -9,7 +9,7 @@ export {
   BOOTSTRAP_ROLE_BINDINGS,
   BOOTSTRAP_ROLE_KEYS,
 } from './bootstrap.js';
-export { createRbacEngine, type RbacEngine } from './engine.js';
+export { assumedDefaults, createRbacEngine, type RbacEngine } from './engine.js';
 export {
   EscalationGraph,
   type EscalationPath,

@@ -61,6 +61,10 @@ export class RbacPolicy {
   /** Bindings by `u:<username>` and `g:<group>`. */
   private readonly bySubject = new Map<string, BindingDef[]>();
   private readonly grantCache = new Map<string, Grant[]>();
+  /** Roles of the default policy: the bootstrap ones, and objects that grant no more (a cluster's own, a dump of one). */
+  private readonly defaultRoles = new Set<RoleDef>();
+  /** Bindings of the default policy (bootstrap ones, and objects with a default binding's name and roleRef), with the subjects the default gives. */
+  private readonly defaultBindings = new Map<BindingDef, ReadonlySet<string>>();
 
   constructor(objects: readonly KubeObject[], opts: PolicyOptions = {}) {
     const mode = opts.bootstrap ?? 'none';
@@ -79,6 +83,59 @@ export class RbacPolicy {
     if (mode === 'all') this.addBootstrapBindings();
     this.resolveAggregation(aggregation);
     for (const b of this.bindings) this.checkBinding(b);
+    this.markDefaults();
+  }
+
+  /**
+   * Which roles and bindings are the API server's default policy: the
+   * bootstrap ones kubeprint adds, and objects that are the same (read from a
+   * cluster, or a dump of one in files): a default binding's name and roleRef,
+   * a default role's name with no rule beyond the default's.
+   */
+  private markDefaults(): void {
+    const roleKey = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
+    const bootRoles = new Map<string, readonly PolicyRule[]>();
+    for (const r of BOOTSTRAP_CLUSTER_ROLES) bootRoles.set(roleKey('ClusterRole', undefined, r.name), r.rules);
+    for (const r of BOOTSTRAP_NAMESPACE_ROLES) bootRoles.set(roleKey('Role', r.namespace, r.name), r.rules);
+    for (const role of this.roles) {
+      const boot = bootRoles.get(roleKey(role.kind, role.namespace, role.name));
+      if (role.bootstrap || (boot && uncoveredRules(boot, role.rules).length === 0)) this.defaultRoles.add(role);
+    }
+    const bootBindings = new Map<string, { role: string; subjects: ReadonlySet<string> }>();
+    const subjectsOf = (list: readonly Subject[]) => new Set(list.map(formatSubject));
+    for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS)
+      bootBindings.set(roleKey('ClusterRoleBinding', undefined, b.name), {
+        role: b.role,
+        subjects: subjectsOf(b.subjects),
+      });
+    for (const b of BOOTSTRAP_ROLE_BINDINGS)
+      bootBindings.set(roleKey('RoleBinding', b.namespace, b.name), { role: b.role, subjects: subjectsOf(b.subjects) });
+    for (const b of this.bindings) {
+      if (b.bootstrap) {
+        this.defaultBindings.set(b, subjectsOf(b.subjects.map((s) => s.subject)));
+        continue;
+      }
+      const boot = bootBindings.get(roleKey(b.kind, b.namespace, b.name));
+      if (boot && boot.role === b.roleRef.name) this.defaultBindings.set(b, boot.subjects);
+    }
+  }
+
+  /**
+   * A grant of the API server's default policy alone: a default binding gives
+   * a default role to one of the default subjects. Answers count it; rules
+   * never report it (it is not the user's to fix).
+   */
+  isDefaultGrant(g: Grant): boolean {
+    return this.defaultRoles.has(g.role) && this.defaultBindings.get(g.binding)?.has(formatSubject(g.via)) === true;
+  }
+
+  /**
+   * A default grant the identity holds through a group (system:authenticated,
+   * system:serviceaccounts, …): every identity of its kind has it, so it says
+   * nothing about this one (discovery, self-reviews, issuer discovery).
+   */
+  isBaselineGrant(g: Grant): boolean {
+    return g.via.kind === 'Group' && this.isDefaultGrant(g);
   }
 
   private addRole(role: RoleDef): void {
@@ -269,7 +326,7 @@ export class RbacPolicy {
         if (other === role || !selectors.some((s) => matchesSelector(s, other.labels))) continue;
         resolve(other);
         from.push(other.name);
-        rules.push(...other.rules);
+        for (const r of other.rules) rules.push(r);
       }
       // The controller writes the union by server-side apply; an empty union
       // applies no `rules` field, so the rules the role was written with stay

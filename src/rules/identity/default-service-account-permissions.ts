@@ -1,5 +1,5 @@
 import { defineRule, type RuleHit } from '../rule.js';
-import { CIS_5_1, RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
+import { CIS_5_1, ownEscalationPaths, RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
 
 export const rule = defineRule({
   id: 'default-service-account-permissions',
@@ -26,9 +26,9 @@ export const rule = defineRule({
     const hits: RuleHit[] = [];
     for (const { subject, index } of b.subjects) {
       if (subject.kind !== 'ServiceAccount' || subject.name !== 'default') continue;
-      const techniques = rbac.escalation
-        .pathsFrom(`ServiceAccount:${subject.namespace}:default`)
-        .map((p) => p.technique);
+      const techniques = ownEscalationPaths(rbac, `ServiceAccount:${subject.namespace}:default`).map(
+        (p) => p.technique,
+      );
       hits.push({
         message: `${obj.kind} ${obj.name} gives ${b.roleRef.kind} ${b.roleRef.name} to ServiceAccount ${subject.namespace}/default${techniques.length ? `, which can then escalate (${techniques.join(', ')})` : ''}`,
         path: `/subjects/${index}`,

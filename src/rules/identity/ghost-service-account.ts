@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../rule.js';
-import { RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
+import { ownEscalationPaths, RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
 
 export const rule = defineRule({
   id: 'ghost-service-account',
@@ -28,7 +28,7 @@ export const rule = defineRule({
         ),
     );
     if (bindings.length === 0) return undefined;
-    const techniques = rbac.escalation.pathsFrom(id).map((p) => p.technique);
+    const techniques = ownEscalationPaths(rbac, id).map((p) => p.technique);
     const names = bindings.map((b) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}`).join(', ');
     return [
       {

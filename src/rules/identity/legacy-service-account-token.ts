@@ -1,6 +1,6 @@
 import { annotationsOf } from '../../model/kube-object.js';
 import { defineRule } from '../rule.js';
-import { RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
+import { ownEscalationPaths, RBAC_GOOD_PRACTICES, rbacOf } from './rbac-context.js';
 
 export const rule = defineRule({
   id: 'legacy-service-account-token',
@@ -26,9 +26,7 @@ export const rule = defineRule({
     const sa = annotationsOf(obj.raw)['kubernetes.io/service-account.name'];
     const ns = obj.namespace ?? 'default';
     if (!sa) return [{ message: `Secret ${obj.name} is a long-lived service account token Secret`, path: '/type' }];
-    const techniques = rbacOf(ctx)
-      .escalation.pathsFrom(`ServiceAccount:${ns}:${sa}`)
-      .map((p) => p.technique);
+    const techniques = ownEscalationPaths(rbacOf(ctx), `ServiceAccount:${ns}:${sa}`).map((p) => p.technique);
     return [
       {
         message: `Secret ${obj.name} holds a long-lived token of ServiceAccount ${ns}/${sa}${techniques.length ? `, which can escalate (${techniques.join(', ')})` : ''}`,

@@ -1,13 +1,29 @@
-import { createRbacEngine, type RbacEngine } from '../../engines/rbac/index.js';
+import { assumedDefaults, createRbacEngine, type EscalationPath, type RbacEngine } from '../../engines/rbac/index.js';
 import type { Reference, RuleContext } from '../rule.js';
 
 /**
- * The RBAC engine of the rule's scope, built once per scope. The default
- * ClusterRoles join the manifests (a RoleBinding to `edit` resolves) but not
- * the default bindings, which are not the user's to fix.
+ * The RBAC engine of the rule's scope, built once per scope, over the same
+ * policy `kubeprint rbac` and `identities` answer from: the manifests plus the
+ * default roles and bindings every API server creates (none added to objects
+ * read from a live cluster, which has its own). Rules use the defaults for
+ * answers only and never report them (see `ownEscalationPaths`,
+ * `RbacPolicy.isBaselineGrant`): they are not the user's to fix.
  */
 export function rbacOf(ctx: RuleContext): RbacEngine {
-  return ctx.memo('rbac', () => createRbacEngine(ctx.scope.objects, { bootstrap: 'roles' }));
+  return ctx.memo('rbac', () => createRbacEngine(ctx.scope.objects, { bootstrap: assumedDefaults(ctx.scope.objects) }));
+}
+
+/**
+ * The escalation paths of an identity that start with a permission the
+ * scope's own manifests grant (a binding or a role of the files). A path that
+ * starts with a default grant alone (the API server's binding of a
+ * kube-system controller account) is the cluster's, not a finding.
+ */
+export function ownEscalationPaths(rbac: RbacEngine, id: string): EscalationPath[] {
+  return rbac.escalation.pathsFrom(id).filter((p) => {
+    const g = p.steps[0]?.grant;
+    return g !== undefined && !rbac.policy.isDefaultGrant(g);
+  });
 }
 
 /**
