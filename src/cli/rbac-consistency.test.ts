@@ -221,4 +221,19 @@ describe('rbac answers and scan agree (default policy assumed)', () => {
       expect(own.length > 0, sa).toBe(sa.endsWith(':kube-dns'));
     }
   });
+
+  it('each escalation finding counts the paths `rbac permissions` shows, with their ATT&CK ids', async () => {
+    const esc = findings.filter((f) => f.ruleId === 'rbac-escalation-path');
+    expect(esc.map((f) => f.message.split(' ')[0]).sort()).toEqual([
+      'ServiceAccount:ops:admin',
+      'ServiceAccount:prod:deployer',
+    ]);
+    for (const f of esc) {
+      const [, id = '', count = ''] = /^(\S+) can escalate by (\d+) paths?/.exec(f.message) ?? [];
+      const p = await cli('rbac', 'permissions', id, '-o', 'json', 'rbac.yaml');
+      const paths = (JSON.parse(p.stdout) as { escalation: { technique: string; attack: string | null }[] }).escalation;
+      expect(paths.length, f.message).toBe(Number(count));
+      for (const e of paths) if (e.attack) expect(f.message).toContain(e.attack);
+    }
+  });
 });
