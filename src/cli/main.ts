@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   sigstore: () => import('./sigstore.js'),
   images: () => import('./images.js'),
   admission: () => import('./admission.js'),
+  drift: () => import('./drift.js'),
 };
 
 /** Register a command (used by command files added later; keeps main.ts a plain table). */
