@@ -82,15 +82,17 @@ export class RbacPolicy {
     }
     if (mode === 'all') this.addBootstrapBindings();
     this.resolveAggregation(aggregation);
-    for (const b of this.bindings) this.checkBinding(b);
     this.markDefaults();
+    for (const b of this.bindings) this.checkBinding(b);
   }
 
   /**
    * Which roles and bindings are the API server's default policy: the
-   * bootstrap ones kubeprint adds, and objects that are the same (read from a
-   * cluster, or a dump of one in files): a default binding's name and roleRef,
-   * a default role's name with no rule beyond the default's.
+   * bootstrap ones kubeprint adds; objects that are the same (a cluster's own,
+   * or a dump of one in files): a default binding's name and roleRef, a
+   * default role's name with no rule beyond the default's. The label
+   * `kubernetes.io/bootstrapping: rbac-defaults` is not trusted: anyone who
+   * writes a binding (a pull request, an admission request) can set it.
    */
   private markDefaults(): void {
     const roleKey = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
@@ -412,8 +414,11 @@ export class RbacPolicy {
         });
     }
     if (b.bootstrap) return;
+    const defaults = this.defaultBindings.get(b);
     for (const bs of b.subjects) {
       const s = bs.subject;
+      // the controllers' accounts of a default binding exist where their controllers run
+      if (defaults?.has(formatSubject(s))) continue;
       // Every namespace has a `default` service account, created by the cluster.
       if (s.kind === 'ServiceAccount' && s.name !== 'default' && !this.serviceAccounts.has(`${s.namespace}/${s.name}`))
         this.problems.push({
