@@ -203,8 +203,14 @@ export function sortFindings(findings: Finding[]): Finding[] {
  * Takes sorted findings and keeps their order.
  */
 export function mergeRepeats(findings: readonly Finding[]): Finding[] {
+  // one root (or none): nothing to merge; roots arrays are shared per scope, so this is cheap
+  const distinct = new Set<readonly string[] | undefined>();
+  for (const f of findings) if (distinct.add(f.roots).size > 1) break;
+  if (distinct.size <= 1) return [...findings];
   const out: Finding[] = [];
-  const open = new Map<string, Array<{ kept: Finding; byRoot: Map<string, string> }>>();
+  // by rule, severity, location and path first: most findings have no twin, and only
+  // findings that share those pay for comparing messages
+  const open = new Map<string, Array<{ kept: Finding; same: string; byRoot: Map<string, string> }>>();
   const words = new Map<string, RegExp>();
   for (const f of findings) {
     const s = f.source;
@@ -213,27 +219,27 @@ export function mergeRepeats(findings: readonly Finding[]): Finding[] {
       out.push(f);
       continue;
     }
-    const e = f.exemption;
-    const key = [
-      f.ruleId,
-      f.severity,
-      s.file,
-      s.line ?? '',
-      s.column ?? '',
-      f.path ?? '',
-      withoutOwnNames(f.message, o, words),
-      e ? `${e.via}\u0001${e.reason}\u0001${e.owner ?? ''}\u0001${e.expires ?? ''}` : '',
-    ].join('\u0000');
+    const where = `${f.ruleId}\u0000${f.severity}\u0000${s.file}\u0000${s.line ?? ''}\u0000${s.column ?? ''}\u0000${f.path ?? ''}`;
     const id = `${o.apiVersion}\u0000${objectKey(o)}`;
     const roots = f.roots ?? [];
-    const candidates = open.get(key) ?? [];
+    const candidates = open.get(where);
+    if (!candidates) {
+      const kept: Finding = { ...f };
+      out.push(kept);
+      open.set(where, [{ kept, same: '', byRoot: new Map(roots.map((r) => [r, id])) }]);
+      continue;
+    }
+    const same = sameness(f, o, words);
     // a root may join only with the object it already gave (or not be there yet)
-    const target = candidates.find((c) => roots.every((r) => (c.byRoot.get(r) ?? id) === id));
+    const target = candidates.find(
+      (c) =>
+        (c.same || (c.same = sameness(c.kept, c.kept.object as ObjectRef, words))) === same &&
+        roots.every((r) => (c.byRoot.get(r) ?? id) === id),
+    );
     if (!target) {
       const kept: Finding = { ...f };
       out.push(kept);
-      candidates.push({ kept, byRoot: new Map(roots.map((r) => [r, id])) });
-      open.set(key, candidates);
+      candidates.push({ kept, same, byRoot: new Map(roots.map((r) => [r, id])) });
       continue;
     }
     const k = target.kept;
@@ -245,6 +251,13 @@ export function mergeRepeats(findings: readonly Finding[]): Finding[] {
     if (!known) k.otherObjects = [...(k.otherObjects ?? []), o].sort((a, b) => cmp(objectKey(a), objectKey(b)));
   }
   return out;
+}
+
+/** What must agree, beyond rule and place, for two findings to be one: the message (names aside) and the exemption. */
+function sameness(f: Finding, o: ObjectRef, words: Map<string, RegExp>): string {
+  const e = f.exemption;
+  const ex = e ? `${e.via}\u0001${e.reason}\u0001${e.owner ?? ''}\u0001${e.expires ?? ''}` : '';
+  return `${withoutOwnNames(f.message, o, words)}\u0000${ex}`;
 }
 
 /** The message with the object's own namespace and name (as whole words) replaced by placeholders. */
