@@ -6,10 +6,11 @@
  * cluster holds gets back the permissions or subjects it lacks, and a default
  * binding whose roleRef differs is deleted and created anew — unless it is
  * annotated `rbac.authorization.kubernetes.io/autoupdate: "false"`, which
- * leaves it as it is. kubeprint assumes that steady state for `--bootstrap`
- * (docs/rbac.md). Here the files are applied, the API server is restarted, the
- * objects are read back, and SubjectAccessReviews on the live server are
- * compared with `kubeprint rbac can-i --bootstrap` on the same files.
+ * leaves it as it is. kubeprint assumes that steady state wherever it assumes
+ * the default policy: every answer from files (docs/rbac.md). Here the files are
+ * applied, the API server is restarted, the objects are read back, and
+ * SubjectAccessReviews on the live server are compared with `kubeprint rbac
+ * can-i` on the same files (no flag: the default policy is assumed).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,7 +148,7 @@ describe.skipIf(missing !== undefined)('bootstrap RBAC objects redefined in file
   /** kubeprint's answer on the files with the default policy added. */
   const kubeprint = async (a: Ask): Promise<boolean> => {
     const ns = a.namespace ? ['-n', a.namespace] : [];
-    const r = await runCli(['rbac', 'can-i', a.verb, a.what, '--as', a.as, ...ns, '--bootstrap', file]);
+    const r = await runCli(['rbac', 'can-i', a.verb, a.what, '--as', a.as, ...ns, file]);
     if (r.code !== 0 && r.code !== 1) throw new Error(`kubeprint rbac can-i ${describeAsk(a)}: ${r.stderr}`);
     return r.code === 0;
   };
@@ -187,7 +188,7 @@ describe.skipIf(missing !== undefined)('bootstrap RBAC objects redefined in file
     expect(viewer.subjects?.map((s) => s.name).sort()).toEqual(['system:authenticated', 'system:unauthenticated']);
   });
 
-  it("kubeprint rbac can-i --bootstrap on the files gives the restarted server's answers", {
+  it("kubeprint rbac can-i on the files gives the restarted server's answers", {
     timeout: 60_000,
   }, async () => {
     const server: string[] = [];
@@ -201,8 +202,8 @@ describe.skipIf(missing !== undefined)('bootstrap RBAC objects redefined in file
     expect(new Set(server.map((s) => s.endsWith('yes'))).size).toBe(2);
   });
 
-  it('who-can --bootstrap names the group the reconciled cluster-admin reaches', async () => {
-    const r = await runCli(['rbac', 'who-can', 'delete', 'secrets', '-n', 'x', '--bootstrap', '-o', 'json', file]);
+  it('who-can names the group the reconciled cluster-admin reaches', async () => {
+    const r = await runCli(['rbac', 'who-can', 'delete', 'secrets', '-n', 'x', '-o', 'json', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('"name": "ops"');
   });
