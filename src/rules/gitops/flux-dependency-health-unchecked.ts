@@ -1,13 +1,14 @@
+import type { Inventory } from '../../model/inventory.js';
 import type { KubeObject } from '../../model/kube-object.js';
 import { defineRule } from '../rule.js';
 import { describeFlux, isFlux, isMap, specOf, text } from './flux.js';
 import { FLUX_HR_DEPENDENCIES, FLUX_KS_DEPENDENCIES, FLUX_KS_HEALTH, FLUX_KS_WAIT } from './flux-refs.js';
 
 /** `dependsOn` entries of a Kustomization or HelmRelease, resolved in the dependent's namespace by default. */
-export function dependenciesOf(obj: KubeObject): Array<{ name: string; namespace: string | undefined; index: number }> {
+export function dependenciesOf(obj: KubeObject): Dependency[] {
   const deps = specOf(obj)?.dependsOn;
   if (!Array.isArray(deps)) return [];
-  const out: Array<{ name: string; namespace: string | undefined; index: number }> = [];
+  const out: Dependency[] = [];
   deps.forEach((d, index) => {
     if (!isMap(d)) return;
     const name = text(d.name);
@@ -22,6 +23,22 @@ export function names(dep: { name: string; namespace: string | undefined }, targ
     dep.name === target.name &&
     (dep.namespace === undefined || target.namespace === undefined || dep.namespace === target.namespace)
   );
+}
+
+type Dependency = { name: string; namespace: string | undefined; index: number };
+
+/** The objects of a kind that name a dependency, by the name they name (built once per scope). */
+function dependentsByName(scope: Inventory, kind: string): Map<string, Array<{ o: KubeObject; dep: Dependency }>> {
+  const out = new Map<string, Array<{ o: KubeObject; dep: Dependency }>>();
+  for (const o of scope.ofKind(kind)) {
+    if (!isFlux(o, kind)) continue;
+    for (const dep of dependenciesOf(o)) {
+      const list = out.get(dep.name);
+      if (list) list.push({ o, dep });
+      else out.set(dep.name, [{ o, dep }]);
+    }
+  }
+  return out;
 }
 
 /** Why Ready does not mean healthy for this object, or undefined when it does. */
@@ -59,12 +76,14 @@ export const rule = defineRule({
     const gap = readyWithoutHealth(obj);
     if (!gap) return undefined;
     const self = `${obj.namespace ?? ''}/${obj.name}`;
+    const byName = ctx.memo(`flux-dependency-health-unchecked/${obj.kind}`, () =>
+      dependentsByName(ctx.scope, obj.kind),
+    );
     const dependents = [
       ...new Set(
-        ctx.scope
-          .ofKind(obj.kind)
-          .filter((o) => isFlux(o, obj.kind) && dependenciesOf(o).some((d) => names(d, obj)))
-          .map((o) => `${o.namespace ?? ''}/${o.name}`)
+        (byName.get(obj.name) ?? [])
+          .filter(({ dep }) => names(dep, obj))
+          .map(({ o }) => `${o.namespace ?? ''}/${o.name}`)
           .filter((k) => k !== self),
       ),
     ].sort();

@@ -20,13 +20,21 @@ const label = (o: KubeObject) => (o.namespace ? `${o.namespace}/${o.name}` : o.n
  */
 function findCycles(objs: readonly KubeObject[]): Cycles {
   const byLabel = new Map<string, KubeObject[]>();
-  for (const o of objs) byLabel.set(label(o), [...(byLabel.get(label(o)) ?? []), o]);
+  const byName = new Map<string, KubeObject[]>();
+  for (const o of objs) {
+    byLabel.set(label(o), [...(byLabel.get(label(o)) ?? []), o]);
+    const same = byName.get(o.name);
+    if (same) same.push(o);
+    else byName.set(o.name, [o]);
+  }
+  const targets = (d: { name: string; namespace: string | undefined }) =>
+    (byName.get(d.name) ?? []).filter((t) => names(d, t));
   const nodes = [...byLabel.keys()].sort();
   const edges = new Map<string, Set<string>>();
   for (const n of nodes) {
     const out = new Set<string>();
     for (const o of byLabel.get(n) ?? [])
-      for (const d of dependenciesOf(o)) for (const t of objs) if (names(d, t)) out.add(label(t));
+      for (const d of dependenciesOf(o)) for (const t of targets(d)) out.add(label(t));
     edges.set(n, out);
   }
   const index = new Map<string, number>();
@@ -88,9 +96,11 @@ function findCycles(objs: readonly KubeObject[]): Cycles {
       cur = to;
     }
     cycle.push(first);
+    // a long cycle is shown by its ends
+    if (cycle.length > 8) cycle.splice(4, cycle.length - 7, `… (${scc.length} in all)`);
     for (const n of scc)
       for (const o of byLabel.get(n) ?? []) {
-        const d = dependenciesOf(o).find((dep) => objs.some((t) => members.has(label(t)) && names(dep, t)));
+        const d = dependenciesOf(o).find((dep) => targets(dep).some((t) => members.has(label(t))));
         if (d) on.set(o, { index: d.index, cycle });
       }
   }
