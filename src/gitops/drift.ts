@@ -135,10 +135,10 @@ export function driftExitCode(r: Pick<DriftReport, 'entries' | 'problems'>): 0 |
   return r.entries.length > 0 ? 1 : 0;
 }
 
-/** Entries in a stable order: missing, changed, extra; then object; a changed object's fields by line, then name. */
+/** Entries in a stable order: missing, changed, extra; then kind, namespace, name; a changed object's fields by line, then name. */
 export function sortEntries(entries: DriftEntry[]): DriftEntry[] {
   const rank = { missing: 0, changed: 1, extra: 2 } as const;
-  const objectText = (o: ObjectRef) => `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
+  const objectText = (o: ObjectRef) => `${o.kind}/${o.namespace ?? ''}/${o.name}/${groupOf(o.apiVersion)}`;
   const line = (e: DriftEntry) => (e.type === 'changed' ? (e.source?.line ?? 0) : 0);
   const field = (e: DriftEntry) => (e.type === 'changed' ? e.field : '');
   return entries.sort(

@@ -1,0 +1,299 @@
+/**
+ * `kubeprint drift` end to end on a real kube-apiserver: a rendered app (a
+ * kustomization whose objects carry Argo CD's tracking label) is applied
+ * with kubectl; right after, drift reports nothing (the server's defaults,
+ * allocated ClusterIPs, canonical quantities and folded stringData are not
+ * drift). Then the cluster drifts (replicas scaled, an image set, an object
+ * deleted, an extra object made with the owner's label) and git moves on (a
+ * label added): drift reports exactly those five. Near-misses that must stay
+ * silent sit beside them: a label someone added in the cluster only (no
+ * apply would remove it, as kubectl diff shows), a child object with an
+ * ownerReference, Endpoints that copy a Service's labels, another app's object.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli-capture.js';
+import { type ControlPlane, controlPlaneMissing, startControlPlane } from '../helpers/control-plane.js';
+
+const missing = controlPlaneMissing();
+if (missing) console.warn(`drift tests skipped: ${missing}`);
+
+const APP: Record<string, string> = {
+  'kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: shop
+labels:
+  - pairs:
+      app.kubernetes.io/instance: shop
+resources:
+  - namespace.yaml
+  - web.yaml
+  - worker.yaml
+  - service.yaml
+  - settings.yaml
+  - secret.yaml
+  - reader.yaml
+`,
+  'namespace.yaml': `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+`,
+  'web.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27.3
+          ports:
+            - containerPort: 8080
+          resources:
+            limits: { cpu: "0.5", memory: 128Mi }
+`,
+  'worker.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: worker }
+  template:
+    metadata:
+      labels: { app: worker }
+    spec:
+      containers:
+        - name: worker
+          image: busybox:1.36
+          args: ["sleep", "3600"]
+`,
+  'service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  selector: { app: web }
+  ports:
+    - port: 80
+      targetPort: 8080
+`,
+  'settings.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  mode: production
+`,
+  'secret.yaml': `apiVersion: v1
+kind: Secret
+metadata:
+  name: web-token
+stringData:
+  token: not-a-real-token
+`,
+  'reader.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: shop-reader
+rules:
+  - apiGroups: [""]
+    resources: ["configmaps"]
+    verbs: ["get"]
+`,
+};
+
+interface DriftJson {
+  summary: { compared: number; missing: number; changed: number; extra: number; problems: number; drift: boolean };
+  owners: string[];
+  drift: Array<{
+    type: string;
+    object: { kind: string; namespace?: string; name: string };
+    field?: string;
+    change?: string;
+    desired?: unknown;
+    live?: unknown;
+    owner?: string;
+    source?: { file: string; line: number };
+  }>;
+  problems: Array<{ code: string; message: string }>;
+  notes: string[];
+}
+
+describe.skipIf(missing !== undefined)('kubeprint drift on a real API server', () => {
+  let cp: ControlPlane;
+  let dir: string;
+
+  const drift = async (...extra: string[]) => {
+    const r = await runCli(['drift', '.', '--cluster', '--kubeconfig', cp.kubeconfig, ...extra], { cwd: dir });
+    return r;
+  };
+  const driftJson = async (...extra: string[]) => {
+    const r = await drift('-o', 'json', ...extra);
+    return { code: r.code, stderr: r.stderr, json: JSON.parse(r.stdout) as DriftJson };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kubeprint-drift-'));
+    for (const [name, text] of Object.entries(APP)) writeFileSync(join(dir, name), text);
+    cp = await startControlPlane();
+    await cp.kubectl(['apply', '-k', dir]);
+  });
+  afterAll(async () => {
+    await cp?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports nothing right after a clean apply: defaults are not drift', async () => {
+    const { code, json, stderr } = await driftJson();
+    expect(stderr).toBe('');
+    expect(json.drift).toEqual([]);
+    expect(json.problems).toEqual([]);
+    expect(json.summary.compared).toBe(7);
+    // the owner came from the objects' tracking label, and extras were looked for
+    expect(json.owners).toEqual(['label app.kubernetes.io/instance=shop']);
+    expect(code).toBe(0);
+    const table = await drift();
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^No drift: 7 objects compared with context kubeprint-test/m);
+  });
+
+  it('reports exactly the five changes: replicas, an image, a label added in git, a deleted object, an extra object', async () => {
+    // the cluster drifts
+    await cp.kubectl(['scale', 'deployment/web', '-n', 'shop', '--replicas=3']);
+    await cp.kubectl(['set', 'image', 'deployment/worker', '-n', 'shop', 'worker=busybox:1.37']);
+    await cp.kubectl(['delete', 'configmap', 'settings', '-n', 'shop']);
+    await cp.kubectl(['create', 'configmap', 'stray', '-n', 'shop', '--from-literal=a=b']);
+    await cp.kubectl(['label', 'configmap', 'stray', '-n', 'shop', 'app.kubernetes.io/instance=shop']);
+    // git moves on: a label the cluster does not have yet
+    const service = APP['service.yaml']?.replace('    app: web\n', '    app: web\n    tier: frontend\n') ?? '';
+    writeFileSync(join(dir, 'service.yaml'), service);
+    const tierLine = service.split('\n').indexOf('    tier: frontend') + 1;
+
+    // near-misses, none of which is drift
+    await cp.kubectl(['label', 'deployment/web', '-n', 'shop', 'owner=ops']); // another manager's label: no sync removes it
+    const webUid = (await cp.kubectl(['get', 'deployment/web', '-n', 'shop', '-o', 'jsonpath={.metadata.uid}'])).trim();
+    await cp.kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: {
+              name: 'web-child',
+              namespace: 'shop',
+              labels: { 'app.kubernetes.io/instance': 'shop' },
+              ownerReferences: [
+                { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: webUid, controller: true },
+              ],
+            },
+          },
+          {
+            apiVersion: 'v1',
+            kind: 'Endpoints',
+            metadata: { name: 'web', namespace: 'shop', labels: { 'app.kubernetes.io/instance': 'shop', app: 'web' } },
+          },
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'other-app', namespace: 'shop', labels: { 'app.kubernetes.io/instance': 'other' } },
+          },
+        ],
+      }),
+    );
+
+    const { code, json } = await driftJson();
+    const shown = json.drift.map((e) =>
+      e.type === 'changed'
+        ? `changed ${e.object.kind} ${e.object.namespace}/${e.object.name} ${e.field} ${e.change} ${JSON.stringify(e.desired)} ${JSON.stringify(e.live)}`
+        : e.type === 'extra'
+          ? `extra ${e.object.kind} ${e.object.namespace}/${e.object.name} by ${e.owner}`
+          : `${e.type} ${e.object.kind} ${e.object.namespace}/${e.object.name}`,
+    );
+    expect(shown).toEqual([
+      'missing ConfigMap shop/settings',
+      'changed Deployment shop/web spec.replicas modified 2 3',
+      'changed Deployment shop/worker spec.template.spec.containers[name=worker].image modified "busybox:1.36" "busybox:1.37"',
+      'changed Service shop/web metadata.labels.tier added "frontend" undefined',
+      'extra ConfigMap shop/stray by label app.kubernetes.io/instance=shop',
+    ]);
+    expect(json.problems).toEqual([]);
+    expect(json.summary).toMatchObject({ missing: 1, changed: 3, extra: 1, drift: true });
+    expect(code).toBe(1);
+
+    // each change points at the line of the desired file that sets it
+    const at = (field: string) => json.drift.find((e) => e.field === field)?.source;
+    expect(at('metadata.labels.tier')).toEqual({ file: 'service.yaml', line: tierLine, column: expect.any(Number) });
+    expect(at('spec.replicas')?.file).toBe('web.yaml');
+    expect(readFileSync(join(dir, 'web.yaml'), 'utf8').split('\n')[(at('spec.replicas')?.line ?? 0) - 1]).toBe(
+      '  replicas: 2',
+    );
+    expect(json.drift.find((e) => e.type === 'missing')?.source?.file).toBe('settings.yaml');
+
+    // the other formats say the same
+    const table = await drift();
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/^changed\s+Deployment shop\/web\s+spec\.replicas\s+2\s+3\s+web\.yaml:\d+$/m);
+    expect(table.stdout).toMatch(/^extra\s+ConfigMap shop\/stray\s+-\s+\(none\)\s+\(object\)\s+tracked by label/m);
+    expect(table.stdout).toMatch(/^Drift: 1 missing, 3 changed fields in 3 objects, 1 extra; 7 objects compared/m);
+    const md = await drift('-o', 'markdown');
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain('| missing | ConfigMap shop/settings |');
+    expect(md.stdout.match(/^\| (missing|changed|extra) \|/gm)).toHaveLength(5);
+  });
+
+  it('--owner-label names the owner instead of the tracking found on the objects', async () => {
+    const { json } = await driftJson('--owner-label', 'app.kubernetes.io/instance=other');
+    expect(json.owners).toEqual(['labels app.kubernetes.io/instance=other']);
+    expect(json.drift.filter((e) => e.type === 'extra').map((e) => e.object.name)).toEqual(['other-app']);
+  });
+
+  it('exits 2 when an object cannot be compared, and says which', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'kubeprint-drift-bad-'));
+    try {
+      writeFileSync(
+        join(bad, 'bad.yaml'),
+        `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: shop }
+data: { mode: [1, 2] }
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: shop, namespace: argocd }
+spec: {}
+`,
+      );
+      const r = await runCli(['drift', '.', '--cluster', '--kubeconfig', cp.kubeconfig, '-o', 'json'], { cwd: bad });
+      const json = JSON.parse(r.stdout) as DriftJson;
+      // the ConfigMap was deleted above: missing, not rejected (a missing object is not dry-run applied)
+      // the Application's CRD is not installed: the cluster cannot hold it
+      expect(json.drift.map((e) => `${e.type} ${e.object.kind}`)).toEqual(['missing Application', 'missing ConfigMap']);
+      expect(r.code).toBe(1);
+
+      await cp.kubectl(['create', 'configmap', 'settings', '-n', 'shop']);
+      const r2 = await runCli(['drift', '.', '--cluster', '--kubeconfig', cp.kubeconfig, '-o', 'json'], { cwd: bad });
+      const json2 = JSON.parse(r2.stdout) as DriftJson;
+      expect(json2.problems.map((p) => p.code)).toEqual(['REJECTED']);
+      expect(json2.problems[0]?.message).toMatch(/ConfigMap shop\/settings/);
+      expect(r2.code).toBe(2);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+});
