@@ -39,6 +39,7 @@ import {
   sourceAt,
   unionFieldSets,
   uniqueOwners,
+  withLiveTracking,
 } from './drift.js';
 
 export interface DriftOptions {
@@ -243,7 +244,10 @@ async function compareOne(
   const live = got.status === 200 ? parseObject(got.body) : undefined;
   if (!live) return problem('READ_FAILED', `cannot read ${what}: ${got.status} ${statusMessage(got.body)}`);
   if (mode === 'create-only') return { entries: [], live };
-  const body = applyBody(p.object.raw, { namespaced: p.ref.namespace !== undefined, namespace: p.ref.namespace ?? '' });
+  const body = withLiveTracking(
+    applyBody(p.object.raw, { namespaced: p.ref.namespace !== undefined, namespace: p.ref.namespace ?? '' }),
+    live,
+  );
   const q = `dryRun=All&fieldManager=${encodeURIComponent(manager)}&force=true`;
   const applied = await call(t, {
     method: 'PATCH',

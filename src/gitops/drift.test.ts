@@ -26,6 +26,7 @@ import {
   sortEntries,
   trackingIdApp,
   unionFieldSets,
+  withLiveTracking,
 } from './drift.js';
 
 /** A Deployment as kube-apiserver v1.36 returns it (defaults filled in). */
@@ -627,5 +628,40 @@ describe('ownedFieldChanges where the cluster lacks a whole map', () => {
       ['metadata.annotations.a', 'added'],
       ['metadata.annotations.b', 'added'],
     ]);
+  });
+});
+
+describe('withLiveTracking', () => {
+  it('carries the tracking a GitOps tool wrote in the cluster into the apply body, never over what the body sets', () => {
+    const body = { metadata: { name: 'web', labels: { 'app.kubernetes.io/managed-by': 'kustomize' } } };
+    const live = {
+      metadata: {
+        labels: {
+          'app.kubernetes.io/managed-by': 'Helm',
+          'kustomize.toolkit.fluxcd.io/name': 'apps',
+          'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+          someone: 'else',
+        },
+        annotations: { 'argocd.argoproj.io/tracking-id': 'a:apps/Deployment:shop/web', note: 'x' },
+      },
+    };
+    expect(withLiveTracking(body, live)).toEqual({
+      metadata: {
+        name: 'web',
+        labels: {
+          'app.kubernetes.io/managed-by': 'kustomize',
+          'kustomize.toolkit.fluxcd.io/name': 'apps',
+          'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+        },
+        annotations: { 'argocd.argoproj.io/tracking-id': 'a:apps/Deployment:shop/web' },
+      },
+    });
+  });
+
+  it('leaves the body alone when the live copy has no tracking or odd metadata', () => {
+    expect(withLiveTracking({ metadata: { name: 'a' } }, { metadata: { labels: 'x' } })).toEqual({
+      metadata: { name: 'a' },
+    });
+    expect(withLiveTracking({ metadata: 'odd' }, {})).toEqual({ metadata: {} });
   });
 });

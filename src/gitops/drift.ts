@@ -185,6 +185,48 @@ export function applyBody(
   return body;
 }
 
+/**
+ * Labels and annotations a GitOps tool or Helm writes onto what it deploys
+ * (they are in no manifest): Argo CD's tracking, Flux's owner labels, Helm's
+ * release marks. kubeprint carries them from the live copy into the apply
+ * body, as the tool itself would, so that their absence from git is not drift.
+ */
+export const TRACKING_LABELS = [
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/managed-by',
+  'kustomize.toolkit.fluxcd.io/name',
+  'kustomize.toolkit.fluxcd.io/namespace',
+  'helm.toolkit.fluxcd.io/name',
+  'helm.toolkit.fluxcd.io/namespace',
+] as const;
+export const TRACKING_ANNOTATIONS = [
+  'argocd.argoproj.io/tracking-id',
+  'argocd.argoproj.io/installation-id',
+  'meta.helm.sh/release-name',
+  'meta.helm.sh/release-namespace',
+] as const;
+
+/** The apply body with the live copy's tracking labels and annotations that the body does not set itself. */
+export function withLiveTracking(
+  body: Record<string, unknown>,
+  live: Record<string, unknown>,
+): Record<string, unknown> {
+  const liveMd = isObject(live.metadata) ? live.metadata : {};
+  const md = isObject(body.metadata) ? body.metadata : {};
+  body.metadata = md;
+  const carry = (field: 'labels' | 'annotations', keys: readonly string[]) => {
+    const from = isObject(liveMd[field]) ? liveMd[field] : {};
+    const present = keys.filter((k) => typeof from[k] === 'string');
+    if (present.length === 0) return;
+    const to = isObject(md[field]) ? md[field] : {};
+    for (const k of present) if (to[k] === undefined) to[k] = from[k];
+    md[field] = to;
+  };
+  carry('labels', TRACKING_LABELS);
+  carry('annotations', TRACKING_ANNOTATIONS);
+  return body;
+}
+
 /** Metadata the API server owns: never desired, never drift. */
 const SERVER_METADATA = [
   'managedFields',
