@@ -43,6 +43,21 @@ describe('mergeRepeats: one finding per source location', () => {
     ]);
   });
 
+  it('the first object does not depend on which overlay rendered first, when the message names none', () => {
+    const same = 'Deployment "web" has no PodDisruptionBudget';
+    const a = finding({ root: 'overlays/staging', ns: 'shop-staging', message: same });
+    const b = finding({ root: 'overlays/production', ns: 'shop-prod', message: same });
+    for (const order of [
+      [a, b],
+      [b, a],
+    ]) {
+      const [out] = mergeRepeats(order);
+      expect(out?.object?.namespace).toBe('shop-prod');
+      expect(out?.otherObjects?.map((o) => o.namespace)).toEqual(['shop-staging']);
+      expect(out?.roots).toEqual(['overlays/production', 'overlays/staging']);
+    }
+  });
+
   it('keeps findings that say different things at one location (an overlay changed the facts)', () => {
     const out = mergeRepeats([
       finding({ root: 'a', message: 'Deployment "web" runs 2 replicas with no spread' }),

@@ -247,8 +247,16 @@ export function mergeRepeats(findings: readonly Finding[]): Finding[] {
     for (const r of newRoots) target.byRoot.set(r, id);
     // sorted: the same scan gives the same bytes whichever overlay rendered first
     if (newRoots.length > 0) k.roots = [...(k.roots ?? []), ...newRoots].sort();
-    const known = [k.object, ...(k.otherObjects ?? [])].some((x) => x && `${x.apiVersion}\u0000${objectKey(x)}` === id);
-    if (!known) k.otherObjects = [...(k.otherObjects ?? []), o].sort((a, b) => cmp(objectKey(a), objectKey(b)));
+    const all = [k.object as ObjectRef, ...(k.otherObjects ?? [])];
+    if (!all.some((x) => `${x.apiVersion}\u0000${objectKey(x)}` === id)) {
+      all.push(o);
+      const byKey = (a: ObjectRef, b: ObjectRef) => cmp(objectKey(a), objectKey(b)) || cmp(a.apiVersion, b.apiVersion);
+      // renders finish in any order: when the message names no object apart, the first object is the smallest
+      if (f.message === k.message) all.sort(byKey);
+      else all.splice(1, all.length - 1, ...all.slice(1).sort(byKey));
+      k.object = all[0];
+      k.otherObjects = all.slice(1);
+    }
   }
   return out;
 }
