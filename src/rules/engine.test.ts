@@ -105,3 +105,12 @@ describe('mergeRepeats: one finding per source location', () => {
     expect(out).toHaveLength(6);
   });
 });
+
+describe('sortFindings', () => {
+  it('orders findings that differ only in their object the same way whatever the input order', () => {
+    const a = finding({ root: 'x', ns: 'shop-staging', message: 'same' });
+    const b = finding({ root: 'y', ns: 'shop-prod', message: 'same' });
+    expect(sortFindings([a, b]).map((f) => f.object?.namespace)).toEqual(['shop-prod', 'shop-staging']);
+    expect(sortFindings([b, a]).map((f) => f.object?.namespace)).toEqual(['shop-prod', 'shop-staging']);
+  });
+});

@@ -178,7 +178,7 @@ export function toFinding(
   return f;
 }
 
-/** Findings in a stable order: file, line, column, rule id. */
+/** Findings in a stable order: file, line, column, rule id, message, object, path. */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
@@ -186,7 +186,10 @@ export function sortFindings(findings: Finding[]): Finding[] {
       (a.source?.line ?? 0) - (b.source?.line ?? 0) ||
       (a.source?.column ?? 0) - (b.source?.column ?? 0) ||
       cmp(a.ruleId, b.ruleId) ||
-      cmp(a.message, b.message),
+      cmp(a.message, b.message) ||
+      // ties (one base line rendered by two overlays) do not depend on which render finished first
+      cmp(a.object ? objectKey(a.object) : '', b.object ? objectKey(b.object) : '') ||
+      cmp(a.path ?? '', b.path ?? ''),
   );
 }
 
