@@ -11,9 +11,8 @@ import { KubeprintError } from '../errors.js';
 import type { KubeObject, ObjectRef } from '../model/kube-object.js';
 import { connect, getJson, requestFailed, statusMessage, type Transport } from '../sources/cluster.js';
 import {
-  allFieldChanges,
-  appliedFieldSet,
   applyBody,
+  applyChanges,
   autoscaledTargets,
   changedEntries,
   compareMode,
@@ -31,13 +30,11 @@ import {
   type ObjectIdentity,
   type ObjectMeta,
   type Owner,
-  ownedFieldChanges,
   ownerSelector,
   ownersOf,
   ownerText,
   sortEntries,
   sourceAt,
-  unionFieldSets,
   uniqueOwners,
   withLiveTracking,
 } from './drift.js';
@@ -264,12 +261,7 @@ async function compareOne(
   const normalised = applied.status === 200 || applied.status === 201 ? parseObject(applied.body) : undefined;
   if (!normalised)
     return problem('REJECTED', `the API server rejects the desired ${what}: ${statusMessage(applied.body)}`);
-  const owned = appliedFieldSet(normalised, manager);
-  const before = appliedFieldSet(live, manager);
-  const changes = owned
-    ? ownedFieldChanges(before ? unionFieldSets(owned, before) : owned, normalised, live)
-    : allFieldChanges(normalised, live);
-  return { entries: changedEntries(p.object, p.ref, changes), live };
+  return { entries: changedEntries(p.object, p.ref, applyChanges(normalised, live, manager)), live };
 }
 
 async function call(t: Transport, req: Parameters<Transport['send']>[0]): Promise<{ status: number; body: string }> {

@@ -4,6 +4,7 @@ import {
   allFieldChanges,
   appliedFieldSet,
   applyBody,
+  applyChanges,
   autoscaledTargets,
   changedEntries,
   compareMode,
@@ -663,5 +664,37 @@ describe('withLiveTracking', () => {
       metadata: { name: 'a' },
     });
     expect(withLiveTracking({ metadata: 'odd' }, {})).toEqual({ metadata: {} });
+  });
+});
+
+describe('applyChanges', () => {
+  const live = {
+    metadata: {
+      name: 'guestbook',
+      annotations: { 'argocd.argoproj.io/tracking-id': 'guestbook:/Namespace:/guestbook', note: 'kept' },
+      managedFields: [
+        {
+          manager: 'argocd-controller',
+          operation: 'Apply',
+          fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:argocd.argoproj.io/tracking-id': {} }, 'f:labels': {} } },
+        },
+      ],
+    },
+  };
+
+  it("uses the manager's old field set when the apply leaves it none (its entry is gone from the result)", () => {
+    const normalised = { metadata: { name: 'guestbook', annotations: { note: 'kept' }, managedFields: [] } };
+    expect(applyChanges(normalised, live, 'argocd-controller').map((c) => [fieldText(c.segments), c.change])).toEqual([
+      ['metadata.annotations["argocd.argoproj.io/tracking-id"]', 'removed'],
+    ]);
+    // another manager applied nothing and owned nothing: nothing to compare
+    expect(applyChanges(normalised, live, 'kubeprint')).toEqual([]);
+  });
+
+  it('compares whole objects only when the server keeps no managedFields', () => {
+    const normalised = { metadata: { name: 'guestbook' } };
+    expect(applyChanges(normalised, { metadata: { name: 'guestbook', labels: { a: 'b' } } }, 'kubeprint')).toHaveLength(
+      1,
+    );
   });
 });

@@ -409,6 +409,22 @@ export function appliedFieldSet(raw: unknown, manager: string): FieldSet | undef
 }
 
 /**
+ * What a dry-run apply would change: the fields `manager` applies now (the
+ * normalised object's field set) and those it applied before (the live
+ * object's), compared between the two objects. A manager whose field set the
+ * apply empties has no entry left in the result, and its old fields are what
+ * it would remove. Only a server that keeps no managedFields at all gets the
+ * whole-object comparison.
+ */
+export function applyChanges(normalised: unknown, live: unknown, manager: string): FieldChange[] {
+  const md = isObject(normalised) && isObject(normalised.metadata) ? normalised.metadata : {};
+  if (!Array.isArray(md.managedFields)) return allFieldChanges(normalised, live);
+  const now = appliedFieldSet(normalised, manager) ?? {};
+  const before = appliedFieldSet(live, manager);
+  return ownedFieldChanges(before ? unionFieldSets(now, before) : now, normalised, live);
+}
+
+/**
  * Every difference between two objects, for a server that returned no field
  * set for the apply: the server-owned fields and `status` left out; lists of
  * named elements matched by name, other lists by position (a change of

@@ -263,6 +263,86 @@ describe.skipIf(missing !== undefined)('kubeprint drift on a real API server', (
     expect(json.drift.filter((e) => e.type === 'extra').map((e) => e.object.name)).toEqual(['other-app']);
   });
 
+  it("follows Argo CD's tracking annotation, and with the tool's field manager shows what git no longer sets", async () => {
+    const app = mkdtempSync(join(tmpdir(), 'kubeprint-drift-argo-'));
+    try {
+      const files: Record<string, Record<string, unknown>> = {
+        'namespace.yaml': { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'guestbook' } },
+        'ui.yaml': {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'guestbook-ui', namespace: 'guestbook' },
+          spec: {
+            selector: { matchLabels: { app: 'guestbook-ui' } },
+            template: {
+              metadata: { labels: { app: 'guestbook-ui' } },
+              spec: { containers: [{ name: 'ui', image: 'gcr.io/heptio-images/ks-guestbook-demo:0.2' }] },
+            },
+          },
+        },
+      };
+      for (const [name, o] of Object.entries(files)) writeFileSync(join(app, name), JSON.stringify(o, null, 2));
+      // what Argo CD's sync did: its tracking annotation on each object, applied server-side as
+      // argocd-controller, when git still had a label it has since dropped
+      const tracked = (o: Record<string, unknown>, extraLabels: Record<string, string> = {}) => {
+        const md = o.metadata as { name: string; namespace?: string };
+        const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
+        const id = `guestbook:${group}/${String(o.kind)}:${md.namespace ?? ''}/${md.name}`;
+        return {
+          ...o,
+          metadata: { ...md, labels: extraLabels, annotations: { 'argocd.argoproj.io/tracking-id': id } },
+        };
+      };
+      const synced = [
+        tracked(files['namespace.yaml'] as Record<string, unknown>),
+        tracked(files['ui.yaml'] as Record<string, unknown>, { legacy: 'true' }),
+        // an object git no longer has, and one whose annotation was copied from it (not Argo CD's)
+        tracked({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'leftover', namespace: 'guestbook' } }),
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: {
+            name: 'copied',
+            namespace: 'guestbook',
+            annotations: { 'argocd.argoproj.io/tracking-id': 'guestbook:/ConfigMap:guestbook/leftover' },
+          },
+        },
+      ];
+      await cp.kubectl(
+        ['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: synced }),
+      );
+      const run = async (...extra: string[]) => {
+        const r = await runCli(['drift', '.', '--cluster', '--kubeconfig', cp.kubeconfig, '-o', 'json', ...extra], {
+          cwd: app,
+        });
+        return { code: r.code, json: JSON.parse(r.stdout) as DriftJson };
+      };
+      const shown = (j: DriftJson) =>
+        j.drift.map((e) =>
+          e.type === 'extra'
+            ? `extra ${e.object.kind} ${e.object.name} by ${e.owner}`
+            : `${e.type} ${e.object.kind} ${e.object.name} ${e.field ?? ''} ${e.change ?? ''}`,
+        );
+
+      const plain = await run();
+      expect(plain.json.owners).toEqual(['Argo CD Application guestbook (tracking-id)']);
+      // kubeprint's own field manager never set the label: dropping it from git is not seen
+      expect(shown(plain.json)).toEqual(['extra ConfigMap leftover by Argo CD Application guestbook (tracking-id)']);
+      expect(plain.code).toBe(1);
+
+      const asArgo = await run('--field-manager', 'argocd-controller');
+      // as Argo CD's manager, the apply would remove the label git dropped; the tracking annotation
+      // Argo CD writes itself is no drift
+      expect(shown(asArgo.json)).toEqual([
+        'changed Deployment guestbook-ui metadata.labels.legacy removed',
+        'extra ConfigMap leftover by Argo CD Application guestbook (tracking-id)',
+      ]);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 when an object cannot be compared, and says which', async () => {
     const bad = mkdtempSync(join(tmpdir(), 'kubeprint-drift-bad-'));
     try {
