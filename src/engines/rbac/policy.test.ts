@@ -521,6 +521,22 @@ roleRef: { kind: ClusterRole, name: ${role} }
     expect(can(kept, 'Group:devs', 'get', 'pods', { namespace: 'x' })).toBe(true);
     expect(can(kept, 'Group:system:authenticated', ...review)).toBe(false);
   });
+
+  it('keepReplacedBindings (scans): the file binding a restart replaces is judged beside the default', () => {
+    const yaml = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: system:basic-user }
+subjects: [{ kind: Group, name: devs }]
+roleRef: { kind: ClusterRole, name: view }
+`;
+    const review = ['create', 'selfsubjectaccessreviews.authorization.k8s.io'] as const;
+    const p = new RbacPolicy(objectsFromYaml(yaml), { bootstrap: 'all', keepReplacedBindings: true });
+    // as applied: devs view everything; after a restart: the default binding is back
+    expect(can(p, 'Group:devs', 'get', 'pods', { namespace: 'x' })).toBe(true);
+    expect(can(p, 'Group:system:authenticated', ...review)).toBe(true);
+    expect(p.bindings.filter((b) => b.name === 'system:basic-user').map((b) => b.bootstrap)).toEqual([false, true]);
+  });
 });
 
 describe('who-can', () => {

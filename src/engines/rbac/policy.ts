@@ -31,6 +31,13 @@ export type BootstrapMode = 'none' | 'roles' | 'all';
 
 export interface PolicyOptions {
   bootstrap?: BootstrapMode;
+  /**
+   * Keep a manifest binding that has a default binding's name and another
+   * roleRef beside the default one. The API server replaces it at its next
+   * start, but it is in effect from `kubectl apply` until then: a scan judges
+   * it (rbacOf); `can-i` answers for the restarted server (the default).
+   */
+  keepReplacedBindings?: boolean;
 }
 
 const RBAC_API = 'rbac.authorization.k8s.io/';
@@ -66,7 +73,10 @@ export class RbacPolicy {
   /** Bindings of the default policy (bootstrap ones, and objects with a default binding's name and roleRef), with the subjects the default gives. */
   private readonly defaultBindings = new Map<BindingDef, ReadonlySet<string>>();
 
+  private readonly keepReplaced: boolean;
+
   constructor(objects: readonly KubeObject[], opts: PolicyOptions = {}) {
+    this.keepReplaced = opts.keepReplacedBindings === true;
     const mode = opts.bootstrap ?? 'none';
     const aggregation: { role: RoleDef; selectors: LabelSelector[] }[] = [];
     if (mode !== 'none') this.addBootstrapRoles(aggregation);
@@ -215,7 +225,7 @@ export class RbacPolicy {
     }
     if (reconcileProtected(mine.object)) return;
     if (mine.roleRef.kind !== boot.roleRef.kind || mine.roleRef.name !== boot.roleRef.name) {
-      this.removeBinding(mine);
+      if (!this.keepReplaced) this.removeBinding(mine);
       this.addBinding(boot);
       return;
     }

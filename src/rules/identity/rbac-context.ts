@@ -10,7 +10,14 @@ import type { Reference, RuleContext } from '../rule.js';
  * `RbacPolicy.isBaselineGrant`): they are not the user's to fix.
  */
 export function rbacOf(ctx: RuleContext): RbacEngine {
-  return ctx.memo('rbac', () => createRbacEngine(ctx.scope.objects, { bootstrap: assumedDefaults(ctx.scope.objects) }));
+  // A file binding the API server would replace at its next start is judged too: it is in
+  // effect from `kubectl apply` until then.
+  return ctx.memo('rbac', () =>
+    createRbacEngine(ctx.scope.objects, {
+      bootstrap: assumedDefaults(ctx.scope.objects),
+      keepReplacedBindings: true,
+    }),
+  );
 }
 
 /**
