@@ -10,7 +10,9 @@
  *
  * Not objects, and not sent: `config.yaml` / `.kubeprint.yaml` (kubeprint's
  * config), kustomize's own files (`kustomize.config.k8s.io`), Helm chart
- * templates and values, documents without apiVersion and kind.
+ * templates and values, documents without apiVersion and kind. A
+ * SOPS-encrypted document is sent without its `sops` metadata, as Flux
+ * applies it once decrypted.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:https';
@@ -61,6 +63,8 @@ function objectsOf(file: string): { docs: Doc[]; errors: string[] } {
     const r = raw as Record<string, unknown>;
     if (typeof r.apiVersion !== 'string' || typeof r.kind !== 'string') return;
     if (r.apiVersion.startsWith('kustomize.config.k8s.io/')) return;
+    // a SOPS-encrypted document reaches the API server decrypted: its sops metadata goes, its (string) values stay
+    if (r.sops && typeof r.sops === 'object') delete r.sops;
     docs.push({ index, raw: r });
   });
   return { docs, errors };

@@ -8,6 +8,7 @@ import { rule as fluxHelmPassCredentials } from './flux-helm-pass-credentials.js
 import { rule as fluxKustomizationPruneDisabled } from './flux-kustomization-prune-disabled.js';
 import { rule as fluxOciRefLatest } from './flux-oci-ref-latest.js';
 import { rule as fluxServiceAccountMissing } from './flux-service-account-missing.js';
+import { rule as fluxSopsDecryptionMissing } from './flux-sops-decryption-missing.js';
 import { rule as fluxSourceInsecure } from './flux-source-insecure.js';
 import { rule as fluxSourceNotAllowed } from './flux-source-not-allowed.js';
 import { rule as fluxSourceNotFound } from './flux-source-not-found.js';
@@ -35,6 +36,7 @@ export const fluxRules: readonly Rule[] = [
   fluxForceEnabled,
   fluxSuspended,
   fluxDependencyHealthUnchecked,
+  fluxSopsDecryptionMissing,
   // cross-object
   fluxSourceNotFound,
   fluxDependsOnCycle,
