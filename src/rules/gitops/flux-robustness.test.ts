@@ -94,6 +94,7 @@ spec:
   force: true
   suspend: true
   targetNamespace: prod
+  path: ./apps/production
   sourceRef: {kind: GitRepository, name: app, namespace: team-b}
   dependsOn: [{name: infra}, {name: apps, namespace: team-a}]
   healthChecks: [{kind: Deployment, name: x}]
@@ -124,6 +125,12 @@ spec:
   install: {disableWait: true}
   upgrade: {force: true, disableWait: true}
   rollback: {force: true}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds, namespace: prod}
+stringData: {password: "ENC[AES256_GCM,data:abc=,type:str]"}
+sops: {age: [{recipient: age1x}], lastmodified: "2026-05-01T10:00:00Z", mac: "ENC[AES256_GCM,data:x,type:str]"}
 ---
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -162,7 +169,7 @@ function setAt(root: Record<string, unknown>, path: Array<string | number>, valu
 
 function findings(raws: Record<string, unknown>[]) {
   const source = (i: number) => ({
-    file: 'clusters/production/flux.yaml',
+    file: raws[i]?.kind === 'Secret' ? 'apps/production/creds.enc.yaml' : 'clusters/production/flux.yaml',
     docIndex: i,
     line: 1,
     column: 1,

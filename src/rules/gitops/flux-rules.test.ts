@@ -134,4 +134,67 @@ spec: {interval: 5m, url: "https://github.com/acme/charts", ref: {branch: main}}
     expect(ids(judge(yaml, config, 'apps/production'))).toEqual(['flux-git-ref-not-pinned']);
     expect(ids(judge(yaml, config, 'apps/staging'))).toEqual([]);
   });
+
+  it('take what the scan followed a Kustomization to (deployedBy) over the path, for SOPS documents', () => {
+    const ks = toKubeObject(
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'apps', namespace: 'flux-system' },
+        spec: {
+          interval: '10m',
+          prune: true,
+          path: './apps/production',
+          sourceRef: { kind: 'GitRepository', name: 'x' },
+        },
+      },
+      {
+        file: 'repo/clusters/production/apps.yaml',
+        docIndex: 0,
+        line: 1,
+        column: 1,
+        positionOf: () => ({ line: 1, column: 1 }),
+      },
+      'repo/clusters/production',
+    ) as KubeObject;
+    const secret = (file: string, deployedBy?: unknown) =>
+      toKubeObject(
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 's', namespace: 'shop' },
+          sops: { mac: 'ENC[x]', lastmodified: '2026-05-01T10:00:00Z' },
+        },
+        {
+          file,
+          docIndex: 0,
+          line: 1,
+          column: 1,
+          positionOf: () => ({ line: 1, column: 1 }),
+          ...(deployedBy ? { deployedBy } : {}),
+        } as never,
+        'rendered',
+      ) as KubeObject;
+    const run = (o: KubeObject) =>
+      runRules(new Inventory([ks, o]), fluxRules, {})
+        .map((e) => e.finding)
+        .filter((f) => f.ruleId === 'flux-sops-decryption-missing');
+    // rendered elsewhere, but the scan says this Kustomization deploys it
+    expect(
+      run(secret('other/place/s.yaml', [{ kind: 'Kustomization', name: 'apps', namespace: 'flux-system', via: [] }]))
+        .length,
+    ).toBe(1);
+    // under its path, but the scan says another Kustomization deploys it
+    expect(
+      run(
+        secret('repo/apps/production/s.yaml', [
+          { kind: 'Kustomization', name: 'infra', namespace: 'flux-system', via: [] },
+        ]),
+      ).length,
+    ).toBe(0);
+    // under its path, not followed: judged by the path
+    expect(run(secret('repo/apps/production/s.yaml')).length).toBe(1);
+    // the same path in another repository
+    expect(run(secret('other-repo/apps/production/s.yaml')).length).toBe(0);
+  });
 });
