@@ -74,7 +74,7 @@ export function scanObjects(
   const inventory = new Inventory(objects);
   const entries = runRules(inventory, opts.rules ?? RULES, config.config, opts.only);
   for (const p of opts.problems ?? []) entries.push({ finding: p, object: undefined });
-  entries.push(...(opts.extra ?? []));
+  for (const e of opts.extra ?? []) entries.push(e); // no spread: extras can number in the hundred thousands
   const ex = applyExemptions(entries, config, opts.now);
   // overlays that render one base give each of its findings once per overlay: once is enough
   const findings = mergeRepeats(sortFindings([...ex.findings, ...ex.governance]));

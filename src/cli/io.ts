@@ -2,8 +2,11 @@
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Reads all of stdin (for `-`). */
-  readStdin: () => Promise<string>;
+  /**
+   * Reads stdin (for `-`): all of it, or with `maxBytes` at most `maxBytes + 1`
+   * bytes (more is over the limit: reading stops there, never buffering the rest).
+   */
+  readStdin: (maxBytes?: number) => Promise<string | Uint8Array>;
   isTTY: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
@@ -23,10 +26,18 @@ export function processIO(): CliIO {
   return {
     stdout,
     stderr,
-    readStdin: async () => {
+    readStdin: async (maxBytes?: number) => {
       const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      let size = 0;
+      for await (const c of process.stdin) {
+        chunks.push(c as Buffer);
+        size += (c as Buffer).length;
+        if (maxBytes !== undefined && size > maxBytes) {
+          process.stdin.destroy();
+          break;
+        }
+      }
+      return Buffer.concat(chunks);
     },
     isTTY: !!process.stdout.isTTY,
     cwd: process.cwd(),

@@ -14,6 +14,7 @@ export const LIVE_OPTIONS = {
   cluster: { type: 'boolean' },
   context: { type: 'string' },
   kubeconfig: { type: 'string' },
+  'allow-empty': { type: 'boolean' },
 } as const;
 
 export interface LiveFlags {
@@ -22,6 +23,8 @@ export interface LiveFlags {
   namespace?: string | undefined;
   context?: string | undefined;
   kubeconfig?: string | undefined;
+  /** PATHs that hold no object are fine (otherwise a usage/input error: nothing was judged). */
+  'allow-empty'?: boolean | undefined;
 }
 
 /** Workload kinds: what runs as a service account or runs an image. */
@@ -98,6 +101,7 @@ export async function loadFrom(
       const at = p.source ? `${p.source.file}${p.source.line ? `:${p.source.line}` : ''}: ` : '';
       say(`${at}${p.message}`);
     }
+    if (loaded.objects.length === 0 && !flags['allow-empty']) throw noObjects(paths, loaded.files);
     return { objects: loaded.objects, problems: loaded.problems };
   }
   if (paths.length > 0)
@@ -112,4 +116,12 @@ export async function loadFrom(
     ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
   });
   return { objects: read.objects, problems: [] };
+}
+
+/** The error of a run over PATHs that held no Kubernetes object: a gate that judged nothing must not pass. */
+export function noObjects(paths: readonly string[], files: number): KubeprintError {
+  return new KubeprintError(
+    'INPUT_INVALID',
+    `no Kubernetes object in ${paths.join(' ')} (${files} file${files === 1 ? '' : 's'} read): nothing was judged; pass --allow-empty if an empty input is expected`,
+  );
 }

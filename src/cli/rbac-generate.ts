@@ -28,7 +28,8 @@ export async function runGenerate(rest: string[], values: GenerateValues, io: Cl
   }
   let text: string;
   try {
-    text = file === '-' ? await io.readStdin() : readFileSync(resolve(io.cwd, file), 'utf8');
+    const input = file === '-' ? await io.readStdin() : readFileSync(resolve(io.cwd, file), 'utf8');
+    text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
   } catch (err) {
     throw new KubeprintError('READ_FAILED', `${file}: cannot read`, { cause: err });
   }

@@ -13,6 +13,7 @@ import { LOAD_RESTRICTORS } from '../sources/kustomize.js';
 import { VERSION } from '../version.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
+import { noObjects } from './live-source.js';
 
 export const summary = 'Scan manifests, Kustomize overlays and Helm charts for problems';
 
@@ -34,6 +35,8 @@ Options:
                           reported (default: the config's, else the newest known)
       --show-exempted     also list exempted findings and why
       --raw               scan every file as it is (no Kustomize/Helm rendering)
+      --allow-empty       exit 0 when the PATHs hold no Kubernetes object (default:
+                          exit 2, since nothing was judged)
       --scope-by MODE     how plain directories are grouped for cross-object rules:
                           merged (default: until two define the same object) or
                           directory (each directory alone)
@@ -73,6 +76,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'kubernetes-version': { type: 'string' },
     'show-exempted': { type: 'boolean' },
     raw: { type: 'boolean' },
+    'allow-empty': { type: 'boolean' },
     'scope-by': { type: 'string' },
     'load-restrictor': { type: 'string' },
     'allow-remote': { type: 'boolean' },
@@ -101,6 +105,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!live && positionals.length === 0) throw new KubeprintError('USAGE', 'no PATH given (kubeprint scan --help)');
   if (live && values['scope-by'] !== undefined)
     throw new KubeprintError('USAGE', '--scope-by groups files; a cluster is one scope');
+  if (live && values['allow-empty']) throw new KubeprintError('USAGE', '--allow-empty is for PATHs');
   const reporter = reporterFor(values.output ?? 'table');
   const loaded = withKubernetesVersion(
     loadConfig(io.cwd, values.config, { ruleIds: RULE_CATALOGUE.map((r) => r.id) }),
@@ -156,6 +161,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   if (values['output-file']) writeReportFile(resolve(io.cwd, values['output-file']), values['output-file'], chunks);
   else writeReportStdout(io, chunks);
+  if (!live && result.stats.objects === 0 && !values['allow-empty']) {
+    // the report is written (CI keeps its artefact), but a gate that judged nothing does not pass
+    io.stderr(`kubeprint scan: ${noObjects(positionals, result.stats.files).message}\n`);
+    return 2;
+  }
   return result.findings.some((f) => failsAt(f.severity, failOn)) ? 1 : 0;
 }
 

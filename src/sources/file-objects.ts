@@ -131,12 +131,8 @@ export function inputProblem(
   file: string,
   pos?: { line: number; column: number },
 ): Finding {
-  const severity =
-    ruleId === 'file-skipped' || ruleId === 'library-chart-skipped'
-      ? 'info'
-      : ruleId === 'duplicate-key'
-        ? 'medium'
-        : 'high';
+  // a file kubeprint could not read is a file it could not judge: the gate fails closed (high)
+  const severity = ruleId === 'library-chart-skipped' ? 'info' : ruleId === 'duplicate-key' ? 'medium' : 'high';
   const f: Finding = { ruleId, severity, category: 'governance', message, source: { file } };
   if (pos && f.source) {
     f.source.line = pos.line;

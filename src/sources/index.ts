@@ -1,4 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KubeprintError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
@@ -15,21 +25,25 @@ import {
 } from './kustomize.js';
 import { notIncludedManifests } from './not-included.js';
 import { commonDirectory, objectIdentity, plainScopeDirs } from './plain-scopes.js';
+import { decodeText } from './text-encoding.js';
 
 export { objectsFromText } from './file-objects.js';
 
 export interface LoadOptions {
   cwd: string;
-  /** Reads stdin for the path `-`. */
-  stdin?: () => Promise<string>;
+  /**
+   * Reads stdin for the path `-`: at most `maxBytes + 1` bytes (more means
+   * over the limit), as bytes (decoded like a file) or text.
+   */
+  stdin?: (maxBytes: number) => Promise<string | Uint8Array>;
   /** Scan every file as it is: no Kustomize or Helm rendering. */
   raw?: boolean;
   helm?: HelmOptions;
   /** How kustomizations are rendered: load restrictions (kubectl's by default), remote resources (refused by default). */
   kustomize?: Pick<KustomizeOptions, 'loadRestrictor' | 'allowRemote'>;
-  /** Files larger than this are reported and skipped (default 8 MiB). */
+  /** Files (and stdin) larger than this are reported and skipped (default DEFAULT_MAX_FILE_BYTES, 64 MiB). */
   maxFileBytes?: number;
-  /** Called with one line for each render that failed (the CLI prints it on stderr). */
+  /** Called with one line for each render that failed and each symlink not followed (the CLI prints it on stderr). */
   notice?: (line: string) => void;
   /**
    * How plain files are grouped for cross-object rules: `merged` (default)
@@ -54,36 +68,64 @@ export interface LoadResult {
 }
 
 const YAML_FILE = /\.(ya?ml|json)$/i;
-export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
+/**
+ * The default size limit of one file (and of stdin). The API server refuses a
+ * request body over 3 MiB (MaxRequestBodyBytes, not a flag) and a default etcd
+ * one over 1.5 MiB (--max-request-bytes), but a file holds many objects (CRD
+ * bundles, rendered releases reach tens of MB), so files are read up to 64 MiB
+ * (config: maxFileBytes). A larger file is a `file-skipped` finding (high).
+ */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Read every path (file, directory, or `-` for stdin) into objects. Plain files
  * keep exact positions; root kustomizations and charts are rendered with the
- * real tools and their objects point back at the files they came from.
+ * real tools and their objects point back at the files they came from. What
+ * cannot be judged (a file too large, binary, unreadable, a FIFO, a symlink
+ * out of the input) is a `file-skipped` finding, never silence.
  *
- * @throws KubeprintError PATH_NOT_FOUND when a path does not exist.
+ * @throws KubeprintError PATH_NOT_FOUND when a path does not exist, READ_FAILED
+ *   when a path given cannot be read, INPUT_INVALID when it is neither a
+ *   regular file nor a directory (a FIFO, a socket, a device).
  */
 export async function loadInputs(paths: string[], opts: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = { objects: [], problems: [], files: 0, skippedDocuments: 0, skippedFiles: 0 };
   const ctx = new Loader(opts, result);
   const roots: string[] = [];
+  const given: Array<{ p: string; abs: string; dir: boolean }> = [];
   for (const p of paths) {
     if (p === '-') {
-      if (!opts.stdin) throw new KubeprintError('USAGE', 'stdin is not available');
-      ctx.addText(await opts.stdin(), '-', '-');
-      result.files++;
+      given.push({ p, abs: p, dir: false });
       continue;
     }
     const abs = resolve(opts.cwd, p);
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(abs);
-    } catch {
-      throw new KubeprintError('PATH_NOT_FOUND', `${p}: no such file or directory`);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR')
+        throw new KubeprintError('PATH_NOT_FOUND', `${p}: no such file or directory`);
+      throw new KubeprintError('READ_FAILED', `${p}: cannot be read (${code ?? 'error'})`, { cause: err });
     }
+    if (!st.isDirectory() && !st.isFile())
+      throw new KubeprintError(
+        'INPUT_INVALID',
+        `${p}: not a regular file or directory (a FIFO, socket or device); give files, directories, or - for stdin`,
+      );
     roots.push(st.isDirectory() ? abs : dirname(abs));
-    if (st.isDirectory()) await ctx.addDirectory(abs, p);
-    else ctx.addFile(abs, p);
+    given.push({ p, abs, dir: st.isDirectory() });
+  }
+  ctx.setInputRoots(
+    given.filter((g) => g.dir).map((g) => g.abs),
+    given.filter((g) => !g.dir && g.p !== '-').map((g) => g.abs),
+  );
+  for (const g of given) {
+    if (g.p === '-') {
+      if (!opts.stdin) throw new KubeprintError('USAGE', 'stdin is not available');
+      ctx.addStdin(await opts.stdin(ctx.maxBytes));
+    } else if (g.dir) await ctx.addDirectory(g.abs, g.p);
+    else ctx.addFile(g.abs, g.p, true);
   }
   if (opts.scopeBy !== 'directory')
     ctx.scopePlainFiles(
@@ -94,7 +136,13 @@ export async function loadInputs(paths: string[], opts: LoadOptions): Promise<Lo
 }
 
 class Loader {
-  private readonly maxBytes: number;
+  readonly maxBytes: number;
+  /** Real paths of the directories given: symlinks are followed only within them. */
+  private inputRoots: string[] = [];
+  /** Real paths of the files given: a link to one of them is inside the input too. */
+  private inputFiles = new Set<string>();
+  /** Real paths of the files and directories read, so that a link to one already read is not read again. */
+  private readonly seen = new Set<string>();
   private readonly originCache = new Map<string, KubeObject[]>();
   /** Where each plain file's objects lie in `result.objects`, for `scopePlainFiles`. */
   private readonly plain: Array<{ dir: string; start: number; end: number }> = [];
@@ -113,38 +161,83 @@ class Loader {
     return rel === '' ? givenRoot : join(givenRoot, rel);
   }
 
+  setInputRoots(dirs: readonly string[], files: readonly string[]): void {
+    this.inputRoots = dirs.map((d) => realOrSelf(d));
+    this.inputFiles = new Set(files.map((f) => realOrSelf(f)));
+  }
+
   addText(text: string, file: string, scope: string): void {
     const r = objectsFromText(text, { file, scope });
-    this.result.objects.push(...r.objects);
-    this.result.problems.push(...r.problems);
+    // one push per item: a spread of 150,000 objects overflows the call stack
+    for (const o of r.objects) this.result.objects.push(o);
+    for (const p of r.problems) this.result.problems.push(p);
     this.result.skippedDocuments += r.skippedDocuments;
   }
 
-  /** Read a file's text, or report why it is skipped. */
-  private readText(abs: string, shown: string): string | undefined {
+  /** Stdin, bounded and decoded like a file. */
+  addStdin(data: string | Uint8Array): void {
+    this.result.files++;
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (size > this.maxBytes) {
+      this.skip('-', `stdin is over the ${this.maxBytes}-byte limit (maxFileBytes); not read`);
+      return;
+    }
+    const text =
+      typeof data === 'string' ? data : this.decode(Buffer.from(data.buffer, data.byteOffset, data.length), '-');
+    if (text !== undefined) this.addText(text, '-', '-');
+  }
+
+  /**
+   * Read a file's text, or report why it is skipped. The file is opened
+   * without blocking and checked to be a regular file before it is read, so
+   * a FIFO never hangs the run.
+   *
+   * @throws KubeprintError READ_FAILED for a file named on the command line that cannot be opened
+   */
+  private readText(abs: string, shown: string, named: boolean): string | undefined {
+    let fd: number;
+    try {
+      fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      if (named) throw new KubeprintError('READ_FAILED', `${shown}: cannot be read (${code})`, { cause: err });
+      this.skip(shown, `cannot be read (${code}); not judged`);
+      return undefined;
+    }
     let buf: Buffer;
     try {
-      const st = statSync(abs);
-      if (st.size > this.maxBytes) {
-        this.skip(shown, `file is ${st.size} bytes, over the ${this.maxBytes}-byte limit; skipped`);
+      const st = fstatSync(fd);
+      if (!st.isFile()) {
+        if (named) throw new KubeprintError('INPUT_INVALID', `${shown}: not a regular file`);
+        this.skip(shown, 'not a regular file (a FIFO, socket or device); not read');
         return undefined;
       }
-      buf = readFileSync(abs);
+      if (st.size > this.maxBytes) {
+        this.skip(shown, `file is ${st.size} bytes, over the ${this.maxBytes}-byte limit (maxFileBytes); not read`);
+        return undefined;
+      }
+      buf = readAll(fd, st.size, this.maxBytes);
     } catch (err) {
-      this.skip(shown, `cannot read: ${(err as Error).message}`);
+      if (err instanceof KubeprintError) throw err;
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      if (named) throw new KubeprintError('READ_FAILED', `${shown}: cannot be read (${code})`, { cause: err });
+      this.skip(shown, `cannot be read (${code}); not judged`);
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+    if (buf.length > this.maxBytes) {
+      this.skip(shown, `file grew over the ${this.maxBytes}-byte limit (maxFileBytes) while read; not read`);
       return undefined;
     }
-    const head = buf.subarray(0, 8192);
-    if (head.includes(0)) {
-      this.skip(shown, 'binary file (contains NUL bytes); skipped');
-      return undefined;
-    }
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    } catch {
-      this.skip(shown, 'not UTF-8 text; skipped');
-      return undefined;
-    }
+    return this.decode(buf, shown);
+  }
+
+  private decode(buf: Buffer, shown: string): string | undefined {
+    const r = decodeText(buf);
+    if (r.ok) return r.text;
+    this.skip(shown, r.why);
+    return undefined;
   }
 
   private skip(file: string, why: string): void {
@@ -152,8 +245,12 @@ class Loader {
     this.result.problems.push(inputProblem('file-skipped', why, file));
   }
 
-  addFile(abs: string, shown: string): void {
-    const text = this.readText(abs, shown);
+  /** @param named the path was given on the command line: a file that cannot be read stops the run */
+  addFile(abs: string, shown: string, named = false): void {
+    const real = realOrSelf(abs);
+    if (!named && this.seen.has(real)) return; // a link to a file already read
+    this.seen.add(real);
+    const text = this.readText(abs, shown, named);
     this.result.files++;
     if (text === undefined) return;
     const start = this.result.objects.length;
@@ -195,8 +292,16 @@ class Loader {
     const files: string[] = [];
     const kdirs: string[] = [];
     const charts: string[] = [];
-    walk(rootAbs, files, kdirs, charts);
     const show = (abs: string) => this.display(abs, given, rootAbs);
+    const root = realOrSelf(rootAbs);
+    if (this.seen.has(root)) return;
+    try {
+      readdirSync(rootAbs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new KubeprintError('READ_FAILED', `${given}: directory cannot be read (${code})`, { cause: err });
+    }
+    walk(rootAbs, { files, kdirs, charts }, this.walkContext(show));
     if (this.opts.raw) {
       for (const f of files) this.addFile(f, show(f));
       return;
@@ -239,7 +344,7 @@ class Loader {
       return;
     }
     const r = objectsFromText(out.text, { file: shownFile, scope: shownDir });
-    this.result.problems.push(...r.problems);
+    for (const p of r.problems) this.result.problems.push(p);
     this.result.skippedDocuments += r.skippedDocuments;
     const overlay = new OverlayIndex(await kustomizationChain(dirAbs), show);
     for (const obj of r.objects) {
@@ -292,7 +397,7 @@ class Loader {
       const rel = doc.template ? templatePathInChart(doc.template, chartAbs) : undefined;
       const shownTemplate = rel ? join(shownChart, rel) : chartFile;
       const r = objectsFromText(doc.text, { file: shownTemplate, scope: shownChart });
-      this.result.problems.push(...r.problems);
+      for (const p of r.problems) this.result.problems.push(p);
       this.result.skippedDocuments += r.skippedDocuments;
       let template: TemplateFile | null | undefined = rel ? templates.get(rel) : null;
       if (rel && template === undefined) {
@@ -321,6 +426,18 @@ class Loader {
     }
   }
 
+  /** What the directory walk needs: where links may lead, what was read, how to report. */
+  private walkContext(show: (abs: string) => string): WalkContext {
+    return {
+      roots: this.inputRoots,
+      files: this.inputFiles,
+      seen: this.seen,
+      skip: (abs, why) => this.skip(show(abs), why),
+      notice: (line) => this.opts.notice?.(line),
+      show,
+    };
+  }
+
   private renderFailed(file: string, error: string): void {
     this.result.problems.push(inputProblem('render-failed', error, file, { line: 1, column: 1 }));
     this.opts.notice?.(`${file}: ${error}`);
@@ -346,25 +463,124 @@ function isUnder(path: string, dir: string): boolean {
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
-function walk(dir: string, files: string[], kdirs: string[], charts: string[]): void {
+/** The real path, or the path itself when it cannot be resolved. */
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Read a regular file through its descriptor: at most `max + 1` bytes, so a file that grows is caught. */
+function readAll(fd: number, size: number, max: number): Buffer {
+  const cap = Math.min(Math.max(size, 0), max) + 1;
+  let buf = Buffer.allocUnsafe(Math.max(cap, 1));
+  let len = 0;
+  for (;;) {
+    if (len === buf.length) {
+      if (len > max) break;
+      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, max + 1));
+      buf.copy(bigger, 0, 0, len);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, len, buf.length - len, null);
+    if (n === 0) break;
+    len += n;
+  }
+  return buf.subarray(0, len);
+}
+
+interface WalkContext {
+  /** Real paths of the input directories: a symlink is followed only when its target is inside one. */
+  roots: readonly string[];
+  /** Real paths of the files given on the command line. */
+  files: ReadonlySet<string>;
+  /** Real paths already read or walked (links to them, and loops, are not followed again). */
+  seen: Set<string>;
+  skip: (abs: string, why: string) => void;
+  notice: (line: string) => void;
+  show: (abs: string) => string;
+}
+
+interface WalkOut {
+  files: string[];
+  kdirs: string[];
+  charts: string[];
+}
+
+/**
+ * Every YAML/JSON file, kustomization and chart under `dir`, sorted. Symbolic
+ * links are followed when their target lies inside an input directory (each
+ * real directory is walked once, so loops end); a link to a file outside the
+ * input is a `file-skipped` finding (`kubectl apply -f` would apply it), a link
+ * to a directory outside only a notice (kubectl does not follow those).
+ * Directories that cannot be read and YAML names that are not regular files
+ * (FIFOs, sockets) are `file-skipped` findings.
+ */
+function walk(dir: string, out: WalkOut, ctx: WalkContext): void {
+  const real = realOrSelf(dir);
+  if (ctx.seen.has(real)) return;
+  ctx.seen.add(real);
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
+  } catch (err) {
+    ctx.skip(
+      dir,
+      `directory cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); its files are not judged`,
+    );
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const subdirs: string[] = [];
   for (const e of entries) {
-    if (e.isFile() && !e.name.startsWith('.')) {
-      if (KUSTOMIZATION_FILES.includes(e.name)) kdirs.push(dir);
-      else if (e.name === 'Chart.yaml') charts.push(dir);
-      else if (YAML_FILE.test(e.name)) files.push(join(dir, e.name));
+    if (e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
+    let kind: 'file' | 'dir' | 'other' = e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other';
+    if (e.isSymbolicLink()) {
+      const followed = followLink(path, e.name, ctx);
+      if (!followed) continue;
+      kind = followed;
+    }
+    if (kind === 'dir') {
+      if (!SKIP_DIRS.has(e.name)) subdirs.push(path);
+    } else if (kind === 'file') {
+      if (KUSTOMIZATION_FILES.includes(e.name)) out.kdirs.push(dir);
+      else if (e.name === 'Chart.yaml') out.charts.push(dir);
+      else if (YAML_FILE.test(e.name)) out.files.push(path);
+    } else if (YAML_FILE.test(e.name)) {
+      ctx.skip(path, 'not a regular file (a FIFO, socket or device); not read');
     }
   }
-  for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name))
-      walk(join(dir, e.name), files, kdirs, charts);
+  for (const d of subdirs) walk(d, out, ctx);
+}
+
+/** What a symlink in the walk leads to, when it is to be followed. */
+function followLink(path: string, name: string, ctx: WalkContext): 'file' | 'dir' | 'other' | undefined {
+  let st: ReturnType<typeof statSync>;
+  let target: string;
+  try {
+    st = statSync(path);
+    target = realpathSync(path);
+  } catch (err) {
+    // a dangling link (or a loop of links): kubectl would fail on a YAML name
+    if (YAML_FILE.test(name))
+      ctx.skip(path, `symlink cannot be followed (${(err as NodeJS.ErrnoException).code ?? 'error'}); not judged`);
+    return undefined;
   }
+  const kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+  if (ctx.roots.some((r) => isUnder(target, r)) || ctx.files.has(target)) return kind;
+  if (kind === 'dir') {
+    ctx.notice(`${ctx.show(path)}: symlink to a directory outside the input (${target}); not followed`);
+    return undefined;
+  }
+  if (YAML_FILE.test(name) || KUSTOMIZATION_FILES.includes(name) || name === 'Chart.yaml')
+    ctx.skip(
+      path,
+      `symlink to a file outside the input (${target}); not read (kubectl apply -f would apply it): scan the target too, or copy it in`,
+    );
+  return undefined;
 }
 
 /** The object of the same kind whose name the rendered name was built from (prefixes, suffixes). */
@@ -401,7 +617,7 @@ async function kustomizationChain(rootDir: string): Promise<string[]> {
       if (!file) continue;
       out.push(file);
       const info = await readKustomization(dir, file);
-      next.push(...info.references.filter((r) => !seen.has(r)));
+      for (const r of info.references) if (!seen.has(r)) next.push(r);
     }
     level = next;
   }
@@ -439,7 +655,8 @@ class KustomizationLayer {
       if (!m) continue;
       const abs = resolve(dir, m[1] as string);
       try {
-        this.patches.push(...objectsFromText(readFileSync(abs, 'utf8'), { file: this.show(abs), scope: '' }).objects);
+        const objs = objectsFromText(readFileSync(abs, 'utf8'), { file: this.show(abs), scope: '' }).objects;
+        for (const o of objs) this.patches.push(o);
       } catch {
         // not a file of this kustomization (a resource directory, say)
       }

@@ -495,7 +495,7 @@ export class Reachability {
         if (!c.isEmpty()) out.push({ src: se, dst: ip, conn: c });
       }
     }
-    out.push(...this.ingressControllerConnections());
+    for (const c of this.ingressControllerConnections()) out.push(c);
     return out;
   }
 

@@ -8,11 +8,13 @@ import { rule as invalidYaml } from './invalid-yaml.js';
 import { rule as libraryChartSkipped } from './library-chart-skipped.js';
 import { rule as listItemWithoutKind } from './list-item-without-kind.js';
 import { rule as renderFailed } from './render-failed.js';
+import { rule as yamlScalarNotString } from './yaml-scalar-not-string.js';
 
 /** Findings about the input and the exemptions themselves. */
 export const governanceRules: readonly Rule[] = [
   invalidYaml,
   duplicateKey,
+  yamlScalarNotString,
   duplicateObject,
   fileSkipped,
   listItemWithoutKind,
