@@ -382,7 +382,11 @@ export function overBudgetDecision(
 ): Decision {
   const failurePolicy = failurePolicyOf(path, policy.config);
   const o = obj ?? (req.object ? admittedObject(req.object, req) : undefined);
-  const what = o ? describeObject(o) : `${req.kind.kind} "${req.name ?? ''}"`;
+  const what = o
+    ? describeObject(o)
+    : req.name
+      ? `${req.kind.kind} "${clip(req.name, 253)}"`
+      : `this ${req.kind.kind || 'object'}${req.namespace ? ` in namespace "${clip(req.namespace, 253)}"` : ''}`;
   const over_ =
     over.limit === 'time'
       ? `judging took longer than the ${over.max} ms it may take`

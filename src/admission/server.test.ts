@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/config.js';
 import { RULES } from '../rules/registry.js';
 import type { Rule } from '../rules/rule.js';
 import { generateWebhookTls, type WebhookTls } from './certs.js';
-import { admissionPolicy, DEFAULT_BUDGET } from './decide.js';
+import { admissionPolicy, DEFAULT_BUDGET, decide } from './decide.js';
+import { parseAdmissionReview } from './review.js';
 import { DEFAULT_MAX_BODY_BYTES, startWebhookServer, type WebhookServer } from './server.js';
 import { review, testObject } from './testdata/reviews.js';
+import { heavyPod, TS_WORKER } from './testdata/workers.js';
 
 interface Reply {
   status: number;
@@ -74,6 +77,18 @@ describe('admission webhook server', () => {
     await srv?.close(1000);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  /** The decision-log entry of a uid: decisions are written in batches, and the stream flushes asynchronously. */
+  async function decisionLogged(uid: string): Promise<Record<string, unknown> | undefined> {
+    for (let waited = 0; waited < 5000; waited += 20) {
+      const line = readFileSync(join(dir, 'decisions.jsonl'), 'utf8')
+        .split('\n')
+        .find((l) => l.includes(`"uid":"${uid}"`));
+      if (line) return JSON.parse(line) as Record<string, unknown>;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return undefined;
+  }
 
   it('says once at start-up which rules it skips for lack of cluster state', () => {
     const lines = logs.map((l) => JSON.parse(l) as { msg: string; rules?: string[] });
@@ -143,13 +158,7 @@ describe('admission webhook server', () => {
       '/validate/all',
       JSON.stringify(review({ object: testObject('privileged-pod.yaml'), uid: 'u-log', dryRun: true })),
     );
-    // the stream flushes asynchronously
-    await new Promise((r) => setTimeout(r, 50));
-    const lines = readFileSync(join(dir, 'decisions.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const entry = lines.find((l) => l.uid === 'u-log');
+    const entry = await decisionLogged('u-log');
     expect(entry).toMatchObject({
       uid: 'u-log',
       user: 'alice',
@@ -218,16 +227,11 @@ describe('admission webhook server', () => {
     const r = await call(srv, tls.caCert, '/validate/all', JSON.stringify(review({ object: pod, uid: 'u-many' })));
     expect(r.status).toBe(200);
     expect(r.body.length).toBeLessThan(50_000);
-    await new Promise((done) => setTimeout(done, 50));
-    const entry = readFileSync(join(dir, 'decisions.jsonl'), 'utf8')
-      .split('\n')
-      .find((l) => l.includes('"uid":"u-many"'));
-    expect(entry).toBeDefined();
-    expect(entry?.length).toBeLessThan(50_000);
-    const e = JSON.parse(entry ?? '{}') as {
+    const e = (await decisionLogged('u-many')) as {
       rules: unknown[];
       counts: { total: number; byRule: Record<string, number> };
     };
+    expect(JSON.stringify(e).length).toBeLessThan(50_000);
     expect(e.rules).toHaveLength(20);
     expect(e.counts.total).toBeGreaterThan(200);
     expect(e.counts.byRule['image-tag-latest']).toBe(DEFAULT_BUDGET.maxContainers);
@@ -476,6 +480,88 @@ describe('bounded work', () => {
       ).then((r) => order.push(`light ${r.status}`));
       await Promise.all([heavy, light]);
       expect(order).toEqual(['light 200', 'heavy 200']);
+    } finally {
+      await srv.close(100);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('judging workers', () => {
+  /** A server whose reviews above 512 bytes are judged by a worker thread. */
+  async function withWorker(config = '') {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeprint-wh-'));
+    const tls = generateWebhookTls(['127.0.0.1'], 2);
+    writeFileSync(join(dir, 'tls.crt'), tls.cert);
+    writeFileSync(join(dir, 'tls.key'), tls.key);
+    const logs: string[] = [];
+    const policy = admissionPolicy({ config: parseConfig(config || '{}\n', 'c.yaml') });
+    const srv = await startWebhookServer({
+      policy,
+      tlsCert: join(dir, 'tls.crt'),
+      tlsKey: join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      log: (l) => logs.push(l),
+      watchCertificates: false,
+      workers: 1,
+      inlineMaxBytes: 512,
+      ...TS_WORKER,
+    });
+    // not ready until its worker has started (from the TypeScript sources here: seconds)
+    expect((await call(srv, tls.caCert, '/readyz')).body).toBe('starting\n');
+    while ((await call(srv, tls.caCert, '/readyz')).status !== 200) await new Promise((r) => setTimeout(r, 100));
+    return { dir, tls, srv, logs, policy };
+  }
+
+  it('judges a large review in a worker, with the same answer as the server thread', async () => {
+    const { dir, tls, srv, policy } = await withWorker();
+    try {
+      const body = JSON.stringify(review({ object: testObject('privileged-pod.yaml'), uid: 'w-1' }));
+      expect(body.length).toBeGreaterThan(512);
+      const r = await call(srv, tls.caCert, '/validate/all', body);
+      expect(r.status).toBe(200);
+      const parsed = parseAdmissionReview(body);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      expect(JSON.parse(r.body)).toEqual({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        response: decide(parsed.request, policy, 'all').response,
+      });
+      const bad = await call(srv, tls.caCert, '/validate/all', `{"apiVersion":${' '.repeat(2000)}`);
+      expect(bad.status).toBe(400);
+    } finally {
+      await srv.close(100);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a review the worker has not judged in time by the failure policy, with its uid', async () => {
+    const { dir, tls, srv, logs } = await withWorker('admission: {budget: {timeMs: 1}}\n');
+    try {
+      const heavy = (uid: string) => JSON.stringify(review({ object: heavyPod(), uid, namespace: 'prod' }));
+      const enforce = await call(srv, tls.caCert, '/validate', heavy('late-1'));
+      expect(enforce.status).toBe(200);
+      const e = JSON.parse(enforce.body) as {
+        response: { uid: string; allowed: boolean; status: { message: string } };
+      };
+      expect(e.response.uid).toBe('late-1');
+      expect(e.response.allowed).toBe(false);
+      expect(e.response.status.message).toMatch(
+        /did not judge this Pod in namespace "prod": judging took longer than the 1 ms it may take.*failurePolicy Fail/,
+      );
+      const advisory = await call(srv, tls.caCert, '/validate/advisory', heavy('late-2'));
+      const a = JSON.parse(advisory.body) as { response: { uid: string; allowed: boolean; warnings: string[] } };
+      expect(a.response).toMatchObject({ uid: 'late-2', allowed: true });
+      expect(a.response.warnings[0]).toMatch(/admitted by failurePolicy Ignore/);
+      expect(logs.some((l) => l.includes('"uid":"late-1"') && l.includes('review over budget'))).toBe(true);
+      // a small review is still judged in the server's thread
+      const small = await call(
+        srv,
+        tls.caCert,
+        '/validate',
+        JSON.stringify({ ...review({ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } } }) }),
+      );
+      expect((JSON.parse(small.body) as { response: { allowed: boolean } }).response.allowed).toBe(true);
     } finally {
       await srv.close(100);
       rmSync(dir, { recursive: true, force: true });

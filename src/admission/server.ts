@@ -19,15 +19,18 @@ import { createSecureContext } from 'node:tls';
 import { KubeprintError } from '../errors.js';
 import {
   type AdmissionPolicy,
+  budgetOf,
   type Decision,
   judge,
   maxViolationsOf,
-  type RuleVerdict,
+  overBudgetDecision,
   type WebhookPath,
 } from './decide.js';
+import { JudgePool, workerScriptExists } from './judge-pool.js';
 import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES } from './limits.js';
 import { AdmissionMetrics } from './metrics.js';
 import { type AdmissionRequest, parseAdmissionReview, reviewResponse } from './review.js';
+import { type DecisionSummary, summarize } from './summary.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -58,6 +61,17 @@ export interface WebhookServerOptions {
   watchCertificates?: boolean;
   /** Polling interval for the certificate files, beside fs.watch (default 2000 ms). */
   certPollMs?: number;
+  /**
+   * Worker threads that judge large reviews (default 0: every review in the
+   * server's thread). Used only without a cluster cache or an images policy
+   * (their state lives in the server's thread).
+   */
+  workers?: number;
+  /** Bodies up to this size are judged in the server's thread (default 64 KiB); larger ones by a worker. */
+  inlineMaxBytes?: number;
+  /** The workers' script (default: judge-worker.js beside the server) and more workerData for it (tests). */
+  workerScript?: URL;
+  workerData?: Record<string, unknown>;
   /**
    * How long an idle keep-alive connection stays open (default 120 s): longer
    * than the API server's idle timeout (Go's 90 s), so that the client closes
@@ -99,6 +113,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const maxListed = maxViolationsOf(opts.policy.config);
+  const budget = budgetOf(opts.policy.config);
+  const inlineMaxBytes = opts.inlineMaxBytes ?? 64 * 1024;
   const sink = opts.log ?? ((line: string) => process.stderr.write(line));
   const minLevel = LEVELS[opts.logLevel ?? 'info'];
   const enabled = (level: LogLevel) => LEVELS[level] >= minLevel;
@@ -128,6 +144,31 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   };
 
   const tls = readTls(opts.tlsCert, opts.tlsKey);
+  // Large reviews are parsed and judged in worker threads, which can be
+  // stopped when a review runs out of time; the cluster cache and image
+  // verification live in this thread, so with them every review is judged
+  // here (pausing between rules).
+  let pool: JudgePool | undefined;
+  const wanted = opts.workers ?? 0;
+  if (wanted > 0) {
+    if (opts.policy.neighbours || opts.policy.images)
+      log('info', 'judging every review in the server thread: the cluster cache and image verification live there', {});
+    else if (!workerScriptExists(opts.workerScript))
+      log('info', 'judging every review in the server thread: the worker script is not built', {});
+    else
+      pool = new JudgePool({
+        size: wanted,
+        config: opts.policy.config,
+        ...(opts.workerScript ? { script: opts.workerScript } : {}),
+        ...(opts.workerData ? { workerData: opts.workerData } : {}),
+        log: (level, msg, fields) => log(level, msg, fields),
+      });
+  }
+  // not ready until a worker has started: until then every review is judged here
+  let poolReady = pool === undefined;
+  void pool?.ready.then(() => {
+    poolReady = true;
+  });
   let certFingerprint = tls.fingerprint;
   let inFlight = 0;
   let draining = false;
@@ -192,7 +233,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       return;
     }
     if (pathname === '/readyz') {
-      sendText(res, draining ? 503 : 200, draining ? 'draining\n' : 'ok\n', pathname);
+      const state = draining ? 'draining' : poolReady ? 'ok' : 'starting';
+      sendText(res, state === 'ok' ? 200 : 503, `${state}\n`, pathname);
       return;
     }
     if (pathname === '/metrics') {
@@ -249,7 +291,10 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       finished = true;
       clearTimeout(timer);
       try {
-        review(Buffer.concat(chunks).toString('utf8'), path, pathname, res, started, deadline);
+        const body = Buffer.concat(chunks);
+        if (pool && poolReady && !pool.broken && body.length > inlineMaxBytes)
+          viaPool(body, path, pathname, res, started, deadline);
+        else review(body.toString('utf8'), path, pathname, res, started, deadline);
       } catch (err) {
         log('error', 'review failed', { error: err instanceof Error ? err.message : String(err) });
         sendJson(res, 500, { error: 'internal error' }, pathname);
@@ -266,6 +311,48 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       maxBodyBytes: maxBody,
     });
     sendJson(res, 413, { error: `body larger than ${maxBody} bytes` }, route);
+  }
+
+  /** A large review, judged by a worker within its time; the failure policy decides when it runs out. */
+  function viaPool(
+    body: Buffer,
+    path: WebhookPath,
+    route: string,
+    res: ServerResponse,
+    started: number,
+    deadline: number,
+  ): void {
+    // what the answer needs if the review runs out of time unread: the start of the body
+    const head = body.subarray(0, 4096).toString('latin1');
+    const end = started + Math.min(deadline, budget.timeMs);
+    (pool as JudgePool).judge(body, path, route, end).then((o) => {
+      if ('malformed' in o) {
+        log('warn', 'malformed admission review', { path: route, reason: o.malformed });
+        sendJson(res, 400, { error: `malformed AdmissionReview: ${o.malformed}` }, route);
+      } else if ('failed' in o) {
+        log('error', 'review failed', { path: route, error: o.failed });
+        sendJson(res, 500, { error: 'internal error' }, route);
+      } else if ('timedOut' in o) {
+        const req = requestHead(head);
+        if (!req) {
+          // no uid to answer with: an HTTP error, and the API server applies the failure policy
+          log('warn', 'review over budget: not judged, and its uid could not be read', { path: route });
+          sendJson(res, 500, { error: 'review not judged in time' }, route);
+        } else {
+          const d = overBudgetDecision(req, opts.policy, path, {
+            limit: 'time',
+            actual: Math.round(performance.now() - started),
+            max: Math.round(end - started),
+          });
+          sendJson(res, 200, reviewResponse(d.response), route);
+          record(summarize(req, d, route, maxListed), route);
+        }
+      } else {
+        sendJson(res, 200, reviewResponse(o.response), route);
+        record(o.summary, route);
+      }
+      metrics.observe((performance.now() - started) / 1000);
+    });
   }
 
   function review(
@@ -287,7 +374,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const answer = (d: Decision): void => {
       sendJson(res, 200, reviewResponse(d.response), route);
       metrics.observe((performance.now() - started) / 1000);
-      record(req, d, route);
+      record(summarize(req, d, route, maxListed), route);
     };
     judge(req, opts.policy, path, { deadline: started + deadline }).then(answer, (err: unknown) => {
       log('error', 'review failed', { error: err instanceof Error ? err.message : String(err) });
@@ -295,73 +382,57 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     });
   }
 
-  function record(req: AdmissionRequest, d: Decision, route: string): void {
-    const outcome = d.ignored !== undefined ? 'ignored' : d.response.allowed ? 'allowed' : 'denied';
-    metrics.decisions.inc([route, req.operation, outcome]);
-    // counted per rule and effect first: a review can hold thousands of violations
-    const effects = new Map<string, number>();
-    for (const v of d.verdicts) {
-      const effect =
-        v.exempted !== undefined
-          ? 'exempted'
-          : v.mode === 'enforce' && !v.preexisting && route !== '/validate/advisory'
-            ? 'deny'
-            : v.mode === 'audit'
-              ? 'audit'
-              : 'warn';
-      const k = `${v.ruleId}\u0000${effect}`;
-      effects.set(k, (effects.get(k) ?? 0) + 1);
-    }
-    for (const [k, n] of effects) metrics.ruleDecisions.inc(k.split('\u0000'), n);
+  function record(d: DecisionSummary, route: string): void {
+    metrics.decisions.inc([route, d.operation, d.decision]);
+    for (const [rule, effect, n] of d.effects) metrics.ruleDecisions.inc([rule, effect], n);
     if (d.ignored !== undefined) {
-      if (enabled('debug')) log('debug', 'request ignored', { uid: req.uid, why: d.ignored });
+      if (enabled('debug')) log('debug', 'request ignored', { uid: d.uid, why: d.ignored });
       return;
     }
     const over = d.overBudget;
     if (over) {
       metrics.overBudget.inc([route, over.limit, over.failurePolicy]);
       log('warn', 'review over budget: not judged, the failure policy decided', {
-        uid: req.uid,
-        user: clip(req.userInfo.username ?? '', 256),
+        uid: d.uid,
+        user: d.user,
         object: d.object,
         path: route,
         ...over,
-        decision: outcome,
+        decision: d.decision,
       });
     }
-    const listed = listVerdicts(d.verdicts, maxListed);
     const entry = {
       time: new Date().toISOString(),
-      uid: req.uid,
+      uid: d.uid,
       path: route,
-      operation: req.operation,
-      dryRun: req.dryRun,
-      user: clip(req.userInfo.username ?? '', 256),
+      operation: d.operation,
+      dryRun: d.dryRun,
+      user: d.user,
       object: d.object,
-      decision: outcome,
+      decision: d.decision,
       ...(over ? { overBudget: over } : {}),
-      rules: listed.first,
-      ...(listed.counts ? { counts: listed.counts } : {}),
+      rules: d.rules,
+      ...(d.counts ? { counts: d.counts } : {}),
     };
     if (decisionLog) appendDecision(`${JSON.stringify(entry)}\n`);
     // the log fields are built only when the level is on: this runs for every review
-    if (d.verdicts.length > 0 || (outcome === 'denied' && !over)) {
+    if (d.rules.length > 0 || (d.decision === 'denied' && !over)) {
       if (enabled('info'))
         log('info', 'decision', {
-          uid: req.uid,
-          user: entry.user,
+          uid: d.uid,
+          user: d.user,
           object: d.object,
-          decision: outcome,
-          dryRun: req.dryRun,
-          rules: listed.first.map((v) => ({
+          decision: d.decision,
+          dryRun: d.dryRun,
+          rules: d.rules.map((v) => ({
             id: v.ruleId,
             mode: v.mode,
             ...(v.exempted !== undefined ? { exempted: true } : {}),
           })),
-          ...(listed.counts ? { counts: listed.counts } : {}),
+          ...(d.counts ? { counts: d.counts } : {}),
         });
     } else if (!over && enabled('debug'))
-      log('debug', 'decision', { uid: req.uid, object: d.object, decision: outcome });
+      log('debug', 'decision', { uid: d.uid, object: d.object, decision: d.decision });
   }
 
   function reloadCertificates(): boolean {
@@ -415,6 +486,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     server.once('error', (err) => {
       metrics.stopLoopDelay();
       for (const s of stopWatching.splice(0)) s();
+      void pool?.close();
       reject(new KubeprintError('CONNECTION_FAILED', `cannot listen on port ${opts.port ?? 0}`, { cause: err }));
     });
     server.listen(opts.port ?? 0, opts.host ?? '0.0.0.0', () => resolve());
@@ -466,6 +538,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         }
         server.closeAllConnections();
         await closed;
+        await pool?.close();
         if (flushTimer) clearTimeout(flushTimer);
         flushDecisions();
         if (decisionLog) await new Promise<void>((r) => decisionLog.end(() => r()));
@@ -506,26 +579,28 @@ function urlHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }
 
-function clip(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-
-/** At most 256 characters of a message in a log entry: messages quote values, and values can be megabytes. */
-const MAX_LOGGED_MESSAGE = 256;
-
 /**
- * The first `max` verdicts for a log entry (messages cut), and, when there
- * are more, counts: the total and the number per rule.
+ * The request a review body starts with, read by pattern from its first
+ * bytes (the API server writes `request.uid` first): enough to answer a
+ * review that ran out of time before it was read.
  */
-function listVerdicts(
-  vs: readonly RuleVerdict[],
-  max: number,
-): { first: RuleVerdict[]; counts?: { total: number; byRule: Record<string, number> } } {
-  const first = vs
-    .slice(0, max)
-    .map((v) => (v.message.length > MAX_LOGGED_MESSAGE ? { ...v, message: clip(v.message, MAX_LOGGED_MESSAGE) } : v));
-  if (vs.length <= max) return { first };
-  const byRule: Record<string, number> = {};
-  for (const v of vs) byRule[v.ruleId] = (byRule[v.ruleId] ?? 0) + 1;
-  return { first, counts: { total: vs.length, byRule } };
+export function requestHead(head: string): AdmissionRequest | undefined {
+  const uid = /"uid"\s*:\s*"([^"\\]{1,256})"/.exec(head)?.[1];
+  if (!uid) return undefined;
+  const kind = /"kind"\s*:\s*\{[^{}]*?"kind"\s*:\s*"([^"\\]{1,256})"/.exec(head)?.[1] ?? '';
+  const op = /"operation"\s*:\s*"(CREATE|UPDATE|DELETE|CONNECT)"/.exec(head)?.[1] ?? 'CREATE';
+  const ns = /"namespace"\s*:\s*"([^"\\]{1,253})"/.exec(head)?.[1];
+  return {
+    uid,
+    kind: { group: '', version: '', kind },
+    resource: { group: '', version: '', resource: '' },
+    subResource: undefined,
+    name: undefined,
+    namespace: ns,
+    operation: op as AdmissionRequest['operation'],
+    userInfo: {},
+    object: undefined,
+    oldObject: undefined,
+    dryRun: false,
+  };
 }

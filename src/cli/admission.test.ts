@@ -171,6 +171,7 @@ describe('kubeprint admission serve', () => {
     ['--max-body-bytes=0', /--max-body-bytes must be a size in bytes/],
     ['--max-body-bytes=100', /--max-body-bytes must be a size in bytes/],
     ['--drain-seconds=-5', /--drain-seconds must be seconds/],
+    ['--workers=100', /--workers must be a number of threads/],
     ['--host=not an address', /--host must be an IP address or a host name/],
     ['--host=http://0.0.0.0', /--host must be an IP address or a host name/],
   ])('%s is a usage error, before anything starts', async (flag, message) => {

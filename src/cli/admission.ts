@@ -29,6 +29,9 @@ serve options:
                          (default 2500, 100 to 30000); a review not judged by then is decided by
                          the path's failure policy (config admission.budget bounds each review)
   --drain-seconds N      on SIGTERM, how long in-flight requests may take (default 10, at most 3600)
+  --workers N            threads that parse and judge reviews over 64 KiB, so that a large review never
+                         holds up the others and one out of time can be stopped (default 1; 0: all in the
+                         server's thread; not used with --kubeconfig, --in-cluster or an images policy)
   --log-level LEVEL      debug, info, warn or error (default info); JSON lines on stderr
   --kubeconfig FILE      read the cluster (a cache kept by watches) so that cross-object rules run too
   --context NAME         kubeconfig context (with --kubeconfig)
@@ -110,6 +113,7 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     'max-body-bytes': { type: 'string' },
     'deadline-ms': { type: 'string' },
     'drain-seconds': { type: 'string' },
+    workers: { type: 'string' },
     'log-level': { type: 'string' },
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
@@ -140,6 +144,7 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     'a size in bytes',
   );
   const drainMs = intFlag('--drain-seconds', values['drain-seconds'], 10, 0, 3600, 'seconds') * 1000;
+  const workers = intFlag('--workers', values.workers, 1, 0, 16, 'a number of threads');
   const logLevel = choice('--log-level', values['log-level'], ['debug', 'info', 'warn', 'error'] as const, 'info');
   const { RULE_CATALOGUE } = await import('../rules/registry.js');
   const config = loadConfig(io.cwd, values.config, { ruleIds: RULE_CATALOGUE.map((r) => r.id) });
@@ -196,6 +201,7 @@ async function serve(args: string[], io: CliIO): Promise<number> {
     host,
     maxBodyBytes,
     deadlineMs,
+    workers,
     ...(values['decision-log'] ? { decisionLog: resolve(io.cwd, values['decision-log']) } : {}),
     log: io.stderr,
     logLevel,
