@@ -14,6 +14,7 @@ import { rule as fluxSourceNotAllowed } from './flux-source-not-allowed.js';
 import { rule as fluxSourceNotFound } from './flux-source-not-found.js';
 import { rule as fluxSourceVerificationMissing } from './flux-source-verification-missing.js';
 import { rule as fluxSuspended } from './flux-suspended.js';
+import { rule as fluxValuesSecret } from './flux-values-secret.js';
 import { rule as fluxVerifyIdentityOpen } from './flux-verify-identity-open.js';
 import { rule as fluxVersionUnbounded } from './flux-version-unbounded.js';
 
@@ -28,6 +29,7 @@ export const fluxRules: readonly Rule[] = [
   fluxVersionUnbounded,
   fluxSourceVerificationMissing,
   fluxVerifyIdentityOpen,
+  fluxValuesSecret,
   // tenancy
   fluxCrossNamespaceSourceRef,
   fluxServiceAccountMissing,

@@ -98,6 +98,7 @@ spec:
   sourceRef: {kind: GitRepository, name: app, namespace: team-b}
   dependsOn: [{name: infra}, {name: apps, namespace: team-a}]
   healthChecks: [{kind: Deployment, name: x}]
+  postBuild: {substitute: {DB_PASSWORD: hunter2hunter2, NAME: x}}
 ---
 apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -125,6 +126,7 @@ spec:
   install: {disableWait: true}
   upgrade: {force: true, disableWait: true}
   rollback: {force: true}
+  values: {auth: {password: s3cr3tPassw0rd, users: [{token: abc123def456}]}, replicas: 2}
 ---
 apiVersion: v1
 kind: Secret
