@@ -68,8 +68,8 @@ export const rule = defineRule({
   severity: 'high',
   appliesTo: ['HelmRelease', 'Kustomization'],
   needs: 'object',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: Flux's ${VAR} substitution syntax, written out
   description:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Flux's ${VAR} substitution syntax, written out
     "A HelmRelease's `spec.values` or a Kustomization's `spec.postBuild.substitute` holds a secret in plain text: judged like env-literal-secret, by the key's name (password, token, secret, apiKey, clientSecret, …; the last key of a values path) or, whatever the name, by the value's format (PEM private keys, signed JWTs, provider tokens, URLs with a password). The secret is then in git, in the object that everyone who can read Flux objects in that namespace can see, and in the Helm release history. Not reported: empty values and switches, references resolved later (`${VAR}` post-build substitution, `{{ }}`, `$(VAR)`), SOPS ciphertext (`ENC[…]`, a file Flux decrypts), and the keys charts use to name a Secret object or a key in it (`existingSecret`, `passwordSecret: db-creds`, `userPasswordKey: password`). The message names the key and the kind of secret, never the value.",
   remediation:
     'Move the value into a Secret (encrypted in git with SOPS and `decryption`, or created by External Secrets or Sealed Secrets) and read it with `valuesFrom` (HelmRelease) or `postBuild.substituteFrom` (Kustomization); rotate the value, since it is in git history.',
