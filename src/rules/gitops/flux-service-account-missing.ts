@@ -23,7 +23,7 @@ export const rule = defineRule({
     return [
       {
         path: '/spec',
-        message: `${describeFlux(obj)}${obj.namespace ? ` in namespace "${obj.namespace}"` : ''} names no serviceAccountName, so Flux applies it with the controller's own identity`,
+        message: `${describeFlux(obj)}${obj.namespace ? ` in namespace "${obj.namespace}"` : ''} names no serviceAccountName: Flux applies it with the controller's own identity (cluster-admin in a default installation) unless the controller runs with --default-service-account`,
       },
     ];
   },
