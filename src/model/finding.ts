@@ -1,3 +1,4 @@
+import type { BaselineResult } from './baseline.js';
 import type { ObjectRef } from './kube-object.js';
 import type { Category, Severity } from './severity.js';
 
@@ -49,6 +50,8 @@ export interface ScanResult {
   /** Findings an exemption matched (shown with --show-exempted). */
   exempted: Finding[];
   stats: ScanStats;
+  /** With `--baseline`/`--baseline-ref`: `findings` are only the new ones; this says against what and what was fixed. */
+  baseline?: BaselineResult;
 }
 
 export interface ScanStats {
