@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_MESSAGE, sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
+import { fingerprintOf } from '../gitops/baseline.js';
+import type { Finding } from '../model/finding.js';
 import { CATEGORIES, SEVERITIES } from '../model/severity.js';
 import { jsonReporter } from './json.js';
 
-const FINDING_KEYS = ['ruleId', 'severity', 'category', 'message', 'object', 'path', 'source', 'roots', 'otherObjects'];
+const FINDING_KEYS = [
+  'ruleId',
+  'severity',
+  'category',
+  'message',
+  'object',
+  'path',
+  'source',
+  'roots',
+  'otherObjects',
+  'fingerprint',
+];
 const SUMMARY_KEYS = [
   'total',
   'bySeverity',
@@ -53,7 +66,9 @@ describe('json reporter', () => {
       source: { file: 'deploy/web.yaml', line: 30, column: 13 },
       roots: [],
       otherObjects: [],
+      fingerprint: fingerprintOf(sampleResult().findings[0] as Finding),
     });
+    expect(web?.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(role?.object).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
@@ -152,5 +167,61 @@ describe('json reporter', () => {
     });
     // Exempted findings never count in the totals or the verdict.
     expect((doc.summary as Record<string, unknown>).total).toBe(6);
+  });
+});
+
+describe('json reporter with a baseline', () => {
+  it('adds baseline after summary: counts, the fixed findings, the NetworkPolicy change', () => {
+    const r = sampleResult();
+    const fixed = r.findings.pop() as Finding;
+    r.baseline = {
+      against: 'main (3f2a1bc)',
+      fixed: [fixed],
+      unchanged: 7,
+      networkPolicies: {
+        changed: ['changed NetworkPolicy shop/web'],
+        connectivity: [
+          {
+            type: 'added',
+            source: 'shop/admin[Deployment]',
+            destination: 'shop/web[Deployment]',
+            before: 'No Connections',
+            after: 'TCP 8080',
+            workloads: '',
+          },
+        ],
+        problems: [],
+      },
+    };
+    const doc = parse(jsonReporter.render(r, sampleContext({ showExempted: true })));
+    expect(Object.keys(doc)).toEqual(['findings', 'summary', 'baseline', 'exempted']);
+    const b = doc.baseline as Record<string, unknown>;
+    expect(Object.keys(b)).toEqual(['against', 'new', 'fixed', 'unchanged', 'fixedFindings', 'networkPolicies']);
+    expect(b).toMatchObject({ against: 'main (3f2a1bc)', new: r.findings.length, fixed: 1, unchanged: 7 });
+    const [gone] = b.fixedFindings as Record<string, unknown>[];
+    expect(Object.keys(gone ?? {})).toEqual(FINDING_KEYS);
+    expect(gone?.fingerprint).toBe(fingerprintOf(fixed));
+    expect(b.networkPolicies).toEqual({
+      changed: ['changed NetworkPolicy shop/web'],
+      connectivityDiff: [
+        {
+          type: 'added',
+          source: 'shop/admin[Deployment]',
+          destination: 'shop/web[Deployment]',
+          before: 'No Connections',
+          after: 'TCP 8080',
+          workloads: '',
+        },
+      ],
+      problems: [],
+    });
+    // chunked output is the same document
+    expect([...jsonReporter.chunks(r, sampleContext({ showExempted: true }))].join('')).toBe(
+      jsonReporter.render(r, sampleContext({ showExempted: true })),
+    );
+    r.baseline = { against: 'base.json', fixed: [], unchanged: 0 };
+    expect(
+      (parse(jsonReporter.render(r, sampleContext())).baseline as Record<string, unknown>).networkPolicies,
+    ).toBeNull();
   });
 });

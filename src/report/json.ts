@@ -1,3 +1,5 @@
+import { fingerprintOf } from '../gitops/baseline.js';
+import type { BaselineResult } from '../model/baseline.js';
 import type { AppliedExemption, Finding, ScanResult } from '../model/finding.js';
 import type { Category, Severity, Threshold } from '../model/severity.js';
 import { JsonArray, jsonChunks, mapped } from './json-chunks.js';
@@ -12,6 +14,8 @@ import { summarize } from './summary.js';
 export interface JsonReport {
   findings: JsonFinding[];
   summary: JsonSummary;
+  /** Only with --baseline or --baseline-ref (then `findings` are the new ones). */
+  baseline?: JsonBaseline;
   /** Only with --show-exempted. */
   exempted?: JsonExemptedFinding[];
 }
@@ -28,6 +32,28 @@ export interface JsonFinding {
   roots: string[];
   /** Other objects of the same finding (same rule, source location, path and message), `object` being the first. */
   otherObjects: JsonObject[];
+  /** Identity of the finding across runs and moved lines (docs/adr/0009): what --baseline compares. */
+  fingerprint: string;
+}
+
+export interface JsonBaseline {
+  against: string;
+  new: number;
+  fixed: number;
+  unchanged: number;
+  fixedFindings: JsonFinding[];
+  networkPolicies: {
+    changed: string[];
+    connectivityDiff: Array<{
+      type: string;
+      source: string;
+      destination: string;
+      before: string;
+      after: string;
+      workloads: string;
+    }>;
+    problems: string[];
+  } | null;
 }
 
 export interface JsonObject {
@@ -68,6 +94,7 @@ export const jsonReporter: Reporter = {
     yield* jsonChunks({
       findings: new JsonArray(mapped(result.findings, jsonFinding)),
       summary: jsonSummary(result, ctx),
+      ...(result.baseline ? { baseline: jsonBaseline(result.baseline, result.findings.length) } : {}),
       ...(ctx.showExempted ? { exempted: new JsonArray(mapped(result.exempted, jsonExempted)) } : {}),
     });
     yield '\n';
@@ -80,6 +107,7 @@ export function toJsonReport(result: ScanResult, ctx: Pick<ReportContext, 'failO
     findings: result.findings.map(jsonFinding),
     summary: jsonSummary(result, ctx),
   };
+  if (result.baseline) report.baseline = jsonBaseline(result.baseline, result.findings.length);
   if (ctx.showExempted) report.exempted = result.exempted.map(jsonExempted);
   return report;
 }
@@ -115,6 +143,25 @@ function jsonFinding(f: Finding): JsonFinding {
     source: src ? { file: src.file, line: src.line ?? null, column: src.column ?? null } : null,
     roots: [...(f.roots ?? [])],
     otherObjects: (f.otherObjects ?? []).map(jsonObject),
+    fingerprint: fingerprintOf(f),
+  };
+}
+
+function jsonBaseline(b: BaselineResult, added: number): JsonBaseline {
+  const np = b.networkPolicies;
+  return {
+    against: b.against,
+    new: added,
+    fixed: b.fixed.length,
+    unchanged: b.unchanged,
+    fixedFindings: b.fixed.map(jsonFinding),
+    networkPolicies: np
+      ? {
+          changed: [...np.changed],
+          connectivityDiff: np.connectivity.map((c) => ({ ...c })),
+          problems: [...np.problems],
+        }
+      : null,
   };
 }
 

@@ -172,3 +172,59 @@ describe('markdown helpers', () => {
     expect(escapeMarkdown('ping @team')).toBe('ping @\u2060team');
   });
 });
+
+describe('markdown reporter with a baseline', () => {
+  it('counts new findings, lists the fixed ones and the NetworkPolicy diff', () => {
+    const r = sampleResult();
+    const fixed = r.findings.splice(1, 1);
+    r.baseline = {
+      against: 'main (3f2a1bc)',
+      fixed,
+      unchanged: 12,
+      networkPolicies: {
+        changed: ['changed NetworkPolicy shop/web', 'added NetworkPolicy shop/deny_all'],
+        connectivity: [
+          {
+            type: 'removed',
+            source: 'shop/admin[Deployment]',
+            destination: 'shop/web[Deployment]',
+            before: 'TCP 8080',
+            after: 'No Connections',
+            workloads: '',
+          },
+        ],
+        problems: ['head: warning: something odd'],
+      },
+    };
+    const out = render({ failOn: 'high' }, r);
+    expect(out).toContain('new findings** at or above `high`');
+    expect(out).toContain('Against `main (3f2a1bc)`: **5 new**, 1 fixed, 12 unchanged');
+    expect(out).toContain('### Fixed by this change (1)');
+    const fixedSection = out.slice(out.indexOf('### Fixed by this change'));
+    expect(fixedSection).toContain(`\`${fixed[0]?.ruleId}\``);
+    expect(out).toContain('changed `NetworkPolicy shop/web`, added `NetworkPolicy shop/deny_all`.');
+    expect(out).toContain(
+      '| removed | shop/admin\\[Deployment\\] | shop/web\\[Deployment\\] | TCP 8080 | No Connections |  |',
+    );
+    expect(out).toContain('- head: warning: something odd');
+    // the diff comes before the fixed list, both after the new findings
+    expect(out.indexOf('### NetworkPolicy changes')).toBeLessThan(out.indexOf('### Fixed by this change'));
+    expect(out.indexOf('### Critical')).toBeLessThan(out.indexOf('### NetworkPolicy changes'));
+  });
+
+  it('says so when nothing is new, and that the connections are the same', () => {
+    const r = sampleResult();
+    r.findings = [];
+    r.baseline = {
+      against: 'base.json',
+      fixed: [],
+      unchanged: 3,
+      networkPolicies: { changed: ['changed NetworkPolicy shop/web'], connectivity: [], problems: [] },
+    };
+    const out = render({ failOn: 'high' }, r);
+    expect(out.split('\n')[0]).toBe('## ✅ kubeprint: passes at `high`');
+    expect(out).toContain('No new findings at or above `high` (0 new findings in total');
+    expect(out).toContain('The allowed connections are the same before and after.');
+    expect(out).not.toContain('Fixed by this change');
+  });
+});

@@ -1,3 +1,4 @@
+import type { BaselineResult, NetworkPolicyChange } from '../model/baseline.js';
 import type { Finding, ScanResult } from '../model/finding.js';
 import { failsAt, SEVERITIES, type Severity } from '../model/severity.js';
 import { type Cause, causesOf } from './causes.js';
@@ -43,13 +44,16 @@ export const markdownReporter: Reporter = {
       s.failed ? `## ❌ kubeprint: fails at \`${ctx.failOn}\`` : `## ✅ kubeprint: passes at \`${ctx.failOn}\``,
       '',
     );
+    // against a baseline, every count is of new findings
+    const word = result.baseline ? 'new finding' : 'finding';
     const sentence = s.failed
-      ? `**${plural(s.failing, 'finding')}** at or above \`${ctx.failOn}\``
-      : `No findings at or above \`${ctx.failOn}\``;
-    const extra = [`${plural(s.total, 'finding')} in total`];
+      ? `**${plural(s.failing, word)}** at or above \`${ctx.failOn}\``
+      : `No ${word}s at or above \`${ctx.failOn}\``;
+    const extra = [`${plural(s.total, word)} in total`];
     if (s.exempted > 0) extra.push(`${s.exempted} exempted`);
     extra.push(`${plural(result.stats.objects, 'object')} in ${plural(result.stats.files, 'file')} scanned`);
     out.push(`${sentence} (${extra.join(', ')}).`, '');
+    if (result.baseline) out.push(baselineLine(result.baseline, s.total), '');
     const hidden = result.stats.notIncluded ?? [];
     if (hidden.length > 0) {
       const names = hidden.slice(0, FIRST_FEW).map(code).join(', ');
@@ -65,7 +69,9 @@ export const markdownReporter: Reporter = {
     out.push('');
 
     const budget = { findings: MAX_FINDINGS, chars: MAX_CHARS - out.join('\n').length };
-    const roots = rootLabels([...result.findings, ...result.exempted].flatMap((f) => f.roots ?? []));
+    const roots = rootLabels(
+      [...result.findings, ...result.exempted, ...(result.baseline?.fixed ?? [])].flatMap((f) => f.roots ?? []),
+    );
     const causes = groupByObject(result.findings).flatMap((g) =>
       causesOf(g.findings).map((c) => ({ cause: c, roots: rootsToShow(g).map((r) => roots.get(r) ?? r) })),
     );
@@ -87,6 +93,24 @@ export const markdownReporter: Reporter = {
     if (omitted > 0)
       out.push(`…and ${plural(omitted, 'more finding')} not listed here; the JSON or SARIF output has them all.`, '');
 
+    const np = result.baseline?.networkPolicies;
+    if (np) out.push(...networkPolicySection(np, budget));
+    const fixed = result.baseline?.fixed ?? [];
+    if (fixed.length > 0) {
+      const { lines, shown } = listCauses(
+        fixed.map((f) => ({
+          cause: causesOf([f])[0] as Cause,
+          roots: rootsToShow(groupOf(f)).map((r) => roots.get(r) ?? r),
+        })),
+        budget,
+      );
+      if (fixed.length > shown) lines.push('', `…and ${fixed.length - shown} more fixed.`);
+      const title = `Fixed by this change (${fixed.length})`;
+      if (fixed.length > FOLD_AFTER)
+        out.push(`<details><summary><strong>${title}</strong></summary>`, '', ...lines, '', '</details>', '');
+      else out.push(`### ${title}`, '', ...lines, '');
+    }
+
     if (ctx.showExempted && result.exempted.length > 0) {
       // one by one: each has its own exemption
       const { lines, shown } = listCauses(
@@ -103,6 +127,59 @@ export const markdownReporter: Reporter = {
     return `${out.join('\n').trimEnd()}\n`;
   },
 };
+
+/** `Against `main (3f2a1bc)`: **1 new**, 2 fixed, 14 unchanged (only new findings are listed and counted).` */
+function baselineLine(b: BaselineResult, added: number): string {
+  return `Against ${code(b.against)}: **${added} new**, ${b.fixed.length} fixed, ${b.unchanged} unchanged (only new findings are listed and counted).`;
+}
+
+/** At most this many lines of a connectivity diff, and policy names, are listed. */
+const MAX_DIFF_ROWS = 100;
+const MAX_POLICY_NAMES = 20;
+
+/**
+ * The NetworkPolicies a change touches and the connections that differ, as
+ * `kubeprint netpol diff BASE HEAD -o md` prints them (np-guard's columns).
+ */
+function networkPolicySection(np: NetworkPolicyChange, budget: { chars: number }): string[] {
+  const out = ['### NetworkPolicy changes', ''];
+  const names = np.changed.slice(0, MAX_POLICY_NAMES).map((c) => {
+    const [verb = '', ...rest] = c.split(' ');
+    return `${verb} ${code(rest.join(' '))}`;
+  });
+  const more = np.changed.length > MAX_POLICY_NAMES ? ` and ${np.changed.length - MAX_POLICY_NAMES} more` : '';
+  out.push(`${names.join(', ')}${more}.`, '');
+  if (np.connectivity.length === 0) out.push('The allowed connections are the same before and after.', '');
+  else {
+    const rows = np.connectivity.map(
+      (d) => `| ${[d.type, d.source, d.destination, d.before, d.after, d.workloads].map(escapeMarkdown).join(' | ')} |`,
+    );
+    const table = [
+      `Connectivity diff (\`kubeprint netpol diff\` base → head, ${plural(rows.length, 'line')}):`,
+      '',
+      '| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |',
+      '|-----------|--------|-------------|------|------|---------------------|',
+    ];
+    let shown = 0;
+    let size = table.join('\n').length;
+    for (const r of rows) {
+      if (shown >= MAX_DIFF_ROWS || size + r.length + 1 > budget.chars) break;
+      table.push(r);
+      size += r.length + 1;
+      shown += 1;
+    }
+    if (shown < rows.length)
+      table.push('', `…and ${plural(rows.length - shown, 'more line')}: run \`kubeprint netpol diff\`.`);
+    out.push(...table, '');
+  }
+  if (np.problems.length > 0) {
+    const first = np.problems.slice(0, FIRST_FEW).map((p) => `- ${escapeMarkdown(p)}`);
+    if (np.problems.length > FIRST_FEW) first.push(`- …and ${np.problems.length - FIRST_FEW} more`);
+    out.push('The reachability analysis said:', '', ...first, '');
+  }
+  budget.chars -= out.join('\n').length;
+  return out;
+}
 
 /** Items for causes while the budget lasts; `shown` counts the findings they hold. */
 function listCauses(

@@ -4,6 +4,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
+import { fingerprintOf } from '../gitops/baseline.js';
 import type { ScanResult } from '../model/finding.js';
 import { artifactLocation, FINGERPRINT_KEY, sarifReporter } from './sarif.js';
 
@@ -255,5 +256,22 @@ describe('artifactLocation', () => {
     expect(artifactLocation('/srv/deploy/web.yaml')).toEqual({ uri: 'file:///srv/deploy/web.yaml' });
     expect(artifactLocation('C:\\repo\\web.yaml')).toEqual({ uri: 'file:///C:/repo/web.yaml' });
     expect(artifactLocation('-')).toBeUndefined();
+  });
+});
+
+describe('sarif reporter with a baseline', () => {
+  it('marks every result new, stays valid SARIF, and fingerprints as -o json does', () => {
+    const r = sampleResult();
+    const plain = render(r);
+    r.baseline = { against: 'main (3f2a1bc)', fixed: [r.findings[1]!], unchanged: 4 };
+    const log = render(r, true);
+    expect(sarifValidator()(log)).toBe(true);
+    const results = log.runs[0]!.results as Array<Result & { baselineState?: string }>;
+    const active = results.filter((x) => !x.suppressions);
+    expect(active.every((x) => x.baselineState === 'new')).toBe(true);
+    expect(results.filter((x) => x.suppressions).every((x) => x.baselineState === undefined)).toBe(true);
+    expect((plain.runs[0]!.results as Array<{ baselineState?: string }>).some((x) => x.baselineState)).toBe(false);
+    const first = r.findings[0]!;
+    expect(results[0]?.partialFingerprints[FINGERPRINT_KEY]).toBe(fingerprintOf(first));
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fingerprintOf } from '../gitops/baseline.js';
 import type { Finding, ScanResult } from '../model/finding.js';
 import { objectKey } from '../model/kube-object.js';
 import type { Category, Severity } from '../model/severity.js';
@@ -29,8 +30,11 @@ export const sarifReporter: Reporter = {
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The project's public page; GitHub links the tool name to it. */
 export const INFORMATION_URI = 'https://www.npmjs.com/package/kubeprint';
-/** Key of kubeprint's own entry in `partialFingerprints`; bump the suffix if the hashed inputs ever change. */
-export const FINGERPRINT_KEY = 'kubeprint/v1';
+/**
+ * Key of kubeprint's own entry in `partialFingerprints`; bump the suffix if the
+ * hashed inputs ever change (v2: the finding's fingerprint, docs/adr/0009).
+ */
+export const FINGERPRINT_KEY = 'kubeprint/v2';
 
 /** GitHub maps these to its critical/high/medium/low bands (>= 9.0, 7.0-8.9, 4.0-6.9, 0.1-3.9). */
 const SECURITY_SEVERITY: Record<Severity, string> = {
@@ -101,6 +105,8 @@ interface SarifResult {
   message: Text;
   locations?: SarifLocation[];
   partialFingerprints: Record<string, string>;
+  /** With a baseline, every result is a new one (the others are not in the log). */
+  baselineState?: 'new';
   suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string; properties: object }[];
   properties: { severity: Severity; category: Category; path?: string; roots?: string[] };
 }
@@ -132,7 +138,11 @@ function sarifLog<Results>(
         tool: { driver: { name: 'kubeprint', version: ctx.toolVersion, informationUri: INFORMATION_URI, rules } },
         // Columns come from JavaScript string offsets.
         columnKind: 'utf16CodeUnits',
-        results: results(findings, (f) => sarifResult(f, index.get(f.ruleId) ?? 0, seen)),
+        results: results(findings, (f) => {
+          const r = sarifResult(f, index.get(f.ruleId) ?? 0, seen);
+          if (result.baseline && !f.exemption) r.baselineState = 'new';
+          return r;
+        }),
       },
     ],
   };
@@ -285,20 +295,18 @@ export function artifactLocation(file: string): { uri: string; uriBaseId?: strin
 }
 
 /**
- * Stable across runs while the finding stays the same: rule id, the object
- * (kind/namespace/name, not apiVersion, which migrations change), the JSON
- * path, and the file (the same object rendered by two overlays is two
- * alerts; GitHub keys alerts by file anyway). Lines are left out so that
- * edits above a finding do not make it a new alert. Identical inputs within
- * one log get an occurrence number.
+ * The finding's fingerprint, as `-o json` writes it and `--baseline`
+ * compares it (rule, object group/kind/namespace/name, JSON pointer; the
+ * file only for a finding about a file; never the line: docs/adr/0009), so
+ * that edits above a finding do not make it a new alert. Identical
+ * fingerprints within one log (the same object rendered by two overlays at
+ * two places) get an occurrence number hashed in from the second on.
  */
 function fingerprint(f: Finding, seen: Map<string, number>): string {
-  const subject = f.object ? objectKey(f.object) : '';
-  const base = [f.ruleId, subject, f.path ?? '', f.source?.file ?? ''].join('\u0000');
+  const base = fingerprintOf(f);
   const n = (seen.get(base) ?? 0) + 1;
   seen.set(base, n);
-  const input = n === 1 ? base : `${base}\u0000${n}`;
-  return createHash('sha256').update(input).digest('hex').slice(0, 32);
+  return n === 1 ? base : createHash('sha256').update(`${base}\u0000${n}`).digest('hex').slice(0, 32);
 }
 
 function pascalCase(id: string): string {

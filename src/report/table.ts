@@ -64,8 +64,13 @@ function* tableChunks(result: ScanResult, ctx: ReportContext): Generator<string>
   const paint: Paint = ctx.color ? (style, text) => `${style}${text}${SGR.reset}` : (_style, text) => text;
 
   const roots = rootLabels([...result.findings, ...result.exempted].flatMap((f) => f.roots ?? []));
-  if (result.findings.length === 0) yield 'No findings.\n';
+  if (result.findings.length === 0) yield result.baseline ? 'No new findings.\n' : 'No findings.\n';
   else yield* renderGroups(result.findings, paint, roots, true);
+  const fixed = result.baseline?.fixed ?? [];
+  if (fixed.length > 0) {
+    yield `\n${paint(SGR.bold, `Fixed by this change (${fixed.length})`)}\n\n`;
+    yield* renderGroups(fixed, paint, rootLabels(fixed.flatMap((f) => f.roots ?? [])), true);
+  }
 
   if (ctx.showExempted && result.exempted.length > 0) {
     yield `\n${paint(SGR.bold, `Exempted findings (${result.exempted.length})`)}\n\n`;
@@ -140,10 +145,24 @@ function renderSummary(result: ScanResult, ctx: ReportContext, paint: Paint): st
   const groups = groupByObject(result.findings);
   const objects = groups.filter((g) => g.object).length;
   const causes = groups.reduce((n, g) => n + causesOf(g.findings).length, 0);
-  const head = [plural(s.total, 'finding')];
+  const head = [plural(s.total, result.baseline ? 'new finding' : 'finding')];
   if (causes < s.total) head.push(`(${plural(causes, 'cause')})`);
   if (objects > 0) head.push(`in ${plural(objects, 'object')}`);
   const out = [paint(SGR.bold, `Summary: ${head.join(' ')}`)];
+  const b = result.baseline;
+  if (b) {
+    out.push(
+      ...wrap(
+        `${visible(b.against)}: ${s.total} new, ${b.fixed.length} fixed, ${b.unchanged} unchanged (only new findings are listed and counted)`,
+        WIDTH - 15,
+      ).map((l, i) => (i === 0 ? '  baseline     ' : ' '.repeat(15)) + l),
+    );
+    const np = b.networkPolicies;
+    if (np)
+      out.push(
+        `  netpol       policies changed: ${np.changed.length}; connectivity diff: ${plural(np.connectivity.length, 'line')} (-o markdown or json lists them)`,
+      );
+  }
 
   const bySeverity = SEVERITIES.map((sev) => {
     const text = `${sev} ${s.bySeverity[sev]}`;
@@ -178,11 +197,14 @@ function renderSummary(result: ScanResult, ctx: ReportContext, paint: Paint): st
     s.failed
       ? paint(
           SGR.bold + SGR.red,
-          `FAIL: ${plural(s.failing, 'finding')} at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`,
+          `FAIL: ${plural(s.failing, result.baseline ? 'new finding' : 'finding')} at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`,
         )
       : ctx.failOn === 'none'
         ? paint(SGR.bold + SGR.green, 'PASS: --fail-on none (findings never fail the run)')
-        : paint(SGR.bold + SGR.green, `PASS: no findings at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`),
+        : paint(
+            SGR.bold + SGR.green,
+            `PASS: no ${result.baseline ? 'new ' : ''}findings at or above ${ctx.failOn} (--fail-on ${ctx.failOn})`,
+          ),
   );
   return out;
 }
