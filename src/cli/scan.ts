@@ -8,12 +8,13 @@ import { parseKubernetesMinor } from '../model/kubernetes-version.js';
 import { failsAt, isSeverity, type Threshold } from '../model/severity.js';
 import { reporterFor } from '../report/index.js';
 import { RULE_CATALOGUE, RULES } from '../rules/registry.js';
-import { type ScanOutput, scanPaths } from '../scan.js';
+import { type ScanOptions, type ScanOutput, scanPaths } from '../scan.js';
 import { LOAD_RESTRICTORS } from '../sources/kustomize.js';
 import { VERSION } from '../version.js';
 import { choice, parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
 import { noObjects } from './live-source.js';
+import { BASELINE_HELP, BASELINE_OPTIONS, baselineSource } from './scan-baseline.js';
 
 export const summary = 'Scan manifests, Kustomize overlays and Helm charts for problems';
 
@@ -63,8 +64,9 @@ Live clusters (docs/cluster.md):
       --verify-images     also verify image signatures and attestations against the
                           \`images\` policy of the config (docs/supply-chain-verify.md)
 
-Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
-2 usage, input or operational error.
+${BASELINE_HELP}
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it (with
+a baseline: new findings), 2 usage, input or operational error.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -93,6 +95,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'include-owned': { type: 'boolean' },
     'no-color': { type: 'boolean' },
     'verify-images': { type: 'boolean' },
+    ...BASELINE_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -105,6 +108,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!live && positionals.length === 0) throw new KubeprintError('USAGE', 'no PATH given (kubeprint scan --help)');
   if (live && values['scope-by'] !== undefined)
     throw new KubeprintError('USAGE', '--scope-by groups files; a cluster is one scope');
+  const gate = baselineSource(values, live, positionals);
   if (live && values['allow-empty']) throw new KubeprintError('USAGE', '--allow-empty is for PATHs');
   const reporter = reporterFor(values.output ?? 'table');
   const loaded = withKubernetesVersion(
@@ -123,34 +127,44 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ? async (objects: readonly KubeObject[]) => (await verify(objects, {}, io, loaded)).entries
     : undefined;
 
-  const result = withoutObjects(
-    live
-      ? await (await import('./scan-cluster.js')).scanLive(values, io, loaded, supplement)
-      : await scanPaths(positionals, {
-          cwd: io.cwd,
-          stdin: io.readStdin,
-          config: loaded,
-          raw: values.raw ?? false,
-          scopeBy: choice('--scope-by', values['scope-by'], ['merged', 'directory'] as const, 'merged'),
-          kustomize: {
-            loadRestrictor: choice(
-              '--load-restrictor',
-              values['load-restrictor'],
-              LOAD_RESTRICTORS,
-              'LoadRestrictionsRootOnly',
-            ),
-            allowRemote: values['allow-remote'] ?? false,
-          },
-          helm: {
-            ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
-            ...(values.namespace ? { namespace: values.namespace } : {}),
-            valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
-            set: values.set ?? [],
-          },
-          notice: (line) => io.stderr(`kubeprint: ${line}\n`),
-          ...(supplement ? { supplement } : {}),
-        }),
-  );
+  const options: ScanOptions | undefined = live
+    ? undefined
+    : {
+        cwd: io.cwd,
+        stdin: io.readStdin,
+        config: loaded,
+        raw: values.raw ?? false,
+        scopeBy: choice('--scope-by', values['scope-by'], ['merged', 'directory'] as const, 'merged'),
+        kustomize: {
+          loadRestrictor: choice(
+            '--load-restrictor',
+            values['load-restrictor'],
+            LOAD_RESTRICTORS,
+            'LoadRestrictionsRootOnly',
+          ),
+          allowRemote: values['allow-remote'] ?? false,
+        },
+        helm: {
+          ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
+          ...(values.namespace ? { namespace: values.namespace } : {}),
+          valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
+          set: values.set ?? [],
+        },
+        notice: (line) => io.stderr(`kubeprint: ${line}\n`),
+        ...(supplement ? { supplement } : {}),
+      };
+  const scanned = options
+    ? await scanPaths(positionals, options)
+    : await (await import('./scan-cluster.js')).scanLive(values, io, loaded, supplement);
+  // with a baseline, the findings are the new ones: the report and the exit status count only those
+  const result = gate
+    ? await (await import('./scan-baseline.js')).againstBaseline(gate, scanned, {
+        io,
+        paths: positionals,
+        options,
+        config: loaded,
+      })
+    : withoutObjects(scanned);
   const color = io.isTTY && !values['no-color'] && !values['output-file'] && io.env.NO_COLOR === undefined;
   const chunks = reporter.chunks(result, {
     rules: verify ? [...RULES, ...(await import('../engines/supplychain/usage.js')).VERIFY_RULE_LIST] : RULES,
