@@ -4,20 +4,32 @@
  * `trusted_root.json`), so verification works offline; a private deployment
  * passes its own file.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KubeprintError } from '../../errors.js';
 
 const PRODUCTION_TUF = 'https://tuf-repo-cdn.sigstore.dev';
 
 let production: unknown;
 
+/**
+ * `@sigstore/tuf`'s seeds.json: beside this module when bundled (scripts/bundle.mjs
+ * copies it as sigstore-seeds.json, and no node_modules exist), else in the package.
+ */
+function seedsFile(): string {
+  const bundled = fileURLToPath(new URL('./sigstore-seeds.json', import.meta.url));
+  if (existsSync(bundled)) return bundled;
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('@sigstore/tuf')), '..', 'seeds.json');
+}
+
 /** Sigstore's public-good production trusted root, as embedded in `@sigstore/tuf`. */
 export async function productionTrustedRoot(): Promise<unknown> {
   if (production !== undefined) return production;
-  const require = createRequire(import.meta.url);
-  const seedsPath = join(dirname(require.resolve('@sigstore/tuf')), '..', 'seeds.json');
+  const seedsPath = seedsFile();
   let seeds: unknown;
   try {
     seeds = JSON.parse(await readFile(seedsPath, 'utf8'));
