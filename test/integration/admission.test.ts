@@ -8,6 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { admissionManifests } from '../../src/admission/manifests.js';
 import { parseAdmissionReview } from '../../src/admission/review.js';
 import { startWebhookServer, type WebhookServer } from '../../src/admission/server.js';
 import { review, testObject } from '../../src/admission/testdata/reviews.js';
+import { TS_WORKER } from '../../src/admission/testdata/workers.js';
 import { validatingAdmissionPolicies } from '../../src/admission/vap.js';
 import { parseConfig } from '../../src/config/config.js';
 import { type ControlPlane, controlPlaneMissing, startControlPlane } from '../helpers/control-plane.js';
@@ -61,11 +63,23 @@ function labelled(name: string, app: string): Obj {
   return d;
 }
 
-/** A compliant Pod: the compliant Deployment's pod template. */
+/** A compliant Pod: the compliant Deployment's pod template, owned by a ReplicaSet as the Pods a Deployment makes are (a bare Pod is a finding of its own). */
 function compliantPod(name: string): Obj {
   const d = testObject('compliant-deployment.yaml');
   const tpl = (d.spec as Obj).template as Obj;
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...(tpl.metadata as Obj), name }, spec: tpl.spec };
+  const owner = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    name: 'web-5d8f7c9b6',
+    uid: '6f1c2d3e-0000-4000-8000-000000000001',
+    controller: true,
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...(tpl.metadata as Obj), name, ownerReferences: [owner] },
+    spec: tpl.spec,
+  };
 }
 
 /**
@@ -82,6 +96,18 @@ const ANNOTATIONS_FOR_ADMIN = parseConfig(
   ].join('\n'),
   '.kubeprint.yaml',
 );
+
+/** The HTTP status of a GET over TLS with the given CA (0 when it fails). */
+function statusOf(url: string, ca: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
 
 describe.skipIf(missing !== undefined)('admission on a real API server', () => {
   let cp: ControlPlane;
@@ -130,7 +156,12 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
       host: '127.0.0.1',
       decisionLog: join(dir, 'decisions.jsonl'),
       log: () => {},
+      // reviews over 64 KiB are judged by a worker thread (started from the TypeScript sources here)
+      workers: 1,
+      ...TS_WORKER,
     });
+    const url = `${srv.url}/readyz`;
+    await until('the webhook to be ready (its worker started)', async () => (await statusOf(url, ca)) === 200, 90_000);
     expect((await kubectl(['create', 'namespace', NS])).code).toBe(0);
     // the configuration `admission manifests` prints, pointed at this process
     const vwc = admissionManifests({ namespace: 'kubeprint', tls: 'cert-manager' }).find(
@@ -189,6 +220,28 @@ describe.skipIf(missing !== undefined)('admission on a real API server', () => {
     const r = await create(d);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Warning: \[readiness-probe-missing\] container "web" has no readinessProbe/);
+  });
+
+  it('judges large objects in a worker, and decides one over the budget by the failure policy', async () => {
+    // a ConfigMap near the API server's 1 MiB limit: its review goes to the worker, and it is admitted
+    const big = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'big' },
+      data: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`part-${i}`, 'x'.repeat(100_000)])),
+    };
+    const admitted = await create(big);
+    expect(admitted.stderr).toBe('');
+    expect(admitted.code).toBe(0);
+    // a Pod with more containers than a review may have: not judged, and /validate (failurePolicy Fail) denies it
+    const many = compliantPod('many');
+    const spec = many.spec as { containers: Obj[] };
+    const base = spec.containers[0] as Obj;
+    spec.containers = Array.from({ length: 101 }, (_, i) => ({ ...base, name: `c${i}` }));
+    const denied = await create(many, ['--dry-run=server']);
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toContain('admission webhook "enforce.kubeprint.dev" denied the request');
+    expect(denied.stderr).toMatch(/did not judge Pod "many" in namespace "apps": it has 101 containers/);
   });
 
   it('honours no self-exemption: "*" is denied, and named rules only for the requester config lists', async () => {
