@@ -170,7 +170,16 @@ describe.skipIf(missing !== undefined)('gitops rule fixtures on a real API serve
     cp = await startControlPlane();
     // the CRDs are too large for client-side apply's last-applied annotation
     for (const dir of ['argo-cd', 'flux']) await cp.kubectl(['create', '-f', join(crds.path, dir)]);
-    await cp.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=120s']);
+    // kubectl wait fails at once on a CRD whose status the API server has not written yet: ask again
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await cp.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=120s']);
+        break;
+      } catch (err) {
+        if (attempt >= 30) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     // namespaces the fixtures live in, created for real so that dry runs inside them resolve
     const namespaces = new Set<string>();
     for (const f of FILES)
