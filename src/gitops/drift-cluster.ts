@@ -25,6 +25,7 @@ import {
   extraObjects,
   groupOf,
   identityKey,
+  isKubernetesGroup,
   metaOf,
   neverExtra,
   type ObjectIdentity,
@@ -189,7 +190,9 @@ async function plan(
   if (!md || typeof md.name !== 'string' || md.name === '')
     return problem(
       'INPUT',
-      `${o.kind} ${o.name || '(no name)'} has no metadata.name (generateName objects get a new name on every apply): it cannot be compared`,
+      typeof md?.generateName === 'string'
+        ? `${o.kind} ${o.name} has only metadata.generateName (a new name on every create): it cannot be compared`
+        : `${o.kind} has no metadata.name: it cannot be compared`,
     );
   const res = await discovery.resolve(o.apiVersion, o.kind);
   if (res.$case === 'version-not-served') return problem('NOT_SERVED', res.detail);
@@ -264,13 +267,26 @@ async function compareOne(
   return { entries: changedEntries(p.object, p.ref, applyChanges(normalised, live, manager)), live };
 }
 
+/**
+ * One request; a 429 (too many requests, or a kind's storage still starting
+ * just after its CRD was created) is tried again after a second, up to five
+ * times, as client-go does.
+ */
 async function call(t: Transport, req: Parameters<Transport['send']>[0]): Promise<{ status: number; body: string }> {
-  try {
-    return await t.send(req);
-  } catch (err) {
-    throw requestFailed(t.server, err);
+  for (let attempt = 0; ; attempt++) {
+    let r: { status: number; body: string };
+    try {
+      r = await t.send(req);
+    } catch (err) {
+      throw requestFailed(t.server, err);
+    }
+    if (r.status !== 429 || attempt >= RETRIES_429) return r;
+    await new Promise((done) => setTimeout(done, RETRY_WAIT_MS));
   }
 }
+
+const RETRIES_429 = 5;
+const RETRY_WAIT_MS = 1000;
 
 function parseObject(body: string): Record<string, unknown> | undefined {
   try {
@@ -456,30 +472,33 @@ class Discovery {
   async resolve(apiVersion: string, kind: string): Promise<Resolved> {
     const group = groupOf(apiVersion);
     const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+    const builtin = isKubernetesGroup(group);
+    const why = builtin ? 'a Kubernetes API this cluster does not have' : 'is its CRD installed?';
     const g = this.groups.get(group);
-    if (!g)
-      return {
-        $case: 'not-served',
-        detail: `the cluster does not serve the API group ${group || 'core'} (is its CRD installed?)`,
-      };
-    if (g.versions.includes(version)) {
-      const r = (await this.resourcesOf(group, version)).find((x) => x.kind === kind);
-      if (r) return { $case: 'served', resource: r };
-    }
     const elsewhere: string[] = [];
-    for (const v of g.versions) {
-      if (v === version) continue;
-      if ((await this.resourcesOf(group, v)).some((x) => x.kind === kind)) elsewhere.push(v);
+    if (g) {
+      if (g.versions.includes(version)) {
+        const r = (await this.resourcesOf(group, version)).find((x) => x.kind === kind);
+        if (r) return { $case: 'served', resource: r };
+      }
+      for (const v of g.versions) {
+        if (v === version) continue;
+        if ((await this.resourcesOf(group, v)).some((x) => x.kind === kind))
+          elsewhere.push(group ? `${group}/${v}` : v);
+      }
+    } else if (builtin) {
+      // a removed built-in group (extensions): the kind moved to another built-in group
+      for (const r of await this.listable())
+        if (r.kind === kind && isKubernetesGroup(r.group))
+          elsewhere.push(r.group ? `${r.group}/${r.version}` : r.version);
     }
     if (elsewhere.length > 0)
       return {
         $case: 'version-not-served',
-        detail: `${apiVersion} ${kind} is not served by the cluster, which serves ${kind} in ${elsewhere.map((v) => (group ? `${group}/${v}` : v)).join(', ')}: update the manifest's apiVersion`,
+        detail: `${apiVersion} ${kind} is not served by the cluster, which serves ${kind} in ${elsewhere.join(', ')}: update the manifest's apiVersion`,
       };
-    return {
-      $case: 'not-served',
-      detail: `the cluster does not serve ${kind} in ${apiVersion} (is its CRD installed?)`,
-    };
+    if (!g) return { $case: 'not-served', detail: `the cluster does not serve the API group ${group} (${why})` };
+    return { $case: 'not-served', detail: `the cluster does not serve ${kind} in ${apiVersion} (${why})` };
   }
 
   /** Every listable resource, each group in its preferred version. */

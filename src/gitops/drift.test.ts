@@ -15,6 +15,7 @@ import {
   fieldText,
   groupOf,
   identityKey,
+  isKubernetesGroup,
   metaOf,
   type ObjectMeta,
   type Owner,
@@ -696,5 +697,22 @@ describe('applyChanges', () => {
     expect(applyChanges(normalised, { metadata: { name: 'guestbook', labels: { a: 'b' } } }, 'kubeprint')).toHaveLength(
       1,
     );
+  });
+});
+
+describe('isKubernetesGroup', () => {
+  it("tells Kubernetes' own groups from those of CRDs", () => {
+    for (const g of [
+      '',
+      'apps',
+      'extensions',
+      'networking.k8s.io',
+      'gateway.networking.k8s.io',
+      'metrics.k8s.io',
+      'x.kubernetes.io',
+    ])
+      expect(isKubernetesGroup(g), g).toBe(true);
+    for (const g of ['argoproj.io', 'cert-manager.io', 'k8s.io.example.com', 'notk8s.io'])
+      expect(isKubernetesGroup(g), g).toBe(false);
   });
 });

@@ -26,6 +26,16 @@ export function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/**
+ * Whether an API group is Kubernetes' own: the core group, a group without a
+ * dot (apps, batch, extensions) or under k8s.io / kubernetes.io. A
+ * CustomResourceDefinition's group must contain a dot and may use those
+ * domains only with an approval annotation.
+ */
+export function isKubernetesGroup(group: string): boolean {
+  return group === '' || !group.includes('.') || /(^|\.)(k8s|kubernetes)\.io$/.test(group);
+}
+
 /** What makes two objects the same object across API versions: group, kind, namespace, name. */
 export interface ObjectIdentity {
   group: string;
