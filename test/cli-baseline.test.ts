@@ -8,7 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findTool } from '../src/sources/tools.js';
 import { runCli } from './cli-capture.js';
+
+const hasHelm = await findTool('helm');
+if (!hasHelm) console.warn('skipping the Helm baseline test: helm is not on PATH or in the tools directory');
 
 const APP = `apiVersion: apps/v1
 kind: Deployment
@@ -255,6 +259,33 @@ ${from.map((a) => `        - podSelector:\n            matchLabels: {app: ${a}}`
     });
     expect(quiet.stdout).not.toContain('NetworkPolicy changes');
     expect(quiet.stdout).toContain('**0 new**');
+  });
+
+  it.runIf(hasHelm)('a Helm values file of the repository is read at the base revision too', async () => {
+    const chart = {
+      'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+      'chart/values.yaml': 'image: nginx:1.25\n',
+      'chart/templates/web.yaml': APP.replace('nginx:latest', '{{ .Values.image }}'),
+    };
+    const dir = repo(
+      { ...chart, 'values/prod.yaml': 'image: nginx:latest\n' },
+      {
+        'values/prod.yaml':
+          '# pinned\nimage: nginx:1.25@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n',
+      },
+    );
+    const r = await runCli(
+      ['scan', 'chart', '-f', 'values/prod.yaml', '--baseline-ref', 'main', '-o', 'json', '--fail-on', 'none'],
+      { cwd: dir },
+    );
+    const out = JSON.parse(r.stdout) as Report;
+    // main's values said latest: the change fixes it (with the head's values file, the base would have been pinned too)
+    expect(out.baseline?.fixedFindings.map((f) => f.ruleId).sort()).toEqual([
+      'image-digest-not-pinned',
+      'image-tag-latest',
+    ]);
+    expect(out.baseline?.fixedFindings[0]?.source?.file).toBe('chart/templates/web.yaml');
+    expect(out.findings).toEqual([]);
   });
 
   it('usage and input errors exit 2 with one line', async () => {

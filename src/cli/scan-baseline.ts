@@ -139,6 +139,9 @@ async function scanAtRef(
     ref,
     io.env,
     async (checkout) => {
+      const repoShown = shownRepository(repoRoot, io.cwd);
+      // notices name the repository's files, not the temporary checkout's
+      const notice = (line: string) => say(line.split(checkout.root).join(repoShown));
       const mapped = wt.pathsInCheckout(paths, io.cwd, checkout);
       const show = wt.showAsHead(mapped, io.cwd, checkout);
       const basePaths = mapped.flatMap((m) => (m.base === undefined ? [] : [m.base]));
@@ -153,30 +156,36 @@ async function scanAtRef(
       const out = await scanPaths(basePaths, {
         ...options,
         helm: { ...options.helm, valuesFiles },
-        notice: say,
+        notice,
       });
-      const findings = [...out.findings].map((f) => shownAsHead(f, show, checkout.root, repoRoot, io.cwd));
+      const findings = out.findings.map((f) => shownAsHead(f, show, checkout.root, repoShown));
       return { findings, objects: out.objects, commit: checkout.commit };
     },
     say,
   );
 }
 
-/** A finding of the base scan with its paths as the head shows them (checkout paths in messages too). */
-function shownAsHead(
-  f: Finding,
-  show: (path: string) => string,
-  checkoutRoot: string,
-  repoRoot: string,
-  cwd: string,
-): Finding {
-  const out: Finding = { ...f };
-  if (f.source) out.source = { ...f.source, file: show(f.source.file) };
-  if (f.roots) out.roots = f.roots.map(show);
-  if (f.message.includes(checkoutRoot)) {
-    const rel = relative(cwd, repoRoot);
-    const shown = rel === '' ? '.' : isAbsolute(rel) || rel.startsWith(`..${sep}..`) ? repoRoot : rel;
-    out.message = f.message.split(checkoutRoot).join(shown);
-  }
-  return out;
+/** The repository's root for messages: relative to the working directory when near, else absolute. */
+function shownRepository(repoRoot: string, cwd: string): string {
+  const rel = relative(cwd, repoRoot);
+  return rel === '' ? '.' : isAbsolute(rel) || rel.startsWith(`..${sep}..`) ? repoRoot : rel;
+}
+
+/**
+ * A finding of the base scan with its paths as the head shows them: every
+ * string in it (the source's file, the roots, where the GitOps objects that
+ * deploy it are written) that is a path in the checkout, and checkout paths
+ * quoted in messages.
+ */
+function shownAsHead(f: Finding, show: (path: string) => string, checkoutRoot: string, repoShown: string): Finding {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (v === checkoutRoot || v.startsWith(`${checkoutRoot}${sep}`)) return show(v);
+      return v.includes(checkoutRoot) ? v.split(checkoutRoot).join(repoShown) : v;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(f) as Finding;
 }
