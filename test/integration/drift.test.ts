@@ -14,10 +14,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driftAgainstCluster } from '../../src/gitops/drift-cluster.js';
+import { loadInputs } from '../../src/sources/index.js';
 import { runCli } from '../cli-capture.js';
 import { type ControlPlane, controlPlaneMissing, startControlPlane } from '../helpers/control-plane.js';
+import { corpus } from '../helpers/corpora.js';
 
 const missing = controlPlaneMissing();
+/** Real GitOps repositories (plain manifests, Helm charts, Kustomize, Argo CD and Flux objects) and the CRDs their objects need. */
+const REAL_APPS = [
+  'gitops/argocd-example-apps/sock-shop',
+  'gitops/argocd-example-apps/helm-guestbook',
+  'gitops/argocd-example-apps/kustomize-guestbook',
+  'gitops/argocd-example-apps/apps',
+  'apps/bitnami-nginx',
+  'apps/flux2-kustomize-helm-example/infrastructure/controllers',
+  'apps/flux2-kustomize-helm-example/apps/production',
+].map((rel) => ({ rel, ...corpus(rel) }));
+const CRDS = corpus('gitops/crds');
 if (missing) console.warn(`drift tests skipped: ${missing}`);
 
 const APP: Record<string, string> = {
@@ -114,6 +128,8 @@ rules:
     verbs: ["get"]
 `,
 };
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding']);
 
 interface DriftJson {
   summary: { compared: number; missing: number; changed: number; extra: number; problems: number; drift: boolean };
@@ -342,6 +358,51 @@ describe.skipIf(missing !== undefined)('kubeprint drift on a real API server', (
       rmSync(app, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!CRDS.present || REAL_APPS.some((a) => !a.present))(
+    'real GitOps repositories: nothing is drift right after they are applied',
+    async () => {
+      await cp.kubectl(['apply', '--server-side', '-f', join(CRDS.path, 'argo-cd'), '-f', join(CRDS.path, 'flux')]);
+      // a CRD's kind is served once it is established
+      for (let i = 0; i < 60; i++) {
+        const crds = JSON.parse(await cp.kubectl(['get', 'crd', '-o', 'json'])) as {
+          items: Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }>;
+        };
+        const established = crds.items.filter((c) =>
+          (c.status?.conditions ?? []).some((x) => x.type === 'Established' && x.status === 'True'),
+        );
+        if (established.length === crds.items.length) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const made = new Set<string>();
+      const summary: string[] = [];
+      for (const [i, app] of REAL_APPS.entries()) {
+        const ns = `real-${i}`;
+        const loaded = await loadInputs([app.path], { cwd: app.path, helm: { namespace: ns } });
+        expect(loaded.problems.filter((p) => p.severity === 'high')).toEqual([]);
+        for (const want of [ns, ...loaded.objects.map((o) => o.namespace)]) {
+          if (!want || made.has(want)) continue;
+          made.add(want);
+          await cp.kubectl(['create', 'namespace', want]);
+        }
+        // applied server-side one by one, as Argo CD (ServerSideApply=true) and Flux do
+        for (const o of loaded.objects) {
+          const raw = structuredClone(o.raw) as { metadata: { namespace?: string } };
+          if (!o.namespace && !CLUSTER_SCOPED.has(o.kind)) raw.metadata.namespace = ns;
+          await cp.kubectl(['apply', '--server-side', '--field-manager=gitops', '-f', '-'], JSON.stringify(raw));
+        }
+        const report = await driftAgainstCluster(loaded.objects, { kubeconfig: cp.kubeconfig, namespace: ns });
+        summary.push(
+          `${app.rel}: ${report.compared} compared, ${report.entries.length} drift, ${report.problems.length} problems`,
+        );
+        expect(report.entries, app.rel).toEqual([]);
+        expect(report.problems, app.rel).toEqual([]);
+        expect(report.compared, app.rel).toBe(loaded.objects.length - report.skipped.length);
+      }
+      console.log(summary.join('\n'));
+    },
+    300_000,
+  );
 
   it('exits 2 when an object cannot be compared, and says which', async () => {
     const bad = mkdtempSync(join(tmpdir(), 'kubeprint-drift-bad-'));
