@@ -113,6 +113,26 @@ describe('compareWithBaseline', () => {
     expect(c.added.map((f) => f.message)).toEqual(['B']);
   });
 
+  it('an object moved to another file keeps its findings; copies in two files stay apart', () => {
+    const at = (file: string, over: Partial<Finding> = {}) =>
+      finding({ source: { file, line: 9 }, object: { ...WEB, namespace: undefined }, ...over });
+    const pinned = (file: string) => at(file, { ruleId: 'image-digest-not-pinned', message: 'not pinned' });
+    // moved from web.yaml to apps/web.yaml, lines and all
+    const moved = compareWithBaseline(
+      [at('apps/web.yaml'), pinned('apps/web.yaml')],
+      [at('web.yaml'), pinned('web.yaml')],
+    );
+    expect(moved).toEqual({ added: [], fixed: [], unchanged: 2 });
+    // staging/ and production/ hold the same Deployment (no namespace: set when applied); the change fixes
+    // image-tag-latest in staging and brings it into production: one fixed, one new, whatever the messages
+    const base = [at('staging/web.yaml'), pinned('staging/web.yaml'), pinned('production/web.yaml')];
+    const head = [pinned('staging/web.yaml'), at('production/web.yaml'), pinned('production/web.yaml')];
+    const swapped = compareWithBaseline(head, base);
+    expect(swapped.added.map((f) => `${f.ruleId} ${f.source?.file}`)).toEqual(['image-tag-latest production/web.yaml']);
+    expect(swapped.fixed.map((f) => `${f.ruleId} ${f.source?.file}`)).toEqual(['image-tag-latest staging/web.yaml']);
+    expect(swapped.unchanged).toBe(2);
+  });
+
   it('compares a finding overlays share per object', () => {
     const staging = { ...WEB, namespace: 'staging' };
     const prod = { ...WEB, namespace: 'prod' };

@@ -80,20 +80,49 @@ interface Unit {
   /** Index of the object within the finding (0 = `object`). */
   obj: number;
   key: string;
+  /** The object's identity (API group, kind, namespace, name) whatever the rule; '' for a finding about no object. */
+  id: string;
+  /** The file the finding is in, '' when none. */
+  file: string;
   matched: boolean;
 }
 
-function unitsOf(findings: readonly Fingerprinted[]): Unit[][] {
-  return findings.map((f, at) => fingerprintsOf(f).map((key, obj) => ({ at, obj, key, matched: false })));
+function unitsOf(findings: readonly Finding[]): Unit[][] {
+  return findings.map((f, at) => {
+    const objects = f.object ? [f.object, ...(f.otherObjects ?? [])] : [];
+    const file = f.source?.file ?? '';
+    return fingerprintsOf(f).map((key, obj) => {
+      const o = objects[obj];
+      const id = o ? JSON.stringify([apiGroup(o.apiVersion), o.kind, o.namespace ?? '', o.name]) : '';
+      return { at, obj, key, id, file, matched: false };
+    });
+  });
+}
+
+/** For each object identity, the files its findings are in. */
+function filesById(units: readonly Unit[][]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const list of units)
+    for (const u of list) {
+      if (u.id === '') continue;
+      let files = out.get(u.id);
+      if (!files) out.set(u.id, (files = new Set()));
+      files.add(u.file);
+    }
+  return out;
 }
 
 /**
  * Which findings of `head` are new against `base`, and which of `base` are
  * gone. Findings are compared as multisets of fingerprints: each finding of
  * the head consumes one equal finding of the base (so a second copy of a
- * problem is new). Where several could pair, those with the same message and
- * file pair first, then the same message, then any: moving a line never
- * decides. A finding several overlays share counts per object, so an overlay
+ * problem is new). Where several could pair, those in the same file pair
+ * first (the same message first), then those in different files when the
+ * object moved: its head findings are no longer in the base's file, nor were
+ * its base findings in the head's (two copies of one object in two files, a
+ * staging and a production directory, stay apart: a fix in one and the same
+ * problem added in the other are one fixed and one new finding). The line
+ * never decides. A finding several overlays share counts per object, so an overlay
  * that adds an object with the problem makes a new finding about that object
  * only. Findings in `alsoPresent` (exempted in the head) consume base findings
  * without being new: an exemption is not a fix.
@@ -113,17 +142,21 @@ export function compareWithBaseline(
       list.push(u);
     }
   const all = [...head, ...alsoPresent];
-  const passes: Array<(h: Finding, b: Finding) => boolean> = [
-    (h, b) => h.message === b.message && h.source?.file === b.source?.file,
-    (h, b) => h.message === b.message,
-    () => true,
+  const headFiles = filesById(headUnits);
+  const baseFiles = filesById(baseUnits);
+  const moved = (h: Unit, b: Unit) =>
+    h.file !== b.file && !headFiles.get(h.id)?.has(b.file) && !baseFiles.get(h.id)?.has(h.file);
+  const passes: Array<(h: Unit, b: Unit) => boolean> = [
+    (h, b) => h.file === b.file && (all[h.at] as Finding).message === (base[b.at] as Finding).message,
+    (h, b) => h.file === b.file,
+    (h, b) => moved(h, b) && (all[h.at] as Finding).message === (base[b.at] as Finding).message,
+    moved,
   ];
   for (const pairs of passes)
     for (const units of headUnits)
       for (const u of units) {
         if (u.matched) continue;
-        const h = all[u.at] as Finding;
-        const b = waiting.get(u.key)?.find((c) => !c.matched && pairs(h, base[c.at] as Finding));
+        const b = waiting.get(u.key)?.find((c) => !c.matched && pairs(u, c));
         if (!b) continue;
         u.matched = true;
         b.matched = true;
