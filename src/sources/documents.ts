@@ -89,6 +89,11 @@ function hasContent(text: string): boolean {
 // alias expansion as it does.
 const ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 const MERGE = /(?:^|[\s[{,?-])<<[ \t]*(?::\s|:$|$)/m;
+// A mapping or sequence as a map key (`{{value}}: x` in an unrendered template, `[a, b]: x`, `? `):
+// go-yaml refuses it, js-yaml would spell it "[object Object]".
+const COMPLEX_KEY = /[\]}][ \t]*:(?:[ \t]|$)|^[ \t-]*\?(?:[ \t]|$)/m;
+// A collection right inside a flow collection (`{{cell}}`, `[{...}]`): a key may be a mapping there.
+const NESTED_FLOW = /[[{][ \t]*[[{]/;
 /** js-yaml errors that are about tags go-yaml reads (local tags, `!!binary`, `!!set`): the exact composer decides. */
 const TAG_ERROR = /unknown tag|cannot resolve a node with|unacceptable node kind/;
 
@@ -101,9 +106,15 @@ const TAG_ERROR = /unknown tag|cannot resolve a node with|unacceptable node kind
 export function parseRawDocument(doc: RawDocument): ParsedDocument {
   if (!hasContent(doc.text)) return { $case: 'empty', doc };
   const deep = mayBeDeep(doc.text);
-  if ((doc.text.includes('*') && ALIAS.test(doc.text)) || (doc.text.includes('<<') && MERGE.test(doc.text)))
+  const t = doc.text;
+  if (
+    (t.includes('*') && ALIAS.test(t)) ||
+    (t.includes('<<') && MERGE.test(t)) ||
+    ((t.includes(']') || t.includes('}') || t.includes('?')) && COMPLEX_KEY.test(t))
+  )
     return parseExactly(doc);
-  resetParseFlags();
+  const nestedFlow = (t.includes('{') || t.includes('[')) && NESTED_FLOW.test(t);
+  resetParseFlags(nestedFlow);
   try {
     return checked(doc, jsYaml.load(doc.text, { schema: GO_YAML_SCHEMA }), [], deep);
   } catch (err) {
@@ -112,7 +123,7 @@ export function parseRawDocument(doc: RawDocument): ParsedDocument {
     if (problem.code === 'duplicate-key') {
       // Report it, then read the document as the API server would (last key wins).
       const dups = collectDuplicates(doc);
-      resetParseFlags();
+      resetParseFlags(nestedFlow);
       try {
         const value = jsYaml.load(doc.text, { schema: GO_YAML_SCHEMA, json: true });
         return checked(doc, value, dups.length ? dups : [problem], deep);
@@ -197,20 +208,31 @@ function lineColumnAt(text: string, offset: number): { line: number; column: num
   return { line, column: offset - lineStart + 1 };
 }
 
-const DEEP_INDENT = /^[ ?-]{150}/m;
-
 /**
  * Whether a document can nest deeper than MAX_DEPTH: block nesting needs
  * indentation (at most two levels per column: a sequence may sit at its key's
- * indent) and flow nesting needs brackets, so a document with neither 150
- * columns of indentation nor 150 brackets stays below 450 levels and is not
- * walked.
+ * indent; `- - -` and `? ` count as indentation) and flow nesting needs
+ * brackets, so a document with neither a line indented 150 columns nor 150
+ * brackets stays below 450 levels and is not walked. Plain scans, no regular
+ * expression: this looks at every line of every document.
  */
 function mayBeDeep(text: string): boolean {
-  if (DEEP_INDENT.test(text)) return true;
   let n = 0;
   for (const ch of ['[', '{']) {
     for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) if (++n >= 150) return true;
+  }
+  for (let start = 0; start < text.length; ) {
+    const limit = start + 150;
+    let i = start;
+    while (i < limit) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 45 && c !== 63) break;
+      i++;
+    }
+    if (i >= limit) return true;
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) break;
+    start = nl + 1;
   }
   return false;
 }
@@ -256,7 +278,11 @@ function deepestLine(text: string): number {
   return best;
 }
 
-/** A map key that js-yaml spells from a float, a null or a uint64 (Go spells those otherwise, or refuses them). */
+/**
+ * A map key that js-yaml spells from a float, a null, a large int, a mapping
+ * (`[object Object]`) or a sequence (`a,b`): Go spells those otherwise, or
+ * refuses them.
+ */
 function hasKeyGoSpellsOtherwise(value: unknown): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -267,7 +293,7 @@ function hasKeyGoSpellsOtherwise(value: unknown): boolean {
       continue;
     }
     for (const [k, x] of Object.entries(v)) {
-      if (k === 'null' || /^[-+]?(?:Infinity|NaN)$/.test(k)) return true;
+      if (k === 'null' || k === '[object Object]' || k.includes(',') || /^[-+]?(?:Infinity|NaN)$/.test(k)) return true;
       if (/^[-+]?[0-9.]/.test(k) && (k.includes('.') || k.includes('e') || k.length >= 7 || k === '0')) return true;
       if (x && typeof x === 'object') stack.push(x);
     }

@@ -6,13 +6,27 @@
  * which must agree on every entry.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/cli-capture.js';
+import { corpus } from '../../test/helpers/corpora.js';
+import { parseRawDocument, splitDocuments } from './documents.js';
 import { formatFloat32, resolvePlain } from './go-yaml-scalars.js';
 import { loadInputs } from './index.js';
+
+const apps = corpus('apps');
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory() && e.name !== '.git') out.push(...yamlFiles(p));
+    else if (e.isFile() && /\.ya?ml$/.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
 
 function decoderPath(): string | undefined {
   const tools = join(
@@ -327,6 +341,33 @@ describe.skipIf(!DECODER)('plain scalars are read as kubectl reads them', () => 
       else if (canon(got.raw.spec) !== w) mismatches.push(`${shown}: kubectl ${w}, kubeprint ${canon(got.raw.spec)}`);
     });
     expect(mismatches).toEqual([]);
+  });
+
+  it.skipIf(!apps.present)('every document of the real application repositories reads as kubectl reads it', () => {
+    const files = yamlFiles(apps.path).filter((f) => !f.includes(`${sep}templates${sep}`)); // Helm templates are not YAML yet
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const docs = splitDocuments(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      const go = decodeWithGo(docs.map((d) => d.text));
+      docs.forEach((d, i) => {
+        const want = go[i] as GoResult;
+        const got = parseRawDocument(d);
+        compared++;
+        const at = `${file.slice(apps.path.length + 1)}:${d.lineOffset + 1}`;
+        if ('error' in want) {
+          if (got.$case !== 'error') mismatches.push(`${at}: kubectl refuses (${want.error}); kubeprint reads it`);
+          return;
+        }
+        const value = got.$case === 'value' ? got.value : got.$case === 'empty' ? null : undefined;
+        if (value === undefined)
+          mismatches.push(`${at}: kubectl reads it; kubeprint: ${got.$case === 'error' ? got.problem.message : ''}`);
+        else if (canon(value) !== canon(want.ok)) mismatches.push(`${at}: kubectl and kubeprint read different values`);
+      });
+    }
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(500);
   });
 
   it('float map keys are spelled as sigs.k8s.io/yaml spells them (float32, %g)', () => {

@@ -56,18 +56,25 @@ const UINT64_MAX = (1n << 64n) - 1n;
  * decoding into `interface{}`: what kubectl sends to the API server.
  */
 export function resolvePlain(s: string): GoScalar {
+  return resolveNonString(s) ?? STR(s);
+}
+
+/** resolvePlain, or undefined for a string (the common case, without allocating). */
+function resolveNonString(s: string): GoScalar | undefined {
   const c = s.charCodeAt(0);
   const hint = s === '' ? 77 : c < 128 ? (HINT[c] as number) : 0;
-  if (hint === 0) return STR(s);
+  if (hint === 0) return undefined;
   const m = MAP.get(s);
   if (m) return m;
-  if (hint === 77) return STR(s);
+  if (hint === 77) return undefined;
   if (hint === 46) {
     const f = parseGoFloat(s);
-    return f === undefined ? STR(s) : { tag: 'float', value: f };
+    return f === undefined ? undefined : { tag: 'float', value: f };
   }
   // D and S: int, float or timestamp (timestamps stay strings in interface{})
-  if (isTimestamp(s)) return { tag: 'timestamp', value: s };
+  const small = smallDecimal(s);
+  if (small !== undefined) return { tag: 'int', value: small, digits: String(small) };
+  if (s.length >= 8 && s.charCodeAt(4) === 45 && isTimestamp(s)) return { tag: 'timestamp', value: s };
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
   const i = parseGoInt(plain, true);
   if (i !== undefined) return intScalar(i);
@@ -84,7 +91,19 @@ export function resolvePlain(s: string): GoScalar {
     const b = parseGoIntBase(`-${plain.slice(3)}`, 2, true);
     if (b !== undefined) return intScalar(b);
   }
-  return STR(s);
+  return undefined;
+}
+
+/** A decimal int Go and JavaScript read alike (ports, replicas): no sign but `-`, no leading zero, at most 15 digits. */
+function smallDecimal(s: string): number | undefined {
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const first = s.charCodeAt(i);
+  if (s.length - i > 15 || s.length === i || first < 49 || first > 57) return s === '0' ? 0 : undefined;
+  for (i++; i < s.length; i++) {
+    const d = s.charCodeAt(i);
+    if (d < 48 || d > 57) return undefined;
+  }
+  return Number(s);
 }
 
 function intScalar(v: bigint): GoScalar {
@@ -292,10 +311,10 @@ export function formatFloat32(f: number): string {
 
 /** js-yaml calls every implicit type's resolve with the same text in turn: resolve it once. */
 let lastText: string | undefined;
-let lastScalar: GoScalar = STR('');
-function cached(s: string): GoScalar {
+let lastScalar: GoScalar | undefined;
+function cached(s: string): GoScalar | undefined {
   if (s !== lastText) {
-    lastScalar = resolvePlain(s);
+    lastScalar = resolveNonString(s);
     lastText = s;
   }
   return lastScalar;
@@ -308,8 +327,9 @@ function cached(s: string): GoScalar {
  */
 export const parseFlags = { keysMayDiffer: false, notJson: undefined as string | undefined };
 
-export function resetParseFlags(): void {
-  parseFlags.keysMayDiffer = false;
+/** @param keysMayDiffer already known (a collection inside a flow collection may be a key) */
+export function resetParseFlags(keysMayDiffer = false): void {
+  parseFlags.keysMayDiffer = keysMayDiffer;
   parseFlags.notJson = undefined;
 }
 
@@ -319,11 +339,11 @@ function scalarType(tag: 'null' | 'bool' | 'int' | 'float'): jsYaml.Type {
     resolve: (data: string | null) => {
       if (data === null) return tag === 'null';
       const r = cached(data);
-      return r.tag === tag || (tag === 'float' && r.tag === 'int');
+      return r !== undefined && (r.tag === tag || (tag === 'float' && r.tag === 'int'));
     },
     construct: (data: string | null) => {
       if (data === null) return null;
-      const r = cached(data);
+      const r = cached(data) as GoScalar;
       if (tag === 'null' || tag === 'float' || (r.tag === 'int' && !Number.isSafeInteger(r.value)))
         parseFlags.keysMayDiffer = true;
       if (typeof r.value === 'number' && !Number.isFinite(r.value)) parseFlags.notJson ??= data;

@@ -41,43 +41,60 @@ export const rule = defineRule({
   check(obj) {
     const type = KINDS[`${obj.apiVersion}/${obj.kind}`] ?? KIND_NAMES[obj.kind];
     const hits: RuleHit[] = [];
-    const stack: Array<[unknown, FieldRef, string]> =
-      type === undefined ? [[obj.raw.metadata, OBJECT_META, '/metadata']] : [[obj.raw, type, '']];
+    const stack: Frame[] =
+      type === undefined
+        ? [{ value: obj.raw.metadata, ref: OBJECT_META, parent: undefined, key: 'metadata' }]
+        : [{ value: obj.raw, ref: type, parent: undefined, key: '' }];
+    // strings are never pushed: only containers to walk and booleans or numbers to report
     while (stack.length > 0 && hits.length < MAX_HITS) {
-      const [value, ref, path] = stack.pop() as [unknown, FieldRef, string];
-      if (value === null || value === undefined) continue;
+      const f = stack.pop() as Frame;
+      const { value, ref } = f;
       if (ref === 's' || ref === 'n') {
-        if (typeof value === 'boolean' || (ref === 's' && typeof value === 'number'))
+        if (typeof value === 'boolean' || (ref === 's' && typeof value === 'number')) {
+          const path = pointerOf(f);
           hits.push({ path, message: message(path, value, ref) });
-        continue;
-      }
-      if (typeof ref === 'number') {
-        if (typeof value !== 'object' || Array.isArray(value)) continue;
-        const fields = TYPES[ref] ?? {};
-        const v = value as Record<string, unknown>;
-        // pushed in reverse so that hits come out in field order
-        const keys = Object.keys(fields).filter((k) => Object.hasOwn(v, k));
-        for (let i = keys.length - 1; i >= 0; i--) {
-          const k = keys[i] as string;
-          stack.push([v[k], fields[k] as FieldRef, `${path}/${escapeSegment(k)}`]);
         }
         continue;
       }
-      if ('a' in ref) {
+      if (typeof value !== 'object' || value === null) continue;
+      if (typeof ref === 'number') {
+        if (Array.isArray(value)) continue;
+        const fields = TYPES[ref] as Readonly<Record<string, FieldRef>>;
+        for (const k in value) {
+          const r = fields[k];
+          if (r !== undefined) push(stack, (value as Record<string, unknown>)[k], r, f, k);
+        }
+      } else if ('a' in ref) {
         if (!Array.isArray(value)) continue;
-        for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], ref.a, `${path}/${i}`]);
-        continue;
-      }
-      if (typeof value !== 'object' || Array.isArray(value)) continue;
-      const entries = Object.entries(value as Record<string, unknown>);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [k, x] = entries[i] as [string, unknown];
-        stack.push([x, ref.m, `${path}/${escapeSegment(k)}`]);
+        for (let i = 0; i < value.length; i++) push(stack, value[i], ref.a, f, String(i));
+      } else if (!Array.isArray(value)) {
+        for (const k in value) push(stack, (value as Record<string, unknown>)[k], ref.m, f, k);
       }
     }
     return hits;
   },
 });
+
+/** One node of the walk; its JSON pointer is built from the parents only when it is reported. */
+interface Frame {
+  value: unknown;
+  ref: FieldRef;
+  parent: Frame | undefined;
+  key: string;
+}
+
+function push(stack: Frame[], value: unknown, ref: FieldRef, parent: Frame, key: string): void {
+  const leaf = ref === 's' || ref === 'n';
+  if (leaf ? typeof value === 'boolean' || typeof value === 'number' : typeof value === 'object' && value !== null)
+    stack.push({ value, ref, parent, key });
+}
+
+function pointerOf(f: Frame): string {
+  const keys: string[] = [];
+  for (let cur: Frame | undefined = f; cur?.parent !== undefined || cur?.key; cur = cur.parent)
+    if (cur) keys.push(escapeSegment(cur.key));
+  return `/${keys.reverse().join('/')}`;
+}
 
 function message(path: string, value: boolean | number, ref: 's' | 'n'): string {
   const expected = ref === 's' ? 'a string' : 'a string or a number';
