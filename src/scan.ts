@@ -38,9 +38,12 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   const cfg = (opts.config ?? DEFAULT_CONFIG).config;
   const target = `1.${targetMinor(cfg)}`; // validates a configured version
   const helm = { ...opts.helm, kubeVersion: opts.helm?.kubeVersion ?? cfg.kubernetesVersion?.trim() ?? target };
+  // the repository GitOps objects are followed into: --repo-url, else the config's, else the git remote
+  const repoURL = opts.gitops?.repoURL ?? cfg.gitops?.repoURL;
+  const gitops = repoURL === undefined ? opts.gitops : { ...opts.gitops, repoURL };
   const loaded = await loadInputs(
     paths,
-    maxFileBytes === undefined ? { ...opts, helm } : { ...opts, helm, maxFileBytes },
+    maxFileBytes === undefined ? { ...opts, helm, gitops } : { ...opts, helm, gitops, maxFileBytes },
   );
   const extra = opts.supplement ? await opts.supplement(loaded.objects) : [];
   return scanObjects(loaded.objects, {

@@ -46,6 +46,9 @@ Options:
                           LoadRestrictionsNone (any file the user can read)
       --allow-remote      let kustomize fetch remote resources (git, http, chart
                           repositories; 60 s limit); refused without it
+      --repo-url URL      the URL of the scanned repository, when its git remote does
+                          not say: Argo CD Applications and Flux sources that name it
+                          are followed and what they deploy is rendered (docs/gitops.md)
   -f, --values FILE       Helm values file (repeatable)
       --set KEY=VALUE     Helm value (repeatable)
       --release-name NAME Helm release name (default: release)
@@ -82,6 +85,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'scope-by': { type: 'string' },
     'load-restrictor': { type: 'string' },
     'allow-remote': { type: 'boolean' },
+    'repo-url': { type: 'string' },
     values: { type: 'string', short: 'f', multiple: true },
     set: { type: 'string', multiple: true },
     'release-name': { type: 'string' },
@@ -110,6 +114,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw new KubeprintError('USAGE', '--scope-by groups files; a cluster is one scope');
   const gate = baselineSource(values, live, positionals);
   if (live && values['allow-empty']) throw new KubeprintError('USAGE', '--allow-empty is for PATHs');
+  if (live && values['repo-url'] !== undefined)
+    throw new KubeprintError('USAGE', '--repo-url names the repository scanned from PATHs; a cluster has none');
   const reporter = reporterFor(values.output ?? 'table');
   const loaded = withKubernetesVersion(
     loadConfig(io.cwd, values.config, { ruleIds: RULE_CATALOGUE.map((r) => r.id) }),
@@ -144,6 +150,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           ),
           allowRemote: values['allow-remote'] ?? false,
         },
+        ...(values['repo-url'] !== undefined ? { gitops: { repoURL: values['repo-url'] } } : {}),
         helm: {
           ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
           ...(values.namespace ? { namespace: values.namespace } : {}),

@@ -184,6 +184,13 @@ export const gitopsSchema = z
       .strict()
       .optional()
       .describe('Flux: multi-tenancy lockdown'),
+    repoURL: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The URL of the scanned repository, when its git remote does not say (an export, a checkout without remotes): Argo CD Applications and Flux sources that name it are followed and what they deploy is rendered (--repo-url wins)',
+      ),
   })
   .strict();
 

@@ -27,6 +27,24 @@ export interface Finding {
   otherObjects?: readonly ObjectRef[];
   /** Set when an exemption matched (the finding is kept for --show-exempted). */
   exemption?: AppliedExemption;
+  /**
+   * The GitOps objects (Argo CD Applications, Flux Kustomizations and
+   * HelmReleases) that deploy the finding's object, when the scan followed
+   * one to it: usually one; more when one file is rendered by several.
+   */
+  deployedBy?: readonly DeployedBy[];
+}
+
+/** A GitOps object that deploys what a finding is about, and the ones that deploy it in turn. */
+export interface DeployedBy {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Where the GitOps object is written. */
+  source?: FindingSource;
+  /** The GitOps objects that deploy this one (apps of apps), nearest first. */
+  via: ReadonlyArray<Omit<DeployedBy, 'via'>>;
 }
 
 export interface FindingSource {

@@ -1,3 +1,5 @@
+import type { DeployedBy } from './finding.js';
+
 /** Where an object came from, and how to find the line of any of its fields. */
 export interface ObjectSource {
   /** Path as the user gave it (relative or absolute), or `-` for stdin. */
@@ -21,6 +23,8 @@ export interface ObjectSource {
    * as `default`, while whoever installs the chart chooses the namespace.
    */
   readonly namespaceFromRender?: boolean;
+  /** The GitOps object that deploys this object, when the scan followed one to it (src/gitops). */
+  readonly deployedBy?: DeployedBy;
 }
 
 export interface Position {

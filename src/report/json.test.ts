@@ -16,6 +16,7 @@ const FINDING_KEYS = [
   'roots',
   'otherObjects',
   'fingerprint',
+  'deployedBy',
 ];
 const SUMMARY_KEYS = [
   'total',
@@ -37,6 +38,34 @@ function parse(out: string): Record<string, unknown> {
 }
 
 describe('json reporter', () => {
+  it("names the GitOps objects that deploy a finding's object, and those that deploy them", () => {
+    const result = sampleResult();
+    const f = result.findings[0] as Finding;
+    f.deployedBy = [
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'web',
+        source: { file: 'apps/web.yaml', line: 1, column: 1 },
+        via: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'root' }],
+      },
+    ];
+    const [web] = parse(jsonReporter.render(result, sampleContext())).findings as Record<string, unknown>[];
+    expect(web?.deployedBy).toEqual([
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'web',
+        source: { file: 'apps/web.yaml', line: 1, column: 1 },
+        via: [
+          { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'root', source: null },
+        ],
+      },
+    ]);
+  });
+
   it('is valid JSON with findings then summary, in a stable key order', () => {
     const out = jsonReporter.render(sampleResult(), sampleContext());
     expect(out.endsWith('}\n')).toBe(true);
@@ -67,6 +96,7 @@ describe('json reporter', () => {
       roots: [],
       otherObjects: [],
       fingerprint: fingerprintOf(sampleResult().findings[0] as Finding),
+      deployedBy: [],
     });
     expect(web?.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(role?.object).toEqual({

@@ -1,6 +1,6 @@
 import { fingerprintOf } from '../gitops/baseline.js';
 import type { BaselineResult } from '../model/baseline.js';
-import type { AppliedExemption, Finding, ScanResult } from '../model/finding.js';
+import type { AppliedExemption, DeployedBy, Finding, ScanResult } from '../model/finding.js';
 import type { Category, Severity, Threshold } from '../model/severity.js';
 import { JsonArray, jsonChunks, mapped } from './json-chunks.js';
 import type { ReportContext, Reporter } from './reporter.js';
@@ -34,6 +34,8 @@ export interface JsonFinding {
   otherObjects: JsonObject[];
   /** Identity of the finding across runs and moved lines (docs/adr/0009): what --baseline compares. */
   fingerprint: string;
+  /** The GitOps objects that deploy the finding's object, when kubeprint followed one to it (docs/gitops.md). */
+  deployedBy: JsonDeployedBy[];
 }
 
 export interface JsonBaseline {
@@ -54,6 +56,13 @@ export interface JsonBaseline {
     }>;
     problems: string[];
   } | null;
+}
+
+/** A GitOps object (Argo CD Application, Flux Kustomization or HelmRelease) that deploys a finding's object. */
+export interface JsonDeployedBy extends JsonObject {
+  source: { file: string; line: number | null; column: number | null } | null;
+  /** The GitOps objects that deploy this one (apps of apps), nearest first. */
+  via: Array<JsonObject & { source: { file: string; line: number | null; column: number | null } | null }>;
 }
 
 export interface JsonObject {
@@ -144,6 +153,7 @@ function jsonFinding(f: Finding): JsonFinding {
     roots: [...(f.roots ?? [])],
     otherObjects: (f.otherObjects ?? []).map(jsonObject),
     fingerprint: fingerprintOf(f),
+    deployedBy: (f.deployedBy ?? []).map(jsonDeployedBy),
   };
 }
 
@@ -163,6 +173,14 @@ function jsonBaseline(b: BaselineResult, added: number): JsonBaseline {
         }
       : null,
   };
+}
+
+function jsonDeployedBy(d: DeployedBy): JsonDeployedBy {
+  const at = (x: Omit<DeployedBy, 'via'>) => ({
+    ...jsonObject(x),
+    source: x.source ? { file: x.source.file, line: x.source.line ?? null, column: x.source.column ?? null } : null,
+  });
+  return { ...at(d), via: d.via.map(at) };
 }
 
 function jsonObject(o: NonNullable<Finding['object']>): JsonObject {

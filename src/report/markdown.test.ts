@@ -9,6 +9,28 @@ function render(overrides: Parameters<typeof sampleContext>[0] = {}, result = sa
 }
 
 describe('markdown reporter', () => {
+  it('says which GitOps object deploys what a finding is about', () => {
+    const result = sampleResult();
+    for (const f of result.findings.filter((x) => x.object?.name === 'web'))
+      f.deployedBy = [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Application',
+          namespace: 'argocd',
+          name: 'web',
+          source: { file: 'apps/web.yaml', line: 3, column: 1 },
+          via: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'root' }],
+        },
+      ];
+    const out = markdownReporter.render(result, sampleContext());
+    const items = out.split('\n').filter((l) => l.startsWith('- '));
+    const web = items.filter((l) => l.includes('Deployment prod/web'));
+    expect(web.length).toBeGreaterThan(0);
+    for (const l of web)
+      expect(l).toContain(' · deployed by Application argocd/web (apps/web.yaml:3) via Application argocd/root');
+    expect(items.filter((l) => !l.includes('Deployment prod/web') && l.includes('deployed by'))).toEqual([]);
+  });
+
   it('opens with the verdict at --fail-on', () => {
     expect(render({ failOn: 'high' }).split('\n')[0]).toBe('## ❌ kubeprint: fails at `high`');
     const r = sampleResult();

@@ -4,6 +4,7 @@ import { failsAt, SEVERITIES, type Severity } from '../model/severity.js';
 import { type Cause, causesOf } from './causes.js';
 import type { ReportContext, Reporter } from './reporter.js';
 import {
+  deployedByText,
   FIRST_FEW,
   groupByObject,
   locationText,
@@ -220,6 +221,8 @@ function causeItem(cause: Cause, roots: readonly string[]): string {
   const head = cause.group
     ? `${cause.findings.map((x) => (x.severity === cause.severity ? code(x.ruleId) : `${code(x.ruleId)} (${x.severity})`)).join(', ')} ${escapeMarkdown(cause.group.title)}`
     : `${code(f.ruleId)} ${escapeMarkdown(f.message)}`;
+  const by = deployedByText(cause.findings);
+  if (by) where.push(escapeMarkdown(by));
   let item = `- ${head}`;
   if (where.length > 0) item += ` — ${where.join(' · ')}`;
   const e = f.exemption;

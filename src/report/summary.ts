@@ -40,6 +40,28 @@ export function locationText(f: Finding): string | undefined {
   return s.column === undefined ? `${s.file}:${s.line}` : `${s.file}:${s.line}:${s.column}`;
 }
 
+/**
+ * `deployed by Application argocd/web (apps/web.yaml:3) via Application
+ * argocd/root`: the GitOps objects that deploy a group's object, one entry
+ * per deployer (undefined when none does).
+ */
+export function deployedByText(findings: readonly Finding[]): string | undefined {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const f of findings)
+    for (const d of f.deployedBy ?? []) {
+      const where =
+        d.source?.line !== undefined ? ` (${d.source.file}:${d.source.line})` : d.source ? ` (${d.source.file})` : '';
+      const via = d.via.length > 0 ? ` via ${d.via.map((v) => objectLabel(v)).join(' via ')}` : '';
+      const text = `${objectLabel(d)}${where}${via}`;
+      if (!seen.has(text)) {
+        seen.add(text);
+        parts.push(text);
+      }
+    }
+  return parts.length > 0 ? `deployed by ${parts.join('; ')}` : undefined;
+}
+
 /** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
 export function objectLabel(o: { kind: string; namespace?: string | undefined; name: string }): string {
   return o.namespace ? `${o.kind} ${o.namespace}/${o.name}` : `${o.kind} ${o.name}`;

@@ -8,6 +8,27 @@ import { tableReporter, wrap, wrapItems } from './table.js';
 const ESC = '\u001b';
 
 describe('table reporter', () => {
+  it("says under an object's header which GitOps objects deploy it", () => {
+    const result = sampleResult();
+    for (const f of result.findings.filter((x) => x.object?.name === 'web'))
+      f.deployedBy = [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Application',
+          namespace: 'argocd',
+          name: 'web',
+          source: { file: 'apps/web.yaml', line: 3, column: 1 },
+          via: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'root' }],
+        },
+      ];
+    const lines = tableReporter.render(result, sampleContext()).split('\n');
+    const webHeader = lines.indexOf('Deployment prod/web  (deploy/web.yaml:21)');
+    expect(lines[webHeader + 1]).toBe(
+      '  deployed by Application argocd/web (apps/web.yaml:3) via Application argocd/root',
+    );
+    expect(lines.filter((l) => l.includes('deployed by'))).toHaveLength(1);
+  });
+
   it('has no escape codes at all without colour, even when a message carries one', () => {
     const out = tableReporter.render(sampleResult(), sampleContext({ color: false, showExempted: true }));
     expect(out).not.toContain(ESC);

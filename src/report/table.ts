@@ -3,6 +3,7 @@ import { CATEGORIES, SEVERITIES, type Severity } from '../model/severity.js';
 import { type Cause, causesOf } from './causes.js';
 import type { ReportContext, Reporter } from './reporter.js';
 import {
+  deployedByText,
   firstFew,
   groupByObject,
   locationText,
@@ -103,6 +104,8 @@ function* renderGroups(
     } else {
       out.push(paint(SGR.bold, visible(group.file ?? '(no source)')));
     }
+    const by = deployedByText(group.findings);
+    if (by) for (const l of wrap(visible(by), WIDTH - 2)) out.push(`  ${paint(SGR.dim, l)}`);
     if (joinCauses) for (const cause of causesOf(group.findings)) out.push(...renderCause(cause, paint));
     else for (const f of group.findings) out.push(...renderFinding(f, paint));
     yield `${out.join('\n')}\n`;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import type { Finding } from '../model/finding.js';
+import type { DeployedBy, Finding } from '../model/finding.js';
 import { Inventory } from '../model/inventory.js';
 import { type KubeObject, type ObjectRef, objectKey, objectRef } from '../model/kube-object.js';
 import type { Severity } from '../model/severity.js';
@@ -174,6 +174,7 @@ export function toFinding(
     const elsewhere = obj.source.locate?.(hit.path ?? '');
     const pos = elsewhere ?? obj.source.positionOf(hit.path ?? '');
     f.source = { file: elsewhere?.file ?? obj.source.file, line: pos.line, column: pos.column };
+    if (obj.source.deployedBy) f.deployedBy = [obj.source.deployedBy];
   }
   return f;
 }
@@ -260,8 +261,22 @@ export function mergeRepeats(findings: readonly Finding[]): Finding[] {
       k.object = all[0];
       k.otherObjects = all.slice(1);
     }
+    // one file rendered by several GitOps objects: every one of them deploys what the finding is about
+    const by = (f.deployedBy ?? []).filter((d) => !(k.deployedBy ?? []).some((x) => sameDeployer(x, d)));
+    if (by.length > 0) k.deployedBy = [...(k.deployedBy ?? []), ...by];
   }
   return out;
+}
+
+function sameDeployer(a: DeployedBy, b: DeployedBy): boolean {
+  return (
+    a.apiVersion === b.apiVersion &&
+    a.kind === b.kind &&
+    a.namespace === b.namespace &&
+    a.name === b.name &&
+    a.source?.file === b.source?.file &&
+    a.source?.line === b.source?.line
+  );
 }
 
 /** What must agree, beyond rule and place, for two findings to be one: the message (names aside) and the exemption. */

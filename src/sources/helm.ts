@@ -9,6 +9,16 @@ export interface HelmOptions {
   namespace?: string;
   valuesFiles?: string[];
   set?: string[];
+  /** `--set-string` (Argo CD's parameters with forceString). */
+  setString?: string[];
+  /** `--set-file KEY=PATH`. */
+  setFile?: string[];
+  /** `--include-crds`: the chart's crds/ are rendered too, as Argo CD and helm install apply them. */
+  includeCrds?: boolean;
+  /** `--skip-tests`. */
+  skipTests?: boolean;
+  /** `--api-versions` (Capabilities.APIVersions). */
+  apiVersions?: string[];
   /**
    * The Kubernetes release to render for (`1.33`): helm's `--kube-version`,
    * which sets `.Capabilities.KubeVersion` and is checked against the chart's
@@ -39,6 +49,11 @@ export async function renderChart(chartDir: string, opts: HelmOptions, timeoutMs
   if (opts.kubeVersion) args.push('--kube-version', fullKubeVersion(opts.kubeVersion));
   for (const v of opts.valuesFiles ?? []) args.push('--values', v);
   for (const s of opts.set ?? []) args.push('--set', s);
+  for (const s of opts.setString ?? []) args.push('--set-string', s);
+  for (const s of opts.setFile ?? []) args.push('--set-file', s);
+  for (const v of opts.apiVersions ?? []) args.push('--api-versions', v);
+  if (opts.includeCrds) args.push('--include-crds');
+  if (opts.skipTests) args.push('--skip-tests');
   const res = await runTool(helm, args, { timeoutMs });
   if (!res.ok)
     return {

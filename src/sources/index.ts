@@ -11,6 +11,9 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KubeprintError } from '../errors.js';
+import { type FollowRecord, followGitops, isGitopsObject } from '../gitops/follow.js';
+import type { Batch, RenderHost } from '../gitops/render.js';
+import { scannedRepositories } from '../gitops/repository.js';
 import type { Finding } from '../model/finding.js';
 import type { KubeObject, ObjectSource } from '../model/kube-object.js';
 import { getAt } from '../model/pointer.js';
@@ -51,6 +54,13 @@ export interface LoadOptions {
    * `directory` keeps each directory a scope of its own.
    */
   scopeBy?: 'merged' | 'directory';
+  /**
+   * Following what GitOps objects deploy (src/gitops): `repoURL` names the
+   * scanned repository when its git remote does not (`--repo-url`, config
+   * `gitops.repoURL`); `follow: false` leaves Applications and Flux objects
+   * unfollowed. Off with `raw`.
+   */
+  gitops?: { repoURL?: string; follow?: boolean };
 }
 
 export interface LoadResult {
@@ -65,6 +75,8 @@ export interface LoadResult {
    * kustomization includes: not deployed, so not scanned (shown paths, in walk order).
    */
   notIncluded?: string[];
+  /** What following GitOps objects did with each source of each one (src/gitops). */
+  gitops?: FollowRecord[];
 }
 
 const YAML_FILE = /\.(ya?ml|json)$/i;
@@ -132,6 +144,11 @@ export async function loadInputs(paths: string[], opts: LoadOptions): Promise<Lo
       roots,
       paths.every((p) => p === '-' || !isAbsolute(p)),
     );
+  if (!opts.raw && opts.gitops?.follow !== false)
+    await ctx.followGitops(
+      given.filter((g) => g.dir).map((g) => ({ abs: g.abs, given: g.p })),
+      paths.every((p) => p === '-' || !isAbsolute(p)),
+    );
   return result;
 }
 
@@ -146,6 +163,8 @@ class Loader {
   private readonly originCache = new Map<string, KubeObject[]>();
   /** Where each plain file's objects lie in `result.objects`, for `scopePlainFiles`. */
   private readonly plain: Array<{ dir: string; start: number; end: number }> = [];
+  /** Root kustomizations and charts rendered: shown directory → shown kustomization file or Chart.yaml. */
+  private readonly renderRoots = new Map<string, string>();
 
   constructor(
     private readonly opts: LoadOptions,
@@ -321,6 +340,8 @@ class Loader {
     const rootCharts = charts.filter(
       (c) => !kdirs.some((d) => isUnder(c, d)) && !charts.some((o) => o !== c && isUnder(c, o)),
     );
+    for (const k of roots) this.renderRoots.set(show(k.dir), show(k.file));
+    for (const c of rootCharts) this.renderRoots.set(show(c), join(show(c), 'Chart.yaml'));
     const renders: Array<Promise<void>> = [];
     for (const k of roots) renders.push(this.addKustomization(k.dir, show(k.dir), show(k.file), show));
     for (const c of rootCharts) renders.push(this.addChart(c, show(c)));
@@ -332,6 +353,8 @@ class Loader {
     shownDir: string,
     shownFile: string,
     show: (abs: string) => string,
+    /** A change to the built text before it is read (Flux's post-build variable substitution). */
+    postBuild?: (text: string) => { ok: true; text: string } | { ok: false; error: string },
   ): Promise<void> {
     const out = await renderKustomization(dirAbs, {
       ...this.opts.kustomize,
@@ -343,13 +366,18 @@ class Loader {
       this.renderFailed(shownFile, out.error);
       return;
     }
-    const r = objectsFromText(out.text, { file: shownFile, scope: shownDir });
+    const built = postBuild ? postBuild(out.text) : out;
+    if (!built.ok) {
+      this.renderFailed(shownFile, built.error);
+      return;
+    }
+    const r = objectsFromText(built.text, { file: shownFile, scope: shownDir });
     for (const p of r.problems) this.result.problems.push(p);
     this.result.skippedDocuments += r.skippedDocuments;
     const overlay = new OverlayIndex(await kustomizationChain(dirAbs), show);
     for (const obj of r.objects) {
       const origin = takeOrigin(obj.raw);
-      const from = origin ? this.originObject(obj, origin, show) : undefined;
+      const from = origin ? this.originObject(obj, origin, show, postBuild) : undefined;
       const source = from?.source
         ? withOverlay(from.source, obj, from, overlay)
         : fixedSource(shownFile, obj.source?.docIndex ?? 0);
@@ -358,7 +386,12 @@ class Loader {
   }
 
   /** The source object a rendered object came from, found by kind and name in its origin file. */
-  private originObject(obj: KubeObject, originAbs: string, show: (abs: string) => string): KubeObject | undefined {
+  private originObject(
+    obj: KubeObject,
+    originAbs: string,
+    show: (abs: string) => string,
+    postBuild?: (text: string) => { ok: true; text: string } | { ok: false; error: string },
+  ): KubeObject | undefined {
     let objs = this.originCache.get(originAbs);
     if (!objs) {
       let text: string | undefined;
@@ -367,6 +400,9 @@ class Loader {
       } catch {
         text = undefined;
       }
+      // the file as the build's change saw it, so that a substituted value is the file's own, at its line
+      const built = text !== undefined && postBuild ? postBuild(text) : undefined;
+      if (built?.ok) text = built.text;
       objs = text === undefined ? [] : objectsFromText(text, { file: show(originAbs), scope: '' }).objects;
       this.originCache.set(originAbs, objs);
     }
@@ -441,6 +477,87 @@ class Loader {
   private renderFailed(file: string, error: string): void {
     this.result.problems.push(inputProblem('render-failed', error, file, { line: 1, column: 1 }));
     this.opts.notice?.(`${file}: ${error}`);
+  }
+
+  /**
+   * Follow the Argo CD and Flux objects loaded (src/gitops, ADR 0012): what
+   * each deploys from the scanned repository is rendered here, with this
+   * run's options, and takes the place of the plain files, kustomizations
+   * and charts it read.
+   */
+  async followGitops(dirs: ReadonlyArray<{ abs: string; given: string }>, relativeNames: boolean): Promise<void> {
+    const objects = this.result.objects;
+    if (!objects.some(isGitopsObject)) return;
+    const repositories = await scannedRepositories(
+      dirs.map((d) => d.abs),
+      this.opts.gitops?.repoURL,
+    );
+    const cwd = resolve(this.opts.cwd);
+    const show = (abs: string): string => {
+      const root = dirs.filter((d) => isUnder(abs, d.abs)).sort((a, b) => b.abs.length - a.abs.length)[0];
+      if (root) return this.display(abs, root.given, root.abs);
+      return relativeNames ? relative(cwd, abs) || '.' : abs;
+    };
+    const plainUnit = new Map<number, string>();
+    for (const f of this.plain)
+      for (let i = f.start; i < f.end; i++) {
+        const file = objects[i]?.source?.file;
+        if (file !== undefined) plainUnit.set(i, `file:${file}`);
+      }
+    const inDir = (file: string, dir: string) => dir === '.' || file === dir || file.startsWith(`${dir}${sep}`);
+    const sub = (helm?: HelmOptions) => {
+      const r: LoadResult = { objects: [], problems: [], files: 0, skippedDocuments: 0, skippedFiles: 0 };
+      // a GitOps object's chart renders with its own values, not the command line's
+      const kube = this.opts.helm?.kubeVersion ? { kubeVersion: this.opts.helm.kubeVersion } : {};
+      const opts: LoadOptions = helm ? { ...this.opts, helm: { ...kube, ...helm } } : this.opts;
+      return { loader: new Loader(opts, r), batch: (): Batch => r };
+    };
+    const host: RenderHost = {
+      show,
+      file: async (abs, shown) => {
+        const s = sub();
+        s.loader.addFile(abs, shown(abs));
+        return s.batch();
+      },
+      kustomization: async (dirAbs, shown, postBuild) => {
+        const s = sub();
+        const file = join(dirAbs, KUSTOMIZATION_FILES.find((n) => exists(join(dirAbs, n))) ?? 'kustomization.yaml');
+        await s.loader.addKustomization(dirAbs, shown(dirAbs), shown(file), shown, postBuild);
+        return s.batch();
+      },
+      chart: async (chartAbs, helm, shown) => {
+        const s = sub(helm);
+        await s.loader.addChart(chartAbs, shown(chartAbs));
+        return s.batch();
+      },
+      renderFailed: (error, file) => inputProblem('render-failed', error, file, { line: 1, column: 1 }),
+    };
+    const out = await followGitops(
+      {
+        objects,
+        problems: this.result.problems,
+        unitOfObject: (i) => {
+          const plain = plainUnit.get(i);
+          if (plain !== undefined) return plain;
+          const scope = objects[i]?.scope;
+          return scope !== undefined && this.renderRoots.has(scope) ? `dir:${scope}` : undefined;
+        },
+        unitOfProblem: (p) => {
+          const file = p.source?.file;
+          if (file === undefined) return undefined;
+          for (const [dir, kfile] of this.renderRoots)
+            if (file === kfile || (dir !== '.' && inDir(file, dir))) return `dir:${dir}`;
+          return `file:${file}`;
+        },
+      },
+      host,
+      { repositories },
+    );
+    this.result.objects = out.objects;
+    this.result.problems = out.problems;
+    this.result.files += out.files;
+    this.result.skippedDocuments += out.skippedDocuments;
+    this.result.gitops = out.records;
   }
 }
 

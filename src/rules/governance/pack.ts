@@ -4,6 +4,7 @@ import { rule as duplicateObject } from './duplicate-object.js';
 import { rule as exemptionExpired } from './exemption-expired.js';
 import { rule as exemptionMissingReason } from './exemption-missing-reason.js';
 import { rule as fileSkipped } from './file-skipped.js';
+import { rule as gitopsSourceNotFollowed } from './gitops-source-not-followed.js';
 import { rule as invalidYaml } from './invalid-yaml.js';
 import { rule as libraryChartSkipped } from './library-chart-skipped.js';
 import { rule as listItemWithoutKind } from './list-item-without-kind.js';
@@ -20,6 +21,7 @@ export const governanceRules: readonly Rule[] = [
   listItemWithoutKind,
   renderFailed,
   libraryChartSkipped,
+  gitopsSourceNotFollowed,
   exemptionExpired,
   exemptionMissingReason,
 ];
