@@ -404,6 +404,38 @@ describe.skipIf(missing !== undefined)('kubeprint drift on a real API server', (
     300_000,
   );
 
+  it('exits 2 when the user may read but not dry-run apply: an incomplete comparison does not pass', async () => {
+    // may get and list what the app holds, Secrets aside, and patch nothing
+    await cp.kubectl([
+      'create',
+      'clusterrole',
+      'drift-reader',
+      '--verb=get,list',
+      '--resource=deployments.apps,services,configmaps,namespaces,clusterroles.rbac.authorization.k8s.io',
+    ]);
+    await cp.kubectl([
+      'create',
+      'clusterrolebinding',
+      'drift-viewer',
+      '--clusterrole=drift-reader',
+      '--user=drift-viewer',
+    ]);
+    const kubeconfig = cp.userKubeconfig('drift-viewer');
+    const r = await runCli(['drift', '.', '--cluster', '--kubeconfig', kubeconfig, '-o', 'json'], { cwd: dir });
+    const json = JSON.parse(r.stdout) as DriftJson;
+    expect(r.code).toBe(2);
+    expect(json.problems.length).toBeGreaterThan(0);
+    expect(new Set(json.problems.map((p) => p.code))).toEqual(new Set(['FORBIDDEN']));
+    // the Deployment is read, and its dry-run apply refused; the Secret is not even read
+    expect(json.problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^cannot dry-run apply Deployment shop\/web \(it needs the patch verb\)/),
+        expect.stringMatching(/^cannot read Secret shop\/web-token/),
+      ]),
+    );
+    expect(r.stderr).toMatch(/problems? \(listed in the report\): the comparison is incomplete/);
+  });
+
   it('exits 2 when an object cannot be compared, and says which', async () => {
     const bad = mkdtempSync(join(tmpdir(), 'kubeprint-drift-bad-'));
     try {
