@@ -246,7 +246,9 @@ describe('markdown reporter with a baseline', () => {
     const out = render({ failOn: 'high' }, r);
     expect(out.split('\n')[0]).toBe('## ✅ kubeprint: passes at `high`');
     expect(out).toContain('No new findings at or above `high` (0 new findings in total');
-    expect(out).toContain('The allowed connections are the same before and after.');
+    expect(out).toContain(
+      'The allowed connections between the workloads of the input are the same before and after (pods an operator creates from a custom resource are not among them).',
+    );
     expect(out).not.toContain('Fixed by this change');
   });
 });

@@ -150,7 +150,11 @@ function networkPolicySection(np: NetworkPolicyChange, budget: { chars: number }
   });
   const more = np.changed.length > MAX_POLICY_NAMES ? ` and ${np.changed.length - MAX_POLICY_NAMES} more` : '';
   out.push(`${names.join(', ')}${more}.`, '');
-  if (np.connectivity.length === 0) out.push('The allowed connections are the same before and after.', '');
+  if (np.connectivity.length === 0)
+    out.push(
+      'The allowed connections between the workloads of the input are the same before and after (pods an operator creates from a custom resource are not among them).',
+      '',
+    );
   else {
     const rows = np.connectivity.map(
       (d) => `| ${[d.type, d.source, d.destination, d.before, d.after, d.workloads].map(escapeMarkdown).join(' | ')} |`,
