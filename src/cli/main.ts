@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   images: () => import('./images.js'),
   admission: () => import('./admission.js'),
   drift: () => import('./drift.js'),
+  fix: () => import('./fix.js'),
 };
 
 /** Register a command (used by command files added later; keeps main.ts a plain table). */
