@@ -247,11 +247,12 @@ describe('YAML as kubectl reads it', () => {
   });
 
   it('150,000 objects on stdin: every accumulation survives (no spread of a huge array)', async () => {
-    const cm = (i: number) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n${i}\n`;
+    // ConfigMaps: few rules judge them, so the run measures the sources and the accumulations, not the rules
+    const cm = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n${i}\n`;
     const text = Array.from({ length: 150_000 }, (_, i) => cm(i)).join('---\n');
     const r = await runCli(['scan', '-', '--fail-on', 'none', '-o', 'table'], { stdin: text });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/150000 objects|150,000 objects/);
+    expect(r.stdout).toMatch(/1 file, 150000 objects/);
   }, 120_000);
 });

@@ -18,6 +18,7 @@ SPIRE ClusterSPIFFEID). Kubernetes' default roles and bindings, which every API
 server creates, are assumed beside the manifests (--no-bootstrap leaves them
 out; nothing is added with --cluster); PERMISSIONS counts what an account holds
 beyond the defaults every service account has.
+PATHs that hold no Kubernetes object are exit status 2 (nothing was judged) unless --allow-empty.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {

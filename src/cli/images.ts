@@ -29,6 +29,7 @@ verify options:
 
 Exit status: 0 every image verified (or skipped/warned); 1 an image failed its policy;
 2 usage error, or an image could not be verified (registry unreachable, not found).
+PATHs that hold no Kubernetes object are exit status 2 (nothing was judged) unless --allow-empty.
 `;
 
 export interface VerifyOptions {

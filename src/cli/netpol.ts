@@ -22,6 +22,7 @@ with --exposure, the exposure sections follow it.
 Workload names are NAME or NAMESPACE/NAME; \`ingress-controller\` is the ingress controller.
 Only the result goes to stdout; warnings go to stderr. A txt list with no allowed connection is
 empty on stdout (as np-guard's) and says so on stderr; json, csv and md print their empty forms.
+PATHs that hold no Kubernetes object are exit status 2 (nothing was judged) unless --allow-empty.
 `;
 
 /** Print problems; true when one of them makes the result unsound. */

@@ -18,6 +18,7 @@ ReplicationController, Job, CronJob and Argo Rollout exactly as the Pod Security
 controller would, at the given level (default restricted) and policy version (default latest).
 --what-if lists what would break if NAMESPACE were raised to that level.
 Exit code: 0 all allowed, 1 any denied, 2 usage or input error.
+PATHs that hold no Kubernetes object are exit status 2 (nothing was judged) unless --allow-empty.
 `;
 
 /** One evaluated document in `-o json`. */

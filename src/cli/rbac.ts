@@ -34,6 +34,7 @@ system:*), which every API server creates, are assumed beside the manifests;
 --no-bootstrap leaves them out (a live cluster has its own: nothing is added
 with --cluster). Options: -o table|json.
 can-i exits 0 when allowed and 1 when not.
+PATHs that hold no Kubernetes object are exit status 2 (nothing was judged) unless --allow-empty.
 `;
 
 const OPTIONS = {
