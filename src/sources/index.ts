@@ -583,7 +583,7 @@ const SKIP_DIRS = new Set(['node_modules', '.git']);
 /** The real path, or the path itself when it cannot be resolved. */
 function realOrSelf(p: string): string {
   try {
-    return realpathSync(p);
+    return realpathSync.native(p);
   } catch {
     return p;
   }
@@ -679,7 +679,7 @@ function followLink(path: string, name: string, ctx: WalkContext): 'file' | 'dir
   let target: string;
   try {
     st = statSync(path);
-    target = realpathSync(path);
+    target = realpathSync.native(path);
   } catch (err) {
     // a dangling link (or a loop of links): kubectl would fail on a YAML name
     if (YAML_FILE.test(name))
