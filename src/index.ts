@@ -18,11 +18,21 @@ export * as pss from './engines/pss/index.js';
 export * as rbac from './engines/rbac/index.js';
 export { type ErrorCode, KubeprintError } from './errors.js';
 export { applyExemptions, EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from './exemptions/index.js';
+// PR gate: fingerprints and the comparison of a scan with a baseline (docs/adr/0009)
+export {
+  apiGroup,
+  type Comparison,
+  compareWithBaseline,
+  findingsFromReport,
+  fingerprintOf,
+  fingerprintsOf,
+} from './gitops/baseline.js';
 // drift: desired state against a live cluster (the Kubernetes client is loaded only when a cluster is read)
 export type { DriftEntry, DriftProblem, DriftReport, DriftSkip } from './gitops/drift.js';
 export { driftExitCode } from './gitops/drift.js';
 export { type DriftOptions, driftAgainstCluster } from './gitops/drift-cluster.js';
 export { DRIFT_FORMATS, type DriftFormat } from './gitops/drift-output.js';
+export type { BaselineResult, ConnectivityChange, NetworkPolicyChange } from './model/baseline.js';
 export type { AppliedExemption, Finding, FindingSource, ScanResult, ScanStats } from './model/finding.js';
 export { effectiveTag, type ImageRef, parseImageRef } from './model/image-ref.js';
 export { Inventory } from './model/inventory.js';
