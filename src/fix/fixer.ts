@@ -52,12 +52,13 @@ export function toJsonPatch(
       const seg = segs[i] as string;
       at += `/${seg}`;
       const rec = cur as Record<string, unknown>;
-      const next = rec[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+      const key = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+      const next = rec[key];
       if (next === undefined || next === null) {
         if (e.op === 'delete') break;
         const value = {};
         ops.push({ op: 'add', path: at, value: {} });
-        rec[seg] = value;
+        rec[key] = value;
         cur = value;
       } else if (typeof next !== 'object') {
         break;

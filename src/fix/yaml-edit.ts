@@ -123,6 +123,16 @@ function insertKey(text: string, doc: Document, map: YAMLMap, key: string, value
       prefix = '\n';
     } else at = nl + 1;
   }
+  // comment lines indented as the map's keys (a commented-out key, a note) stay with the key above them
+  const commentLine = new RegExp(`^ {${col}} *#[^\\n]*(\\n|$)`);
+  for (
+    let m = commentLine.exec(text.slice(at));
+    prefix === '' && m && m[0] !== '';
+    m = commentLine.exec(text.slice(at))
+  ) {
+    at += m[0].length;
+    if (m[1] === '') prefix = '\n';
+  }
   return { ok: true, text: `${text.slice(0, at)}${prefix}${lines.join('\n')}\n${text.slice(at)}`, changed: true };
 }
 
