@@ -253,7 +253,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const started = performance.now();
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBody) {
-      req.resume();
+      // not read at all: the answer closes the connection
+      req.pause();
       tooLarge(res, pathname, declared);
       return;
     }
