@@ -100,5 +100,5 @@ function message(path: string, value: boolean | number, ref: 's' | 'n'): string 
   const expected = ref === 's' ? 'a string' : 'a string or a number';
   if (typeof value === 'boolean')
     return `${path} is the boolean ${value}, where Kubernetes expects ${expected}: YAML 1.1 (kubectl, Helm) reads an unquoted yes/no/on/off/y/n/true/false as a boolean, and kubectl refuses the object; quote the value`;
-  return `${path} is the number ${value}, where Kubernetes expects a string: kubectl refuses the object (and 0755 would be 493, 1.10 would be 1.1); quote the value as written`;
+  return `${path} is the number ${value}, where Kubernetes expects a string: YAML reads an unquoted number as a number (0755 is octal 493, 1.10 is 1.1, 1_000 is 1000), and kubectl refuses the object; quote the value as written`;
 }
