@@ -1,4 +1,5 @@
 import { KubeprintError } from '../errors.js';
+import { fixerFor, noFixerReason } from '../fix/registry.js';
 import { emittedBy, RULE_CATALOGUE, ruleById, ruleMetaById } from '../rules/registry.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO } from './io.js';
@@ -37,6 +38,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'How to fix:',
     `  ${rule.remediation}`,
   ];
+  const fixer = fixerFor(rule.id);
+  lines.push(
+    '',
+    fixer
+      ? `Fixer (kubeprint fix, ${fixer.safety}${fixer.safety === 'review' ? ', with --include-review' : ''}): ${fixer.summary}`
+      : `Fixer: none, because ${noFixerReason(rule.id, rule.category)}`,
+  );
   if (rule.references.length) {
     lines.push('', 'References:');
     for (const ref of rule.references) lines.push(`  - ${ref.title}${ref.url ? ` <${ref.url}>` : ''}`);

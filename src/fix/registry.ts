@@ -34,7 +34,10 @@ const NO_FIXER: Record<string, string> = {
   'pss-host-path-volumes': 'the volume is what the workload reads or writes; only its owner can choose another kind',
   'image-tag-latest': 'the version to pin is a release decision, not a repair',
   'image-digest-not-pinned': 'pinning needs the digest the registry serves now (--pin-digests, not built yet)',
-  'resources-missing': 'requests and limits come from measurements, not from a default (fix.defaults is not built yet)',
+  'resource-requests-missing':
+    'requests come from measurements, not from a default (defaults from configuration are not built yet)',
+  'memory-limit-missing':
+    'a limit comes from measurements, not from a default (defaults from configuration are not built yet)',
 };
 
 /** Why a rule has no fixer (for `kubeprint explain`). */
@@ -46,3 +49,6 @@ export function noFixerReason(ruleId: string, category: Category): string {
   if (category === 'control-plane') return 'the finding is about a running cluster or etcd, not a manifest in a file';
   return 'no change to one field repairs it without choices only the owner of the workload can make';
 }
+
+/** Rules with a reason of their own for having no fixer. */
+export const NO_FIXER_IDS: readonly string[] = Object.keys(NO_FIXER);
