@@ -37,7 +37,8 @@ describe('kubeprint scan rendering flags', () => {
     async () => {
       const cwd = tree({ 'outside.yaml': CONFIGMAP, 'app/kustomization.yaml': 'resources:\n  - ../outside.yaml\n' });
       const restricted = await runCli(['scan', 'app', '-o', 'json'], { cwd });
-      expect(restricted.code).toBe(1);
+      // the render failed and nothing else was read: nothing was judged, exit 2 (without --allow-empty)
+      expect(restricted.code).toBe(2);
       expect(ruleIds(restricted.stdout)).toEqual(['render-failed']);
       const open = await runCli(['scan', 'app', '-o', 'json', '--load-restrictor', 'LoadRestrictionsNone'], { cwd });
       expect(open.code).toBe(0);
