@@ -163,6 +163,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const scanned = options
     ? await scanPaths(positionals, options)
     : await (await import('./scan-cluster.js')).scanLive(values, io, loaded, supplement);
+  // SARIF offers the change of each fixable finding (src/fix), computed against the files as scanned
+  const fixes =
+    options && values.output === 'sarif'
+      ? (await import('../fix/sarif-fixes.js')).findingFixes(scanned, io.cwd)
+      : undefined;
   // with a baseline, the findings are the new ones: the report and the exit status count only those
   const result = gate
     ? await (await import('./scan-baseline.js')).againstBaseline(gate, scanned, {
@@ -179,6 +184,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     failOn,
     showExempted: values['show-exempted'] ?? false,
     toolVersion: VERSION,
+    ...(fixes ? { fixes } : {}),
   });
   if (values['output-file']) writeReportFile(resolve(io.cwd, values['output-file']), values['output-file'], chunks);
   else writeReportStdout(io, chunks);

@@ -90,3 +90,39 @@ function middle(x: string[], y: string[]): Array<{ t: ' ' | '-' | '+'; line: str
   }
   return out;
 }
+
+/** A change of a text as SARIF writes it: the characters removed at an offset of the old text, and what replaces them. */
+export interface Replacement {
+  charOffset: number;
+  charLength: number;
+  text: string;
+}
+
+/** The changed runs of lines between two texts, as replacements in the old one (whole lines). */
+export function replacements(a: string, b: string): Replacement[] {
+  const x = splitLines(a);
+  const y = splitLines(b);
+  let pre = 0;
+  while (pre < x.length && pre < y.length && x[pre] === y[pre]) pre++;
+  let suf = 0;
+  while (suf < x.length - pre && suf < y.length - pre && x[x.length - 1 - suf] === y[y.length - 1 - suf]) suf++;
+  const ops = middle(x.slice(pre, x.length - suf), y.slice(pre, y.length - suf));
+  const out: Replacement[] = [];
+  let offset = x.slice(0, pre).reduce((n, l) => n + l.length, 0);
+  let cur: Replacement | undefined;
+  for (const o of ops) {
+    if (o.t === ' ') {
+      if (cur) out.push(cur);
+      cur = undefined;
+      offset += o.line.length;
+      continue;
+    }
+    cur ??= { charOffset: offset, charLength: 0, text: '' };
+    if (o.t === '-') {
+      cur.charLength += o.line.length;
+      offset += o.line.length;
+    } else cur.text += o.line;
+  }
+  if (cur) out.push(cur);
+  return out;
+}

@@ -1,4 +1,5 @@
-import type { ScanResult } from '../model/finding.js';
+import type { FindingFix } from '../fix/sarif-fixes.js';
+import type { Finding, ScanResult } from '../model/finding.js';
 import type { Threshold } from '../model/severity.js';
 import type { RuleMeta } from '../rules/rule.js';
 
@@ -11,6 +12,8 @@ export interface ReportContext {
   /** List exempted findings too, with the reason. */
   showExempted: boolean;
   toolVersion: string;
+  /** The fix of each fixable finding (src/fix), for SARIF's `fixes`; absent when not computed. */
+  fixes?: ReadonlyMap<Finding, FindingFix>;
 }
 
 /** One output format. Reporters are pure: result in, text out. */

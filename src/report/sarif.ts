@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FindingFix } from '../fix/sarif-fixes.js';
 import { fingerprintOf } from '../gitops/baseline.js';
 import type { Finding, ScanResult } from '../model/finding.js';
 import { objectKey } from '../model/kube-object.js';
@@ -109,6 +110,14 @@ interface SarifResult {
   baselineState?: 'new';
   suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string; properties: object }[];
   properties: { severity: Severity; category: Category; path?: string; roots?: string[] };
+  fixes?: SarifFix[];
+}
+interface SarifFix {
+  description: Text;
+  artifactChanges: Array<{
+    artifactLocation: { uri: string; uriBaseId?: string };
+    replacements: Array<{ deletedRegion: { charOffset: number; charLength: number }; insertedContent?: Text }>;
+  }>;
 }
 
 /** The log as a value (for the library API and tests). */
@@ -140,6 +149,8 @@ function sarifLog<Results>(
         columnKind: 'utf16CodeUnits',
         results: results(findings, (f) => {
           const r = sarifResult(f, index.get(f.ruleId) ?? 0, seen);
+          const fix = ctx.fixes?.get(f);
+          if (fix) r.fixes = [sarifFix(fix)];
           if (result.baseline && !f.exemption) r.baselineState = 'new';
           return r;
         }),
@@ -248,6 +259,26 @@ function sarifResult(f: Finding, ruleIndex: number, seen: Map<string, number>): 
     ];
   }
   return r;
+}
+
+/** A fix as SARIF 2.1.0 writes it (§3.55): replacements of regions of the file as scanned. */
+function sarifFix(fix: FindingFix): SarifFix {
+  return {
+    description: { text: fix.description },
+    artifactChanges: fix.changes.flatMap((c) => {
+      const artifact = artifactLocation(c.file);
+      if (!artifact) return [];
+      return [
+        {
+          artifactLocation: artifact,
+          replacements: c.replacements.map((r) => ({
+            deletedRegion: { charOffset: r.charOffset, charLength: r.charLength },
+            ...(r.text ? { insertedContent: { text: r.text } } : {}),
+          })),
+        },
+      ];
+    }),
+  };
 }
 
 /**
