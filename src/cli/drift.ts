@@ -11,10 +11,11 @@ export const summary = 'Compare manifests (the desired state) with a live cluste
 const HELP = `Usage: kubeprint drift PATH... --cluster [--context C] [--kubeconfig F] [options]
 
 The desired state is what \`kubeprint scan PATH\` reads: files, rendered
-kustomizations and Helm charts. Each desired object is normalised by the API
-server with a server-side dry-run apply (field manager kubeprint), as
-\`kubectl diff --server-side\` does, so values the server fills in are never
-drift; then compared with its live copy:
+kustomizations and Helm charts, and what the Argo CD Applications and Flux
+Kustomizations/HelmReleases of the repository deploy from it. Each desired
+object is normalised by the API server with a server-side dry-run apply
+(field manager kubeprint), as \`kubectl diff --server-side\` does, so values
+the server fills in are never drift; then compared with its live copy:
 
   missing  the cluster has no such object
   changed  a field the desired object sets differs in the cluster
@@ -35,7 +36,10 @@ Options:
       --field-manager M   field manager of the dry-run apply (default kubeprint); the
                           manager that applies the objects (kustomize-controller,
                           argocd-controller) also shows fields git no longer sets
-      --raw               read every file as it is (no Kustomize/Helm rendering)
+      --repo-url URL      the URL of the scanned repository, when its git remote does not
+                          say it: Argo CD Applications and Flux objects whose source it
+                          is are followed to what they deploy, which is then desired too
+      --raw               read every file as it is (no Kustomize/Helm rendering, no following)
   -f, --values FILE       Helm values file (repeatable)
       --set KEY=VALUE     Helm value (repeatable)
       --release-name NAME Helm release name (default: release)
@@ -56,6 +60,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     namespace: { type: 'string', short: 'n' },
     'owner-label': { type: 'string', multiple: true },
     'field-manager': { type: 'string' },
+    'repo-url': { type: 'string' },
     raw: { type: 'boolean' },
     values: { type: 'string', short: 'f', multiple: true },
     set: { type: 'string', multiple: true },
@@ -115,6 +120,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
       set: values.set ?? [],
     },
+    ...(values['repo-url'] !== undefined ? { gitops: { repoURL: values['repo-url'] } } : {}),
     notice: say,
   });
   if (loaded.objects.length === 0) throw noObjects(positionals, loaded.files);

@@ -32,6 +32,7 @@ import {
   type ObjectMeta,
   type Owner,
   ownerSelector,
+  ownersFromDeployer,
   ownersOf,
   ownerText,
   sortEntries,
@@ -98,6 +99,7 @@ export async function driftAgainstCluster(
   for (const o of desired) {
     const p = await plan(o, discovery, defaultNamespace);
     if ('problem' in p) report.problems.push(p.problem);
+    else if ('skip' in p) report.skipped.push(p.skip);
     else planned.push(p);
   }
   const byKey = new Map<string, Planned[]>();
@@ -131,10 +133,7 @@ export async function driftAgainstCluster(
       continue;
     }
     const mode = compareMode(first.object.raw);
-    if (typeof mode === 'object') {
-      report.skipped.push(skip(first, mode.skip));
-      continue;
-    }
+    if (typeof mode === 'object') continue; // skipped in plan()
     jobs.push(async () => {
       const r = await compareOne(transport, first, mode, manager, timeoutMs);
       report.compared++;
@@ -156,7 +155,13 @@ export async function driftAgainstCluster(
   await inParallel(jobs, opts.concurrency ?? 4);
 
   // 3. what the owners track that the desired state lacks
-  const owners = opts.ownerLabels ? [{ $case: 'labels', labels: opts.ownerLabels } as Owner] : uniqueOwners(inferred);
+  // what the objects and the cluster say first; when they say nothing, the GitOps objects that deploy them
+  const found = uniqueOwners(inferred);
+  const owners = opts.ownerLabels
+    ? [{ $case: 'labels', labels: opts.ownerLabels } as Owner]
+    : found.length > 0
+      ? found
+      : uniqueOwners(planned.flatMap((p) => ownersFromDeployer(p.object.source?.deployedBy)));
   report.owners = owners.map(ownerText);
   if (owners.length === 0) {
     report.notes.push(
@@ -181,10 +186,17 @@ async function plan(
   o: KubeObject,
   discovery: Discovery,
   defaultNamespace: string,
-): Promise<Planned | { problem: DriftProblem }> {
+): Promise<Planned | { problem: DriftProblem } | { skip: DriftSkip }> {
   const at = sourceAt(o.source, '');
+  const res = await discovery.resolve(o.apiVersion, o.kind);
+  const namespaced = res.$case === 'served' ? res.resource.namespaced : o.namespace !== undefined;
+  const namespace = namespaced ? (o.namespace ?? defaultNamespace) : undefined;
+  const ref = refOf(o, namespace);
+  // hooks first: a hook's generateName or uninstalled kind is no problem, it is not compared at all
+  const mode = compareMode(o.raw);
+  if (typeof mode === 'object') return { skip: { object: ref, reason: mode.skip, ...(at ? { source: at } : {}) } };
   const problem = (code: DriftProblem['code'], message: string): { problem: DriftProblem } => ({
-    problem: { code, message, object: refOf(o, o.namespace), ...(at ? { source: at } : {}) },
+    problem: { code, message, object: ref, ...(at ? { source: at } : {}) },
   });
   const md = o.raw.metadata as Record<string, unknown> | undefined;
   if (!md || typeof md.name !== 'string' || md.name === '')
@@ -194,12 +206,8 @@ async function plan(
         ? `${o.kind} ${o.name} has only metadata.generateName (a new name on every create): it cannot be compared`
         : `${o.kind} has no metadata.name: it cannot be compared`,
     );
-  const res = await discovery.resolve(o.apiVersion, o.kind);
   if (res.$case === 'version-not-served') return problem('NOT_SERVED', res.detail);
-  const namespaced = res.$case === 'served' ? res.resource.namespaced : o.namespace !== undefined;
-  const namespace = namespaced ? (o.namespace ?? defaultNamespace) : undefined;
   const identity: ObjectIdentity = { group: groupOf(o.apiVersion), kind: o.kind, namespace, name: o.name };
-  const ref = refOf(o, namespace);
   if (res.$case === 'not-served') return { $case: 'not-served', object: o, identity, ref, detail: res.detail };
   return { $case: 'served', object: o, identity, ref, path: objectPath(res.resource, namespace, o.name) };
 }
@@ -217,11 +225,6 @@ function where(o: KubeObject): string {
 function missing(p: Planned, detail?: string): DriftEntry {
   const at = sourceAt(p.object.source, '');
   return { type: 'missing', object: p.ref, ...(detail ? { detail } : {}), ...(at ? { source: at } : {}) };
-}
-
-function skip(p: Planned, reason: string): DriftSkip {
-  const at = sourceAt(p.object.source, '');
-  return { object: p.ref, reason, ...(at ? { source: at } : {}) };
 }
 
 // ---------------------------------------------------------------- one object

@@ -20,6 +20,7 @@ import {
   type ObjectMeta,
   type Owner,
   ownedFieldChanges,
+  ownersFromDeployer,
   ownersOf,
   ownerText,
   owns,
@@ -714,5 +715,44 @@ describe('isKubernetesGroup', () => {
       expect(isKubernetesGroup(g), g).toBe(true);
     for (const g of ['argoproj.io', 'cert-manager.io', 'k8s.io.example.com', 'notk8s.io'])
       expect(isKubernetesGroup(g), g).toBe(false);
+  });
+});
+
+describe('ownersFromDeployer', () => {
+  it('names the tracking of what an Application, Kustomization or HelmRelease deploys', () => {
+    const app = (namespace?: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      name: 'guestbook',
+      ...(namespace ? { namespace } : {}),
+    });
+    expect(ownersFromDeployer(app('argocd')).map(ownerText)).toEqual(['Argo CD Application guestbook (tracking-id)']);
+    expect(ownersFromDeployer(app()).map(ownerText)).toEqual(['Argo CD Application guestbook (tracking-id)']);
+    // Applications in any namespace: Argo CD names them namespace_name
+    expect(ownersFromDeployer(app('team-a')).map(ownerText)).toEqual([
+      'Argo CD Application team-a_guestbook (tracking-id)',
+    ]);
+    expect(
+      ownersFromDeployer({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        namespace: 'flux-system',
+        name: 'apps',
+      }).map(ownerText),
+    ).toEqual(['Flux Kustomization flux-system/apps']);
+    expect(
+      ownersFromDeployer({
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        namespace: 'shop',
+        name: 'web',
+      }).map(ownerText),
+    ).toEqual(['Flux HelmRelease shop/web']);
+    // kustomize's own Kustomization, another group's Application, nothing
+    expect(
+      ownersFromDeployer({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', name: 'x' }),
+    ).toEqual([]);
+    expect(ownersFromDeployer({ apiVersion: 'app.k8s.io/v1beta1', kind: 'Application', name: 'x' })).toEqual([]);
+    expect(ownersFromDeployer(undefined)).toEqual([]);
   });
 });

@@ -771,6 +771,32 @@ export function owns(o: Owner, m: ObjectMeta): boolean {
   }
 }
 
+/**
+ * The owner tracking of what a GitOps object deploys (the `deployedBy` that
+ * following an Application or a Flux Kustomization/HelmRelease gives), for
+ * when neither the objects nor their live copies carry any: Argo CD's
+ * tracking id names the Application (`<namespace>_<name>` for an Application
+ * outside Argo CD's own namespace, which kubeprint takes to be `argocd` or
+ * `openshift-gitops`), Flux's labels name the Kustomization or HelmRelease.
+ */
+export function ownersFromDeployer(
+  by: { apiVersion: string; kind: string; namespace?: string; name: string } | undefined,
+): Owner[] {
+  if (!by) return [];
+  const group = groupOf(by.apiVersion);
+  if (group === 'argoproj.io' && by.kind === 'Application') {
+    const home = by.namespace === undefined || ARGOCD_NAMESPACES.has(by.namespace);
+    return [{ $case: 'argocd-tracking-id', app: home ? by.name : `${by.namespace}_${by.name}` }];
+  }
+  if (group === 'kustomize.toolkit.fluxcd.io' && by.kind === 'Kustomization' && by.namespace)
+    return [{ $case: 'flux-kustomization', namespace: by.namespace, name: by.name }];
+  if (group === 'helm.toolkit.fluxcd.io' && by.kind === 'HelmRelease' && by.namespace)
+    return [{ $case: 'flux-helmrelease', namespace: by.namespace, name: by.name }];
+  return [];
+}
+
+const ARGOCD_NAMESPACES = new Set(['argocd', 'openshift-gitops']);
+
 /** Owners without repeats, in first-seen order. */
 export function uniqueOwners(owners: Iterable<Owner>): Owner[] {
   const seen = new Map<string, Owner>();
