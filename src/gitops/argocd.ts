@@ -124,7 +124,11 @@ export function argoEnvsubst(s: string, env: ReadonlyMap<string, string>): strin
 export function resolveApplication(app: KubeObject, ctx: ArgoContext): Resolution {
   const deployment = emptyDeployment();
   const spec = app.raw.spec;
-  if (!isMap(spec)) return { sources: [], deployment };
+  if (!isMap(spec))
+    return {
+      sources: [{ $case: 'not-followed', at: '/spec', reason: 'the Application has no spec to read', remote: false }],
+      deployment,
+    };
   const dest = isMap(spec.destination) ? spec.destination : undefined;
   const destNs = str(dest?.namespace);
   if (destNs) deployment.namespace = { value: destNs, at: '/spec/destination/namespace' };
@@ -478,7 +482,7 @@ function resolveValueFile(
     if (ref) {
       const url = str(ref.raw.repoURL) ?? '';
       const tree = ctx.repository(url);
-      if (!tree || tree.$case !== 'repo') return { $case: 'remote', what: `the ref source ${url}` };
+      if (tree?.$case !== 'repo') return { $case: 'remote', what: `the ref source ${url}` };
       const rel = normalRelative(argoEnvsubst(rest.join('/'), env));
       if (rel === undefined) return { $case: 'outside' };
       return { $case: 'local', path: treeView(tree, ctx.files).realPath(rel) as string };

@@ -208,7 +208,11 @@ function notFollowedFor(src: SourceTree, at: string): SourceOutcome | undefined 
 export function resolveFluxKustomization(ks: KubeObject, ctx: FluxContext): Resolution {
   const deployment = emptyDeployment();
   const spec = ks.raw.spec;
-  if (!isMap(spec)) return { sources: [], deployment };
+  if (!isMap(spec))
+    return {
+      sources: [{ $case: 'not-followed', at: '/spec', reason: 'the Kustomization has no spec to read', remote: false }],
+      deployment,
+    };
   const ref = refOf(spec.sourceRef, ks.namespace);
   if (!ref)
     return {
@@ -385,7 +389,11 @@ function dataOf(o: KubeObject): { $case: 'data'; data: Map<string, string> } | {
 export function resolveHelmRelease(hr: KubeObject, ctx: FluxContext): Resolution {
   const deployment = emptyDeployment();
   const spec = hr.raw.spec;
-  if (!isMap(spec)) return { sources: [], deployment };
+  if (!isMap(spec))
+    return {
+      sources: [{ $case: 'not-followed', at: '/spec', reason: 'the HelmRelease has no spec to read', remote: false }],
+      deployment,
+    };
   const chart = chartSource(hr, spec, ctx);
   if (chart.$case !== 'chart') return { sources: [chart.outcome], deployment };
   const caveats = [...chart.caveats];

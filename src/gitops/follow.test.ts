@@ -4,10 +4,12 @@
  * for each way Argo CD and Flux render, then the two real GitOps repositories
  * of the corpora.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../test/cli-capture.js';
 import { corpus } from '../../test/helpers/corpora.js';
 import { parseConfig } from '../config/config.js';
 import type { KubeObject } from '../model/kube-object.js';
@@ -181,6 +183,102 @@ describe('Argo CD directory source', () => {
   });
 });
 
+describe('kubeprint scan --repo-url', () => {
+  const root = tree({
+    'apps/web.yaml': application('web', `repoURL: ${URL}\npath: deploy/web`),
+    'deploy/web/deployment.yaml': deployment('web', 'nginx:latest'),
+  });
+
+  it('follows into the repository the URL names and says who deploys each object, in JSON and in the table', async () => {
+    const json = await runCli(['scan', '.', '-o', 'json', '--repo-url', 'git@example.com:org/repo'], { cwd: root });
+    expect(json.code).toBe(1);
+    const findings = JSON.parse(json.stdout).findings as Array<{
+      ruleId: string;
+      deployedBy: unknown[];
+      object: unknown;
+    }>;
+    const latest = findings.find((f) => f.ruleId === 'image-tag-latest');
+    expect(latest?.object).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' });
+    expect(latest?.deployedBy).toEqual([
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'web',
+        source: { file: 'apps/web.yaml', line: 1, column: 1 },
+        via: [],
+      },
+    ]);
+    const table = await runCli(['scan', '.', '--repo-url', URL], { cwd: root });
+    const lines = table.stdout.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('Deployment shop/web'));
+    expect(lines[header + 1]).toBe('  deployed by Application argocd/web (apps/web.yaml:1)');
+  });
+
+  it('does not follow with --raw, and refuses --repo-url with --cluster', async () => {
+    const raw = await runCli(['scan', '.', '-o', 'json', '--raw', '--repo-url', URL], { cwd: root });
+    const findings = JSON.parse(raw.stdout).findings as Array<{ ruleId: string; deployedBy: unknown[] }>;
+    expect(findings.filter((f) => f.deployedBy.length > 0)).toEqual([]);
+    const live = await runCli(['scan', '--cluster', '--repo-url', URL], { cwd: root });
+    expect(live.code).toBe(2);
+    expect(live.stderr).toContain('--repo-url');
+  });
+});
+
+const hasGit = !!(await which('git'));
+
+describe.skipIf(!hasGit)('the git origin names the scanned repository', () => {
+  it('follows from a sub-directory or a single file of the work tree, paths from the repository root', async () => {
+    const root = tree({
+      'apps/web.yaml': application('web', 'repoURL: https://Example.com/org/repo\npath: deploy/web'),
+      'deploy/web/deployment.yaml': deployment('web', 'nginx:1.27'),
+    });
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    execFileSync('git', ['remote', 'add', 'origin', 'git@example.com:org/repo.git'], { cwd: root });
+    for (const input of ['apps', 'apps/web.yaml']) {
+      const r = await loadInputs([input], { cwd: root });
+      const deployments = r.objects.filter((o) => o.kind === 'Deployment');
+      expect(
+        deployments.map((o) => `${o.namespace}/${o.name} ${o.source?.file} by ${o.source?.deployedBy?.name}`),
+        input,
+      ).toEqual(['shop/web deploy/web/deployment.yaml by web']);
+    }
+    // another origin: not this repository
+    execFileSync('git', ['remote', 'set-url', 'origin', 'git@example.com:org/other.git'], { cwd: root });
+    const other = await loadInputs(['apps'], { cwd: root });
+    expect(other.objects.filter((o) => o.kind === 'Deployment')).toEqual([]);
+    expect(other.problems.map((p) => p.ruleId)).toEqual(['gitops-source-not-followed']);
+  });
+});
+
+describe('objects of the wrong shape', () => {
+  it('never throw: a GitOps object kubeprint cannot read is reported, the scan goes on', async () => {
+    const docs = [
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a1}\nspec: just a string\n',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a2}\nspec: {source: 5, sources: [null, "x", {repoURL: 7}], destination: [1]}\n',
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a3}\nspec: {source: {repoURL: "${URL}", path: 5, helm: "x", kustomize: [1], directory: 3}}\n`,
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a4}\nspec: {source: {repoURL: "${URL}", path: "../../etc"}}\n`,
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a5}\nspec: {source: {repoURL: "${URL}", path: d, helm: {valueFiles: [1, null], parameters: ["x", {name: 3}], values: 4}}}\n`,
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a6}\nspec: {source: {repoURL: "${URL}", path: d, kustomize: {images: [1, "=="], replicas: ["x", {name: a, count: "z"}], commonLabels: [1], patches: "p", components: 4}}}\n`,
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k1, namespace: f}\nspec: {sourceRef: "x", postBuild: 1}\n',
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k2, namespace: f}\nspec: {sourceRef: {kind: GitRepository, name: nope}, path: 7, images: "x", patches: [1]}\n',
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: h1, namespace: f}\nspec: {chart: {spec: 1}, valuesFrom: [1, {kind: ConfigMap}], values: [1]}\n',
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: h2, namespace: f}\nspec: {chartRef: {kind: HelmChart, name: nope}}\n',
+    ];
+    const root = tree({
+      'odd.yaml': docs.join('---\n'),
+      'd/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
+    });
+    const r = await load(root);
+    expect(r.objects.filter((o) => o.kind === 'ConfigMap').length).toBeGreaterThan(0);
+    const byName = new Map(r.problems.map((p) => [p.object?.name, p]));
+    // each one is either followed or has its reason; nothing failed inside kubeprint
+    expect(r.problems.filter((p) => p.message.includes('could not read it'))).toEqual([]);
+    for (const n of ['a1', 'a2', 'a3', 'a4', 'k1', 'k2', 'h1', 'h2']) expect(byName.get(n), n).toBeDefined();
+    expect(byName.get('a1')?.message).toBe('not followed: the Application has no spec to read');
+  });
+});
+
 describe.skipIf(!hasKustomize)('Argo CD kustomize source', () => {
   it('edits a copy of the kustomization as Argo CD does, and points its changes at the Application', async () => {
     const root = tree({
@@ -343,9 +441,11 @@ describe.skipIf(!hasKustomize)('Flux Kustomization', () => {
       ].join('\n'),
       'clusters/prod/vars.yaml':
         'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata:\n  replicas: "2"\n',
-      // images apply before the variables, as in kustomize-controller
+      // images apply before the variables, as in kustomize-controller (Flux variables, not template strings)
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Flux's ${var} syntax
       'deploy/web/deploy.yaml': deployment('web', 'nginx:1.0', '  labels: {version: "v${tag}"}').replace(
         'spec:\n  selector',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Flux's ${var} syntax
         'spec:\n  replicas: ${replicas}\n  selector',
       ),
     });
@@ -365,7 +465,9 @@ describe.skipIf(!hasKustomize)('Flux Kustomization', () => {
     // a field the Kustomization's own patches add points at them, not at the kustomization kubeprint generated
     expect((deployments[0]?.raw.spec as { minReadySeconds?: number } | undefined)?.minReadySeconds).toBe(5);
     expect(where(deployments[0] as KubeObject, '/spec/minReadySeconds')).toBe('clusters/prod/sync.yaml:18');
-    expect(where(deployments[0] as KubeObject, '/spec/template/spec/containers/0/image')).toBe('clusters/prod/sync.yaml:16');
+    expect(where(deployments[0] as KubeObject, '/spec/template/spec/containers/0/image')).toBe(
+      'clusters/prod/sync.yaml:16',
+    );
   });
 });
 

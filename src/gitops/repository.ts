@@ -33,14 +33,17 @@ export async function gitRepositoryOf(dir: string): Promise<{ root: string; orig
 export async function scannedRepositories(
   dirs: readonly string[],
   repoURL: string | undefined,
+  /** Directories of files given alone: their git work tree counts, but none of them is a repository root. */
+  fileDirs: readonly string[] = [],
 ): Promise<ScannedRepository[]> {
   const out: ScannedRepository[] = [];
   const given = repositoryKey(repoURL);
-  for (const dir of dirs) {
+  for (const dir of [...dirs, ...fileDirs]) {
     const git = await gitRepositoryOf(dir);
     const originKey = repositoryKey(git?.origin);
     if (git && originKey) out.push({ root: git.root, keys: [originKey], bootstrap: hasBootstrapLayout(git.root) });
-    if (given && given !== originKey) out.push({ root: dir, keys: [given], bootstrap: hasBootstrapLayout(dir) });
+    if (given && given !== originKey && dirs.includes(dir))
+      out.push({ root: dir, keys: [given], bootstrap: hasBootstrapLayout(dir) });
   }
   // one entry per root and URL, the first directory's
   return out.filter((r, i) => out.findIndex((o) => o.root === r.root && o.keys[0] === r.keys[0]) === i);

@@ -147,6 +147,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions): Promise<Lo
   if (!opts.raw && opts.gitops?.follow !== false)
     await ctx.followGitops(
       given.filter((g) => g.dir).map((g) => ({ abs: g.abs, given: g.p })),
+      given.filter((g) => !g.dir && g.p !== '-').map((g) => dirname(g.abs)),
       paths.every((p) => p === '-' || !isAbsolute(p)),
     );
   return result;
@@ -485,12 +486,17 @@ class Loader {
    * run's options, and takes the place of the plain files, kustomizations
    * and charts it read.
    */
-  async followGitops(dirs: ReadonlyArray<{ abs: string; given: string }>, relativeNames: boolean): Promise<void> {
+  async followGitops(
+    dirs: ReadonlyArray<{ abs: string; given: string }>,
+    fileDirs: readonly string[],
+    relativeNames: boolean,
+  ): Promise<void> {
     const objects = this.result.objects;
     if (!objects.some(isGitopsObject)) return;
     const repositories = await scannedRepositories(
       dirs.map((d) => d.abs),
       this.opts.gitops?.repoURL,
+      fileDirs,
     );
     const cwd = resolve(this.opts.cwd);
     const show = (abs: string): string => {
