@@ -118,6 +118,8 @@ export class JudgePool {
   private spawn(): Slot {
     const worker = new Worker(this.opts.script ?? DEFAULT_WORKER_SCRIPT, {
       workerData: { config: this.opts.config, ...this.opts.workerData },
+      // a review that would take the whole heap stops this worker, not the server
+      resourceLimits: { maxOldGenerationSizeMb: 192 },
     });
     const slot: Slot = { worker, ready: false, job: undefined };
     worker.unref();

@@ -306,7 +306,8 @@ export function admissionManifests(opts: ManifestOptions): Array<Record<string, 
               ports: [{ name: 'https', containerPort: PORT, protocol: 'TCP' }],
               readinessProbe: probe('/readyz'),
               livenessProbe: { ...probe('/healthz'), periodSeconds: 10 },
-              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+              // a judging worker thread beside the server's, and reviews of up to 4 MiB in flight
+              resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '512Mi' } },
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
