@@ -85,6 +85,16 @@ describe('PositionIndex', () => {
     expect(idx.positionOf('/spec/containers/0/image')).toEqual({ line: 14, column: 3 });
   });
 
+  it('finds keys by the name kubectl gives them: on: is "true", 0x10: is "16" (block and flow style)', () => {
+    const text = 'metadata:\n  labels:\n    app: web\n    on: "x"\n    0x10: y\nspec: {flags: {yes: 1}}\n';
+    const idx = new PositionIndex(text, 0);
+    expect(idx.positionOf('/metadata/labels/true')).toEqual({ line: 4, column: 5 });
+    expect(idx.positionOf('/metadata/labels/16')).toEqual({ line: 5, column: 5 });
+    expect(idx.positionOf('/spec/flags/true')).toEqual({ line: 6, column: 16 });
+    // a quoted "on" is the key "on" itself
+    expect(new PositionIndex('m:\n  "on": 1\n', 0).positionOf('/m/on')).toEqual({ line: 2, column: 3 });
+  });
+
   it('points at the key of a mapping entry and the dash of a sequence item', () => {
     const text = [
       'kind: Deployment',

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { Position } from '../model/kube-object.js';
 import { parsePointer } from '../model/pointer.js';
+import { goKeyString, resolvePlain } from './go-yaml-scalars.js';
 
 /**
  * Finds the line and column of any JSON pointer in one YAML document.
@@ -139,7 +140,9 @@ export class PositionIndex {
         if (ind > col) continue;
       }
       const text = this.lines[l] as string;
-      const after = matchKey(text, col, key);
+      let after = matchKey(text, col, key);
+      // `on:` is the key "true", `0x10:` the key "16": kubectl's YAML 1.1 spelling of a plain key
+      if (after < 0 && GO_SPELLED_KEY.test(key)) after = matchGoKey(text, col, key);
       if (after < 0) continue;
       const keyPos = this.at(l, col);
       const end = this.entryEnd(l, col, node.end);
@@ -390,6 +393,37 @@ function matchKey(text: string, col: number, key: string): number {
   return n === undefined || n === ' ' || n === '\r' || n === '\t' ? after : -1;
 }
 
+/** A key that a plain scalar of another spelling also gives (booleans, numbers). */
+const GO_SPELLED_KEY = /^(?:true|false|[-+.0-9].*)$/;
+
+/** If `text` has at `col` a plain key that go-yaml reads as `key`, the index after its colon; otherwise -1. */
+function matchGoKey(text: string, col: number, key: string): number {
+  if ('"\'{[?&*!|>#'.includes(text[col] ?? '"')) return -1;
+  for (let i = text.indexOf(':', col); i >= 0; i = text.indexOf(':', i + 1)) {
+    const n = text[i + 1];
+    if (n !== undefined && n !== ' ' && n !== '\r' && n !== '\t') continue;
+    return goKeyText(text.slice(col, i).trimEnd()) === key ? i + 1 : -1;
+  }
+  return -1;
+}
+
+/** The JSON key kubectl makes of a plain key's text, or undefined where it refuses it. */
+function goKeyText(plain: string): string | undefined {
+  try {
+    return goKeyString(resolvePlain(plain));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON key of a parsed map key: plain scalars as go-yaml reads them. */
+function keyOf(key: unknown): string {
+  if (!isScalar(key)) return String(key);
+  const k = key as unknown as { type?: string; tag?: string; source?: unknown; value: unknown };
+  if (k.type === 'PLAIN' && !k.tag && typeof k.source === 'string') return goKeyText(k.source) ?? String(k.value);
+  return String(k.value);
+}
+
 /** A full `yaml` parse of one document, used when the fast path cannot follow it. */
 class TreeIndex {
   private constructor(
@@ -412,7 +446,7 @@ class TreeIndex {
     let off: number | undefined = rangeStart(node);
     for (const seg of segs) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === seg);
+        const pair = node.items.find((p) => keyOf(p.key) === seg);
         if (!pair) return off;
         off = rangeStart(pair.key) ?? off;
         node = pair.value;
