@@ -42,7 +42,12 @@ function usageMessage(err: unknown): string {
 /** `--output` out of parseArgs' "Option '-o, --output <value>' argument missing". */
 function optionName(text: string): string {
   const m = /Option '([^']*)'/.exec(text)?.[1] ?? '';
-  return m.replace(/ <value>$/, '').split(', ').pop() || m;
+  return (
+    m
+      .replace(/ <value>$/, '')
+      .split(', ')
+      .pop() || m
+  );
 }
 
 /** Parse a choice flag (`-o json`) against its allowed values. */

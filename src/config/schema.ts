@@ -385,7 +385,12 @@ export const configSchema = z
     admission: admissionSchema
       .optional()
       .describe('The admission webhook and generated policies: annotation exemptions, per-review budget'),
-    maxFileBytes: z.number().int().positive().optional().describe('Files (and stdin) larger than this are not read: a high file-skipped finding (default 64 MiB)'),
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Files (and stdin) larger than this are not read: a high file-skipped finding (default 64 MiB)'),
     images: imagesSchema.optional().describe('Supply-chain verification of images (kubeprint images verify)'),
     gitops: gitopsSchema
       .optional()

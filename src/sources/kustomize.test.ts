@@ -249,7 +249,7 @@ describe.runIf(hasKustomize)('kustomize load restrictions', () => {
 });
 
 describe.runIf(hasKustomize && (await which('helm')))('kustomize helmCharts', () => {
-  it('renders a local chart for the configured Kubernetes release, not helm\'s v1.20', async () => {
+  it("renders a local chart for the configured Kubernetes release, not helm's v1.20", async () => {
     const root = tree({
       'app/kustomization.yaml': 'helmCharts:\n  - name: web\n    releaseName: web\n',
       'app/charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: ">=1.21.0-0"\n',
