@@ -57,3 +57,14 @@ describe('kubeprint drift (arguments)', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('kubeprint drift (configuration)', () => {
+  it('reads gitops.repoURL from the config, and refuses an invalid config (exit 2)', async () => {
+    const cfgDir = mkdtempSync(join(tmpdir(), 'kubeprint-drift-cfg-'));
+    writeFileSync(join(cfgDir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n');
+    writeFileSync(join(cfgDir, 'bad.yaml'), 'gitops:\n  repoURL: 3\n');
+    const r = await runCli(['drift', 'cm.yaml', '--cluster', '-c', 'bad.yaml'], { cwd: cfgDir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:2: gitops\.repoURL/);
+  });
+});

@@ -40,6 +40,8 @@ Options:
                           say it: Argo CD Applications and Flux objects whose source it
                           is are followed to what they deploy, which is then desired too
       --raw               read every file as it is (no Kustomize/Helm rendering, no following)
+  -c, --config FILE       configuration: gitops.repoURL, maxFileBytes, kubernetesVersion (Helm's
+                          --kube-version) (default: ./.kubeprint.yaml when present)
   -f, --values FILE       Helm values file (repeatable)
       --set KEY=VALUE     Helm value (repeatable)
       --release-name NAME Helm release name (default: release)
@@ -61,6 +63,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     'owner-label': { type: 'string', multiple: true },
     'field-manager': { type: 'string' },
     'repo-url': { type: 'string' },
+    config: { type: 'string', short: 'c' },
     raw: { type: 'boolean' },
     values: { type: 'string', short: 'f', multiple: true },
     set: { type: 'string', multiple: true },
@@ -100,6 +103,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 
   const say = (line: string) => io.stderr(`kubeprint drift: ${line}\n`);
+  const { loadConfig } = await import('../config/config.js');
+  const config = loadConfig(io.cwd, values.config).config;
+  const repoURL = values['repo-url'] ?? config.gitops?.repoURL;
   const { loadInputs } = await import('../sources/index.js');
   const loaded = await loadInputs(positionals, {
     cwd: io.cwd,
@@ -114,13 +120,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       ),
       allowRemote: values['allow-remote'] ?? false,
     },
+    ...(config.maxFileBytes !== undefined ? { maxFileBytes: config.maxFileBytes } : {}),
     helm: {
+      ...(config.kubernetesVersion ? { kubeVersion: config.kubernetesVersion.trim() } : {}),
       ...(values['release-name'] ? { releaseName: values['release-name'] } : {}),
       ...(values.namespace ? { namespace: values.namespace } : {}),
       valuesFiles: (values.values ?? []).map((v) => resolve(io.cwd, v)),
       set: values.set ?? [],
     },
-    ...(values['repo-url'] !== undefined ? { gitops: { repoURL: values['repo-url'] } } : {}),
+    ...(repoURL !== undefined ? { gitops: { repoURL } } : {}),
     notice: say,
   });
   if (loaded.objects.length === 0) throw noObjects(positionals, loaded.files);
