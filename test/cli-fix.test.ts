@@ -23,6 +23,7 @@ import { runCli } from './cli-capture.js';
 const work = mkdtempSync(join(tmpdir(), 'kubeprint-cli-fix-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const EXAMPLE = new URL('../examples/gitops', import.meta.url).pathname;
+const APPS = new URL('../../shared/corpora/apps', import.meta.url).pathname;
 const HELM = join(process.env.KUBEPRINT_TOOLS_DIR ?? join(homedir(), '.cache/kubeprint-tools'), 'bin', 'helm');
 
 function write(root: string, files: Record<string, string>): void {
@@ -101,6 +102,47 @@ describe('kubeprint fix', () => {
       const again = await runCli(['fix', root, '--include-review', '-o', 'json']);
       expect(JSON.parse(again.stdout).changes).toEqual([]);
     },
+  );
+
+  it.skipIf(!existsSync(HELM) || !existsSync(APPS))(
+    'on a copy of the apps corpus: only fixed fields change, nothing new is reported',
+    async () => {
+      const root = join(work, 'apps');
+      cpSync(APPS, root, { recursive: true });
+      const before = snapshot(root);
+      const scan0 = await runCli(['scan', root, '-o', 'json', '--fail-on', 'none']);
+      const fixed = await runCli(['fix', root, '--include-review', '--write', '-o', 'json']);
+      expect(fixed.code, fixed.stderr).toBe(0);
+      const report = JSON.parse(fixed.stdout);
+      expect(report.changes.length).toBeGreaterThan(50);
+      // JSON files and templates are reported, never edited
+      expect(report.notFixed.some((n: { reason: string }) => / is JSON: not edited/.test(n.reason))).toBe(true);
+      expect(
+        report.notFixed.some((n: { reason: string }) => /^not fixable automatically: set in template /.test(n.reason)),
+      ).toBe(true);
+      const after = snapshot(root);
+      for (const [p, old] of before) {
+        const now = after.get(p) as string;
+        if (p.endsWith('.json') || p.includes('/templates/')) expect(now, p).toBe(old);
+        for (const c of old.split('\n').filter((l) => l.trim().startsWith('#'))) expect(now, p).toContain(c);
+        const kept = new Set(now.split('\n'));
+        for (const l of old.split('\n').filter((x) => !kept.has(x)))
+          expect(l, p).toMatch(
+            /\b(?:drop|imagePullPolicy|type|allowPrivilegeEscalation|automountServiceAccountToken|runAsNonRoot|readOnlyRootFilesystem)\b|^\s*- \w+\s*$/i,
+          );
+      }
+      const scan1 = await runCli(['scan', root, '-o', 'json', '--fail-on', 'none']);
+      const old = keys(scan0.stdout);
+      // the only findings not there before: a container that adds capabilities keeps its adds (the fix only drops ALL)
+      for (const k of keys(scan1.stdout).filter((x) => !old.includes(x)))
+        expect(k).toMatch(
+          /^pss-capabilities-restricted .* \/spec\/template\/spec\/containers\/\d+\/securityContext\/capabilities\/add\/\d+$/,
+        );
+      expect(keys(scan1.stdout).length).toBeLessThan(old.length * 0.8);
+      const again = await runCli(['fix', root, '--include-review', '-o', 'json']);
+      expect(JSON.parse(again.stdout).changes).toEqual([]);
+    },
+    120_000,
   );
 
   it('fixes a value an overlay patch sets in that patch, leaving the base alone', async () => {

@@ -31,7 +31,7 @@ export function applyDocEdit(text: string, docIndex: number, edit: DocEdit): Edi
   const doc = docs[docIndex];
   if (!doc) return { ok: false, reason: `no YAML document ${docIndex + 1}` };
   if (doc.errors.length > 0)
-    return { ok: false, reason: `the YAML document does not parse: ${doc.errors[0]?.message}` };
+    return { ok: false, reason: `the YAML document does not parse: ${doc.errors[0]?.message.split('\n')[0]}` };
   let node: unknown = doc.contents;
   let i = 0;
   for (; i < edit.segs.length; i++) {
