@@ -52,6 +52,7 @@ export const WANTED_KINDS: readonly WantedKind[] = [
   })),
   { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization' },
   { group: 'helm.toolkit.fluxcd.io', kind: 'HelmRelease' },
+  { group: 'image.toolkit.fluxcd.io', kind: 'ImageRepository' },
   ...['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].map((kind) => ({ group: 'cilium.io', kind })),
   ...['NetworkPolicy', 'GlobalNetworkPolicy'].map((kind) => ({ group: 'crd.projectcalico.org', kind })),
   ...['NetworkPolicy', 'GlobalNetworkPolicy'].map((kind) => ({ group: 'projectcalico.org', kind })),
