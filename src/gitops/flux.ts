@@ -56,7 +56,8 @@ export function isFluxHelmRelease(o: KubeObject): boolean {
 type SourceTree =
   | { $case: 'tree'; tree: Tree; caveats: string[] }
   | { $case: 'remote'; what: string }
-  | { $case: 'missing'; what: string }
+  /** `what` is not there: `why` says so (`is not in the scanned files`). */
+  | { $case: 'missing'; what: string; why: string }
   | { $case: 'failed'; error: string };
 
 interface Ref {
@@ -87,7 +88,11 @@ function sourceTree(owner: KubeObject, ref: Ref, ctx: FluxContext, depth = 0): S
       const boot =
         ref.name === 'flux-system' && ref.namespace === 'flux-system' ? ctx.bootstrapRepository() : undefined;
       if (boot) return { $case: 'tree', tree: boot, caveats: [] };
-      return { $case: 'missing', what: `${refText(ref)} is not in the scanned files` };
+      const bootstrap =
+        ref.name === 'flux-system' && ref.namespace === 'flux-system'
+          ? ' (flux bootstrap creates it for the repository it commits to: give --repo-url to take it as this repository)'
+          : '';
+      return { $case: 'missing', what: refText(ref), why: `is not in the scanned files${bootstrap}` };
     }
     const spec = isMap(repo.raw.spec) ? repo.raw.spec : {};
     const url = str(spec.url) ?? '';
@@ -121,7 +126,8 @@ function artifactTree(owner: KubeObject, ref: Ref, ctx: FluxContext, depth: numb
   if (!gen)
     return {
       $case: 'missing',
-      what: `${refText(ref)}: no ArtifactGenerator in the scanned files produces it (another controller does)`,
+      what: refText(ref),
+      why: 'is made by no ArtifactGenerator in the scanned files (another controller makes it)',
     };
   const spec = gen.raw.spec as Record<string, unknown>;
   const artifact = (spec.artifacts as unknown[]).find((a) => isMap(a) && a.name === ref.name) as Record<
@@ -149,8 +155,10 @@ function artifactTree(owner: KubeObject, ref: Ref, ctx: FluxContext, depth: numb
       };
     const source = aliases.get(m[1] as string);
     if (!source) return { $case: 'failed', error: `${label}: no source has the alias @${m[1]}` };
-    if (source.$case !== 'tree')
-      return source.$case === 'remote' ? { $case: 'remote', what: `${label} copies from ${source.what}` } : source;
+    if (source.$case === 'remote') return { $case: 'remote', what: `${label} copies from ${source.what}` };
+    if (source.$case === 'missing')
+      return { $case: 'missing', what: `${label} copies from ${source.what}, which`, why: source.why };
+    if (source.$case !== 'tree') return source;
     for (const c of source.caveats) caveats.push(c);
     for (const k of Object.keys(op))
       if (k !== 'from' && k !== 'to') caveats.push(`${label}: copy option "${k}" is not modelled`);
@@ -199,7 +207,7 @@ function copyInto(files: Map<string, string>, view: TreeView, pattern: string, t
 
 function notFollowedFor(src: SourceTree, at: string): SourceOutcome | undefined {
   if (src.$case === 'remote') return { $case: 'not-followed', at, reason: `remote source ${src.what}`, remote: true };
-  if (src.$case === 'missing') return { $case: 'not-followed', at, reason: src.what, remote: false };
+  if (src.$case === 'missing') return { $case: 'not-followed', at, reason: `${src.what} ${src.why}`, remote: false };
   if (src.$case === 'failed') return { $case: 'failed', at, error: src.error };
   return undefined;
 }

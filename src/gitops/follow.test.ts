@@ -620,6 +620,15 @@ describe('the real GitOps repositories of the corpora', () => {
         'production/infrastructure.yaml https://acme-v02.api.letsencrypt.org/directory',
         'staging/infrastructure.yaml https://acme-staging-v02.api.letsencrypt.org/directory',
       ]);
+      // without a URL the bootstrap GitRepository is not taken as this repository, and the finding says how to
+      const unnamed = await loadInputs([flux.path], { cwd: process.cwd() });
+      const apps = unnamed.problems.filter(
+        (p) => p.object?.name === 'apps' && p.ruleId === 'gitops-source-not-followed',
+      );
+      expect(apps.map((p) => p.message)).toEqual([
+        'not followed: ArtifactGenerator flux-system/flux-system artifact apps copies from GitRepository flux-system/flux-system, which is not in the scanned files (flux bootstrap creates it for the repository it commits to: give --repo-url to take it as this repository)',
+        'not followed: ArtifactGenerator flux-system/flux-system artifact apps copies from GitRepository flux-system/flux-system, which is not in the scanned files (flux bootstrap creates it for the repository it commits to: give --repo-url to take it as this repository)',
+      ]);
       // every object under apps/ and infrastructure/ is judged as a Kustomization deploys it
       const plain = r.objects.filter(
         (o) =>
