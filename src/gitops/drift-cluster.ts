@@ -96,15 +96,21 @@ export async function driftAgainstCluster(
 
   // 1. where each desired object lives, and which of them can be compared
   const planned: Planned[] = [];
+  // every desired object, compared or not, is never extra (a hook; an object in an apiVersion the cluster no longer serves)
+  const desiredKeys = new Set<string>();
   for (const o of desired) {
     const p = await plan(o, discovery, defaultNamespace);
+    const ref = 'problem' in p ? p.problem.object : 'skip' in p ? p.skip.object : p.ref;
+    if (ref)
+      desiredKeys.add(
+        identityKey({ group: groupOf(ref.apiVersion), kind: ref.kind, namespace: ref.namespace, name: ref.name }),
+      );
     if ('problem' in p) report.problems.push(p.problem);
     else if ('skip' in p) report.skipped.push(p.skip);
     else planned.push(p);
   }
   const byKey = new Map<string, Planned[]>();
   for (const p of planned) byKey.set(identityKey(p.identity), [...(byKey.get(identityKey(p.identity)) ?? []), p]);
-  const desiredKeys = new Set(byKey.keys());
   const scaled = autoscaledTargets(planned.map((p) => ({ raw: p.object.raw, identity: p.identity })));
 
   // 2. each object against its live copy
@@ -154,8 +160,8 @@ export async function driftAgainstCluster(
   }
   await inParallel(jobs, opts.concurrency ?? 4);
 
-  // 3. what the owners track that the desired state lacks
-  // what the objects and the cluster say first; when they say nothing, the GitOps objects that deploy them
+  // 3. what the owners track that the desired state lacks: the owners the objects and the cluster name,
+  // else those of the GitOps objects that deploy them
   const found = uniqueOwners(inferred);
   const owners = opts.ownerLabels
     ? [{ $case: 'labels', labels: opts.ownerLabels } as Owner]

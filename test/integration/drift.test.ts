@@ -503,6 +503,36 @@ describe.skipIf(missing !== undefined)('kubeprint drift on a real API server', (
     300_000,
   );
 
+  it('an object in an apiVersion the cluster no longer serves is a problem, never also extra', async () => {
+    const old = mkdtempSync(join(tmpdir(), 'kubeprint-drift-old-'));
+    try {
+      const pdb = (apiVersion: string) => ({
+        apiVersion,
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'web-pdb', namespace: 'shop', labels: { 'app.kubernetes.io/instance': 'shop' } },
+        spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } },
+      });
+      await cp.kubectl(['apply', '-f', '-'], JSON.stringify(pdb('policy/v1')));
+      writeFileSync(join(old, 'pdb.yaml'), JSON.stringify(pdb('policy/v1beta1')));
+      writeFileSync(
+        join(old, 'cm.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: pdb-notes, namespace: shop, labels: { app.kubernetes.io/instance: shop } }\n',
+      );
+      const r = await runCli(['drift', '.', '--cluster', '--kubeconfig', cp.kubeconfig, '-o', 'json'], { cwd: old });
+      const json = JSON.parse(r.stdout) as DriftJson;
+      expect(json.owners).toEqual(['label app.kubernetes.io/instance=shop']);
+      expect(json.problems.map((p) => p.code)).toEqual(['NOT_SERVED']);
+      expect(json.problems[0]?.message).toMatch(
+        /policy\/v1beta1 PodDisruptionBudget is not served by the cluster, which serves PodDisruptionBudget in policy\/v1/,
+      );
+      // the live policy/v1 copy is the same object: not extra (other objects of the owner are)
+      expect(json.drift.filter((e) => e.type === 'extra').map((e) => e.object.name)).not.toContain('web-pdb');
+      expect(r.code).toBe(2);
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 when the user may read but not dry-run apply: an incomplete comparison does not pass', async () => {
     // may get and list what the app holds, Secrets aside, and patch nothing
     await cp.kubectl([
