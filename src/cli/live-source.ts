@@ -102,6 +102,7 @@ export async function loadFrom(
       say(`${at}${p.message}`);
     }
     if (loaded.objects.length === 0 && !flags['allow-empty']) throw noObjects(paths, loaded.files);
+    if (loaded.problems.some((p) => p.severity === 'high' || p.severity === 'critical')) incomplete.add(io);
     return { objects: loaded.objects, problems: loaded.problems };
   }
   if (paths.length > 0)
@@ -116,6 +117,20 @@ export async function loadFrom(
     ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
   });
   return { objects: read.objects, problems: [] };
+}
+
+/** Runs whose result leaves out input that could not be read (invalid YAML, a failed render, a skipped file). */
+const incomplete = new WeakSet<CliIO>();
+
+/**
+ * Whether a command's input was incomplete: the one rule for every command
+ * that reads manifests (pss, netpol, rbac, identities, images) is that it
+ * prints its result for what it could read, names each problem on stderr, and
+ * then exits 2, so that a gate never passes on input it did not judge.
+ * (`scan` reports such input as high findings instead.)
+ */
+export function inputWasIncomplete(io: CliIO): boolean {
+  return incomplete.has(io);
 }
 
 /** The error of a run over PATHs that held no Kubernetes object: a gate that judged nothing must not pass. */

@@ -54,7 +54,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   try {
     const mod = await load();
-    return await mod.run(rest, io);
+    const code = await mod.run(rest, io);
+    // input that could not be read (already named on stderr) makes the result incomplete
+    if (code < 2 && (await import('./live-source.js')).inputWasIncomplete(io)) return 2;
+    return code;
   } catch (err) {
     io.stderr(`kubeprint ${cmd}: ${describeError(err)}\n`);
     if (process.env.KUBEPRINT_DEBUG && err instanceof Error && !(err instanceof KubeprintError)) {
