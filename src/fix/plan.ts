@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../model/finding.js';
 import { type KubeObject, type ObjectRef, objectKey, objectRef } from '../model/kube-object.js';
 import { getAt, parsePointer } from '../model/pointer.js';
 import type { Category } from '../model/severity.js';
 import type { ScanOutput } from '../scan.js';
 import type { FixEdit, FixSafety } from './fixer.js';
+import { documentJS, parsedDocuments } from './parsed.js';
 import { FIXERS, fixerFor } from './registry.js';
 import { applyDocEdit, type DocEdit } from './yaml-edit.js';
 
@@ -234,41 +234,30 @@ function safeRead(abs: string): string | undefined {
 }
 
 function docJS(text: string, docIndex: number): unknown {
-  try {
-    return parseAllDocuments(text)[docIndex]?.toJS({ maxAliasCount: -1 });
-  } catch {
-    return undefined;
-  }
+  return documentJS(text, docIndex);
 }
 
 /** The document index of an object in its file: the source's index when its kind and name agree, else the one that does. */
 function documentOf(text: string, docIndex: number, obj: KubeObject): number | undefined {
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return undefined;
+  const docs = parsedDocuments(text);
+  const js = (i: number) => documentJS(text, i) as Record<string, unknown> | null | undefined;
   const is = (i: number) => {
-    try {
-      const js = docs[i]?.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null | undefined;
-      const md = js?.metadata as Record<string, unknown> | undefined;
-      return js?.kind === obj.kind && (md?.name ?? '') === obj.name;
-    } catch {
-      return false;
-    }
+    const d = js(i);
+    const md = d?.metadata as Record<string, unknown> | undefined;
+    return d?.kind === obj.kind && (md?.name ?? '') === obj.name;
   };
   if (is(docIndex)) return docIndex;
   // a kustomize render may add a name prefix: the same kind alone in the file will do
   const same = docs.map((_, i) => i).filter(is);
   if (same.length === 1) return same[0];
-  const sameKind = docs
-    .map((d, i) => ({ i, kind: (d.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null)?.kind }))
-    .filter((d) => d.kind === obj.kind);
-  if (docIndex < docs.length && sameKind.some((d) => d.i === docIndex)) return docIndex;
-  return sameKind.length === 1 ? sameKind[0]?.i : undefined;
+  const sameKind = docs.map((_, i) => i).filter((i) => js(i)?.kind === obj.kind);
+  if (sameKind.includes(docIndex)) return docIndex;
+  return sameKind.length === 1 ? sameKind[0] : undefined;
 }
 
 /** The index of the YAML document holding a 1-based line. */
 function documentAtLine(text: string, line: number): number | undefined {
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return undefined;
+  const docs = parsedDocuments(text);
   let offset = 0;
   for (let l = 1; l < line; l++) {
     const nl = text.indexOf('\n', offset);
@@ -368,7 +357,7 @@ function placeInValues(obj: KubeObject, edit: FixEdit, cwd: string, chart: Chart
 }
 
 function lineOfPath(text: string, segs: string[]): number | undefined {
-  const doc = parseAllDocuments(text)[0];
+  const doc = parsedDocuments(text)[0];
   const node = doc?.getIn(segs, true) as { range?: [number, number, number] } | undefined;
   if (!node?.range) return undefined;
   return text.slice(0, node.range[0]).split('\n').length;

@@ -1,14 +1,5 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  type Node,
-  parseAllDocuments,
-  stringify,
-  type YAMLMap,
-} from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, stringify, type YAMLMap } from 'yaml';
+import { parsedDocuments } from './parsed.js';
 
 /** An edit on one YAML document, its path already resolved to that document's keys and indices. */
 export type DocEdit =
@@ -26,9 +17,7 @@ export type EditOutcome = { ok: true; text: string; changed: boolean } | { ok: f
  * keys at its indentation, flow maps inline).
  */
 export function applyDocEdit(text: string, docIndex: number, edit: DocEdit): EditOutcome {
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return { ok: false, reason: 'not a YAML stream' };
-  const doc = docs[docIndex];
+  const doc = parsedDocuments(text)[docIndex];
   if (!doc) return { ok: false, reason: `no YAML document ${docIndex + 1}` };
   if (doc.errors.length > 0)
     return { ok: false, reason: `the YAML document does not parse: ${doc.errors[0]?.message.split('\n')[0]}` };
