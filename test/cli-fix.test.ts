@@ -241,6 +241,36 @@ spec:
     },
   );
 
+  it('reports odd shapes and JSON files instead of failing, and keeps to --category', async () => {
+    const root = join(work, 'odd');
+    write(root, {
+      'odd.yaml': DEPLOYMENT('          securityContext: "privileged please"\n'),
+      'nulls.yaml': DEPLOYMENT('          securityContext:\n').replace(/name: web/, 'name: nulls'),
+      'pod.json': JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'j' },
+        spec: { containers: [{ name: 'a', image: 'a:1' }] },
+      }),
+    });
+    const json = readFileSync(join(root, 'pod.json'), 'utf8');
+    const only = await runCli(['fix', root, '--category', 'supply-chain', '-o', 'json']);
+    expect(only.code, only.stderr).toBe(0);
+    for (const c of JSON.parse(only.stdout).changes)
+      for (const f of c.fixes) expect(f.ruleId).toBe('image-pull-policy-not-always');
+    const r = await runCli(['fix', root, '--write', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(readFileSync(join(root, 'pod.json'), 'utf8')).toBe(json);
+    expect(readFileSync(join(root, 'nulls.yaml'), 'utf8')).toContain(
+      '          securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n',
+    );
+    expect(readFileSync(join(root, 'odd.yaml'), 'utf8')).toContain('          securityContext: "privileged please"\n');
+    const reasons = out.notFixed.map((n: { reason: string }) => n.reason).join('\n');
+    expect(reasons).toMatch(/pod\.json is JSON: not edited/);
+    expect(reasons).toMatch(/odd\.yaml:\d+: the value at .*securityContext is not a map/);
+  });
+
   it('refuses stdin and a rule without a fixer', async () => {
     expect((await runCli(['fix', '-'])).code).toBe(2);
     const r = await runCli(['fix', '.', '--rule', 'pss-privileged']);

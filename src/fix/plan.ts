@@ -296,8 +296,9 @@ export function translate(rendered: unknown, target: unknown, pointer: string): 
       out.push(seg);
       r = r && typeof r === 'object' ? (r as Record<string, unknown>)[seg] : undefined;
       if (t === undefined || t === null) continue; // a missing part: created by the edit
-      if (typeof t !== 'object' || Array.isArray(t)) return undefined;
-      t = (t as Record<string, unknown>)[seg];
+      if (Array.isArray(t)) return undefined;
+      // a scalar where a map belongs: the edit is refused where it is made, with that reason
+      t = typeof t === 'object' ? (t as Record<string, unknown>)[seg] : undefined;
     }
   }
   return out;

@@ -66,6 +66,18 @@ describe('applyDocEdit', () => {
     expect(applyDocEdit('a: text\n', 0, { op: 'set', segs: ['a', 'b'], value: 2 }).ok).toBe(false);
   });
 
+  it('fills a key whose value is null with the map the edit needs', () => {
+    for (const [text, want] of [
+      ['c:\n  securityContext:\n  name: a\n', 'c:\n  securityContext: {drop: [ALL]}\n  name: a\n'],
+      ['c:\n  securityContext: null # later\n', 'c:\n  securityContext: {drop: [ALL]} # later\n'],
+      ['c:\n  securityContext: ~\n', 'c:\n  securityContext: {drop: [ALL]}\n'],
+    ] as const) {
+      const out = set(text, ['c', 'securityContext', 'drop'], ['ALL']);
+      expect(out).toBe(want);
+      expect(parse(out).c.securityContext).toEqual({ drop: ['ALL'] });
+    }
+  });
+
   it('deletes a key of a block map with its lines', () => {
     const out = applyDocEdit('a: 1\nb:\n  c: 2\nd: 3\n', 0, { op: 'delete', segs: ['b'] });
     expect(out).toEqual({ ok: true, text: 'a: 1\nd: 3\n', changed: true });

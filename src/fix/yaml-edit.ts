@@ -30,6 +30,12 @@ export function applyDocEdit(text: string, docIndex: number, edit: DocEdit): Edi
       const pair = node.items.find((p) => keyOf(p.key) === String(seg));
       if (!pair) break;
       if (i === edit.segs.length - 1) return finish(text, doc, node, pair.value, edit);
+      if (edit.op === 'set' && isScalar(pair.value) && pair.value.value === null && !pair.value.anchor) {
+        // `securityContext:` or `securityContext: null`: the value becomes the map the edit needs
+        let value: unknown = edit.value;
+        for (let j = edit.segs.length - 1; j > i; j--) value = { [String(edit.segs[j])]: value };
+        return replaceNull(text, pair.value, value);
+      }
       node = pair.value;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg];
@@ -81,6 +87,14 @@ function replaceNode(text: string, doc: Document, node: Node, value: unknown): E
     .join('\n');
   const tail = text[end - 1] === '\n' ? '\n' : '';
   return { ok: true, text: text.slice(0, start) + body + tail + text.slice(end), changed: true };
+}
+
+function replaceNull(text: string, node: Node, value: unknown): EditOutcome {
+  if (!node.range) return { ok: false, reason: 'the node has no position' };
+  const [start, end] = node.range;
+  const flow = flowOf(value);
+  const space = start > 0 && text[start - 1] === ':' ? ' ' : '';
+  return { ok: true, text: `${text.slice(0, start)}${space}${flow}${text.slice(end)}`, changed: true };
 }
 
 function insertKey(text: string, doc: Document, map: YAMLMap, key: string, value: unknown): EditOutcome {
