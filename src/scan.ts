@@ -46,18 +46,23 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     maxFileBytes === undefined ? { ...opts, helm, gitops } : { ...opts, helm, gitops, maxFileBytes },
   );
   const extra = opts.supplement ? await opts.supplement(loaded.objects) : [];
-  return scanObjects(loaded.objects, {
-    ...opts,
-    problems: loaded.problems,
-    extra,
-    stats: {
-      files: loaded.files,
-      skippedDocuments: loaded.skippedDocuments,
-      skippedFiles: loaded.skippedFiles,
-      notIncluded: loaded.notIncluded ?? [],
-    },
-    started,
-  });
+  try {
+    return scanObjects(loaded.objects, {
+      ...opts,
+      problems: loaded.problems,
+      extra,
+      stats: {
+        files: loaded.files,
+        skippedDocuments: loaded.skippedDocuments,
+        skippedFiles: loaded.skippedFiles,
+        notIncluded: loaded.notIncluded ?? [],
+      },
+      started,
+    });
+  } finally {
+    // the findings carry their lines now: the copies GitOps renders read can go
+    await loaded.dispose?.();
+  }
 }
 
 /** Run rules and exemptions over objects that are already loaded (files, a cluster, an admission request). */

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/cli-capture.js';
 import { corpus } from '../../test/helpers/corpora.js';
 import { parseConfig } from '../config/config.js';
@@ -34,9 +34,20 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
+const loaded: Array<{ dispose?: () => Promise<void> }> = [];
+afterAll(async () => {
+  for (const r of loaded) await r.dispose?.();
+});
+
 /** Load a tree as `kubeprint scan .` in it would, naming the repository URL (null: no URL given). */
 async function load(root: string, repoURL: string | null = URL) {
-  return loadInputs(['.'], { cwd: root, helm: { kubeVersion: '1.33' }, ...(repoURL ? { gitops: { repoURL } } : {}) });
+  const r = await loadInputs(['.'], {
+    cwd: root,
+    helm: { kubeVersion: '1.33' },
+    ...(repoURL ? { gitops: { repoURL } } : {}),
+  });
+  loaded.push(r);
+  return r;
 }
 
 function named(objects: readonly KubeObject[], kind: string, name: string): KubeObject[] {
@@ -237,6 +248,7 @@ describe.skipIf(!hasGit)('the git origin names the scanned repository', () => {
     execFileSync('git', ['remote', 'add', 'origin', 'git@example.com:org/repo.git'], { cwd: root });
     for (const input of ['apps', 'apps/web.yaml']) {
       const r = await loadInputs([input], { cwd: root });
+      loaded.push(r);
       const deployments = r.objects.filter((o) => o.kind === 'Deployment');
       expect(
         deployments.map((o) => `${o.namespace}/${o.name} ${o.source?.file} by ${o.source?.deployedBy?.name}`),
@@ -547,6 +559,7 @@ describe('the real GitOps repositories of the corpora', () => {
         helm: { kubeVersion: '1.33' },
         gitops: { repoURL: 'https://github.com/argoproj/argocd-example-apps.git' },
       });
+      loaded.push(r);
       const byApp = (r.gitops ?? []).map((g) => `${g.owner.name}: ${g.status} ${g.render ?? ''}`.trim());
       expect(byApp.sort()).toEqual(
         [
@@ -584,6 +597,7 @@ describe('the real GitOps repositories of the corpora', () => {
         cwd: process.cwd(),
         gitops: { repoURL: 'https://github.com/fluxcd/flux2-kustomize-helm-example' },
       });
+      loaded.push(r);
       const records = (r.gitops ?? []).map(
         (g) =>
           `${g.owner.file?.replace(/^.*flux2-kustomize-helm-example\//, '')} ${g.owner.name}: ${g.status} ${g.render ?? g.reason}`,
@@ -622,6 +636,7 @@ describe('the real GitOps repositories of the corpora', () => {
       ]);
       // without a URL the bootstrap GitRepository is not taken as this repository, and the finding says how to
       const unnamed = await loadInputs([flux.path], { cwd: process.cwd() });
+      loaded.push(unnamed);
       const apps = unnamed.problems.filter(
         (p) => p.object?.name === 'apps' && p.ruleId === 'gitops-source-not-followed',
       );

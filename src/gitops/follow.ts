@@ -31,7 +31,14 @@ import {
   type Resolution,
   type Tree,
 } from './plan.js';
-import { type Batch, type RenderHost, type Rendered, renderPlan } from './render.js';
+import {
+  type Batch,
+  disposeRenderSession,
+  newRenderSession,
+  type Rendered,
+  type RenderHost,
+  renderPlan,
+} from './render.js';
 import { repositoryKey } from './repo-url.js';
 import { treeView } from './tree.js';
 
@@ -83,6 +90,8 @@ export interface FollowRecord {
 }
 
 export interface FollowResult {
+  /** Removes the temporary copies renders read; call it once findings are made (their lines read). */
+  dispose: () => Promise<void>;
   objects: KubeObject[];
   problems: Finding[];
   files: number;
@@ -121,6 +130,7 @@ export async function followGitops(input: FollowInput, host: RenderHost, opts: F
   const known: KubeObject[] = [...input.objects];
   const lookup = objectLookup(known);
   const records: FollowRecord[] = [];
+  const session = newRenderSession();
   const renders: RenderRecord[] = [];
   const ownProblems: Array<{ node: Node; finding: Finding }> = [];
   const recordsOf: Array<{ node: Node; record: FollowRecord }> = [];
@@ -209,7 +219,7 @@ export async function followGitops(input: FollowInput, host: RenderHost, opts: F
         }
         let out: Awaited<ReturnType<typeof renderPlan>>;
         try {
-          out = await renderPlan(s.plan, host, files);
+          out = await renderPlan(s.plan, host, files, session);
         } catch (err) {
           problem(renderFailedOn(owner, s.at, (err as Error).message));
           note(record(owner, s.at, 'failed', { reason: (err as Error).message }));
@@ -287,7 +297,14 @@ export async function followGitops(input: FollowInput, host: RenderHost, opts: F
   }
   for (const p of ownProblems) if (judged(p.node)) problems.push(p.finding);
   for (const r of recordsOf) if (judged(r.node)) records.push(r.record);
-  return { objects, problems, files: filesRead, skippedDocuments, records };
+  return {
+    dispose: () => disposeRenderSession(session),
+    objects,
+    problems,
+    files: filesRead,
+    skippedDocuments,
+    records,
+  };
 }
 
 async function runLimited(work: Array<() => Promise<void>>, n: number): Promise<void> {

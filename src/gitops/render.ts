@@ -8,7 +8,8 @@
  * tree is copied to a temporary directory and changed there; paths in the
  * copy are shown as the repository files they are copies of.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -77,11 +78,72 @@ export interface Rendered {
 const MANIFEST = /\.(ya?ml|json|jsonnet)$/;
 const SKIP_MARKER = '+argocd:skip-file-rendering';
 
-export async function renderPlan(plan: RenderPlan, host: RenderHost, files: Files): Promise<Rendered> {
+/**
+ * What the renders of one run share: one temporary copy per tree (the
+ * repository, or an assembled artifact), and a lock per copy, so that a
+ * kustomization edited for one GitOps object is built and put back before
+ * another object's render reads the copy.
+ */
+export interface RenderSession {
+  readonly copies: Map<string, Promise<TreeCopy>>;
+  readonly locks: Map<string, Promise<unknown>>;
+}
+
+export function newRenderSession(): RenderSession {
+  return { copies: new Map(), locks: new Map() };
+}
+
+/**
+ * Remove a session's copies once nothing will locate a finding in them (the
+ * scan has made its findings); the process's exit removes what is left.
+ */
+export async function disposeRenderSession(session: RenderSession): Promise<void> {
+  const copies = await Promise.allSettled(session.copies.values());
+  session.copies.clear();
+  for (const c of copies) if (c.status === 'fulfilled') rmSync(c.value.root, { recursive: true, force: true });
+}
+
+export async function renderPlan(
+  plan: RenderPlan,
+  host: RenderHost,
+  files: Files,
+  session: RenderSession = newRenderSession(),
+): Promise<Rendered> {
   const view = treeView(plan.tree, files);
   if (plan.$case === 'directory') return renderDirectory(plan, view, host);
-  if (plan.$case === 'helm') return renderHelm(plan, view, host);
-  return renderKustomize(plan, view, host);
+  if (plan.$case === 'helm') return renderHelm(plan, view, host, session);
+  return renderKustomize(plan, view, host, session);
+}
+
+/** The session's copy of a tree, made the first time it is needed. */
+function sharedCopy(view: TreeView, session: RenderSession): Promise<TreeCopy> {
+  const tree = view.tree;
+  const key =
+    tree.$case === 'repo'
+      ? `repo:${tree.root}`
+      : `artifact:${createHash('sha256')
+          .update(JSON.stringify([...tree.files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))))
+          .digest('hex')}`;
+  let copy = session.copies.get(key);
+  if (!copy) {
+    copy = copyTree(view);
+    session.copies.set(key, copy);
+  }
+  return copy;
+}
+
+/** Run `fn` when every earlier holder of `key` is done. */
+async function withLock<T>(session: RenderSession, key: string, fn: () => Promise<T>): Promise<T> {
+  const before = session.locks.get(key) ?? Promise.resolve();
+  const run = before.then(fn, fn);
+  session.locks.set(
+    key,
+    run.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return run;
 }
 
 /** Argo CD's directory source: YAML, JSON (and Jsonnet, not evaluated here) files, recursive or not, include/exclude. */
@@ -113,7 +175,12 @@ async function renderDirectory(plan: DirectoryPlan, view: TreeView, host: Render
   return out;
 }
 
-async function renderKustomize(plan: KustomizePlan, view: TreeView, host: RenderHost): Promise<Rendered> {
+async function renderKustomize(
+  plan: KustomizePlan,
+  view: TreeView,
+  host: RenderHost,
+  session: RenderSession,
+): Promise<Rendered> {
   const out: Rendered = { batch: emptyBatch(), consumed: new Set(), caveats: [] };
   const generatedResources = plan.generate ? fluxResources(view, plan.dir) : [];
   if (plan.generate) {
@@ -134,38 +201,45 @@ async function renderKustomize(plan: KustomizePlan, view: TreeView, host: Render
   } else {
     let copy: TreeCopy;
     try {
-      copy = await copyTree(view);
+      copy = await sharedCopy(view, session);
     } catch (err) {
       out.batch.problems.push(host.renderFailed((err as Error).message, host.show(view.realPath(plan.dir) ?? '')));
       return out;
     }
-    try {
-      const dirAbs = copy.path(plan.dir);
-      const kfile = KUSTOMIZATION_NAMES.map((n) => join(dirAbs, n)).find((f) => copy.has(f));
-      let text = plan.generate
-        ? generatedKustomization(
-            generatedResources.map((r) => `./${r.rel.slice(plan.dir === '' ? 0 : plan.dir.length + 1)}`),
-          )
-        : ((kfile ? view.read(copy.treePath(kfile)) : undefined) ?? '');
-      out.rewritten = {
-        file: copy.show(kfile ?? join(dirAbs, 'kustomization.yaml'), host),
-        generated: plan.generate,
-        lines: plan.generate ? 0 : text.split('\n').length,
-      };
-      if (plan.edits) {
-        const edited = editKustomization(text, plan.edits);
-        if (!edited.ok) {
-          const shown = kfile ? copy.show(kfile, host) : host.show(dirAbs);
-          out.batch.problems.push(host.renderFailed(edited.error, shown));
-          return out;
-        }
-        text = edited.text;
+    const dirAbs = copy.path(plan.dir);
+    const kfile = KUSTOMIZATION_NAMES.map((n) => join(dirAbs, n)).find((f) => copy.has(f));
+    const original = kfile ? view.read(copy.treePath(kfile)) : undefined;
+    let text = plan.generate
+      ? generatedKustomization(
+          generatedResources.map((r) => `./${r.rel.slice(plan.dir === '' ? 0 : plan.dir.length + 1)}`),
+        )
+      : (original ?? '');
+    out.rewritten = {
+      file: copy.show(kfile ?? join(dirAbs, 'kustomization.yaml'), host),
+      generated: plan.generate,
+      lines: plan.generate ? 0 : text.split('\n').length,
+    };
+    if (plan.edits) {
+      const edited = editKustomization(text, plan.edits);
+      if (!edited.ok) {
+        const shown = kfile ? copy.show(kfile, host) : host.show(dirAbs);
+        out.batch.problems.push(host.renderFailed(edited.error, shown));
+        return out;
       }
-      await writeFile(kfile ?? join(dirAbs, 'kustomization.yaml'), text);
-      batch = await host.kustomization(dirAbs, (abs) => copy.show(abs, host), postBuild);
-    } finally {
-      await copy.remove();
+      text = edited.text;
     }
+    const written = kfile ?? join(dirAbs, 'kustomization.yaml');
+    // one render at a time in a copy: another object's build may include this directory
+    batch = await withLock(session, copy.root, async () => {
+      await writeFile(written, text);
+      try {
+        return await host.kustomization(dirAbs, (abs) => copy.show(abs, host), postBuild);
+      } finally {
+        // the copy is shared: the next GitOps object builds the repository's own kustomization
+        if (original !== undefined) await writeFile(written, original);
+        else await rm(written, { force: true });
+      }
+    });
   }
   add(out.batch, batch);
   return out;
@@ -194,10 +268,11 @@ function fluxResources(view: TreeView, dir: string): Array<{ rel: string; dir: b
 
 /**
  * Flux's postBuild substitution on the built YAML, one document (object) at
- * a time as kustomize-controller does, so that a value keeps the quoting the
- * repository gave it (`"${tag}"` stays a string, `${replicas}` becomes a
- * number); objects that opt out (`kustomize.toolkit.fluxcd.io/substitute:
- * disabled`, label or annotation) are left alone.
+ * a time as kustomize-controller does: a value is read again as YAML with
+ * the quoting kustomize wrote (`replicas: ${n}` becomes a number, and so does
+ * a quoted `"${tag}"`, which kustomize writes unquoted); objects that opt out
+ * (`kustomize.toolkit.fluxcd.io/substitute: disabled`, label or annotation)
+ * are left alone.
  */
 export function substitutedText(
   text: string,
@@ -229,12 +304,12 @@ export function substitutedText(
   return { ok: true, text: out.join('---') };
 }
 
-async function renderHelm(plan: HelmPlan, view: TreeView, host: RenderHost): Promise<Rendered> {
+async function renderHelm(plan: HelmPlan, view: TreeView, host: RenderHost, session: RenderSession): Promise<Rendered> {
   const out: Rendered = { batch: emptyBatch(), consumed: new Set(), caveats: [] };
   const realChart = view.realPath(plan.dir);
   if (realChart && view.tree.$case === 'repo') out.consumed.add(`dir:${host.show(realChart)}`);
   const values = await mkdtemp(join(scratchRoot(), 'values-'));
-  const copy = view.tree.$case === 'artifact' ? await copyTree(view) : undefined;
+  const copy = view.tree.$case === 'artifact' ? await sharedCopy(view, session) : undefined;
   try {
     const valuesFiles = [...plan.valueFiles];
     if (plan.values !== undefined) {
@@ -256,10 +331,10 @@ async function renderHelm(plan: HelmPlan, view: TreeView, host: RenderHost): Pro
     };
     const chartAbs = copy ? copy.path(plan.dir) : (realChart as string);
     const show = copy ? (abs: string) => copy.show(abs, host) : host.show;
-    add(out.batch, await host.chart(chartAbs, helm, show));
+    const render = () => host.chart(chartAbs, helm, show);
+    add(out.batch, copy ? await withLock(session, copy.root, render) : await render());
   } finally {
     await rm(values, { recursive: true, force: true });
-    await copy?.remove();
   }
   return out;
 }
@@ -272,7 +347,7 @@ let scratch: string | undefined;
  * lines are read when a finding needs them), so a copy must outlive it.
  */
 function scratchRoot(): string {
-  if (scratch === undefined) {
+  if (scratch === undefined || !existsSync(scratch)) {
     const dir = mkdtempSync(join(tmpdir(), 'kubeprint-gitops-'));
     scratch = dir;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -281,13 +356,12 @@ function scratchRoot(): string {
 }
 
 /** A temporary copy of a tree, and the way back from its paths to the repository's. */
-interface TreeCopy {
+export interface TreeCopy {
   root: string;
   path(rel: string): string;
   treePath(abs: string): string;
   has(abs: string): boolean;
   show(abs: string, host: RenderHost): string;
-  remove(): Promise<void>;
 }
 
 /** Files copied at most; a larger repository is not copied (the render fails with a reason). */
@@ -340,8 +414,6 @@ async function copyTree(view: TreeView): Promise<TreeCopy> {
       }
       return abs;
     },
-    // kept until the process exits (see scratchRoot): locating a finding may read the copy
-    remove: async () => undefined,
   };
 }
 

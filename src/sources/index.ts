@@ -77,6 +77,12 @@ export interface LoadResult {
   notIncluded?: string[];
   /** What following GitOps objects did with each source of each one (src/gitops). */
   gitops?: FollowRecord[];
+  /**
+   * Removes the temporary copies GitOps renders were made in, once findings
+   * are made (locating a finding may read them); otherwise they go when the
+   * process exits.
+   */
+  dispose?: () => Promise<void>;
 }
 
 const YAML_FILE = /\.(ya?ml|json)$/i;
@@ -564,6 +570,7 @@ class Loader {
     this.result.files += out.files;
     this.result.skippedDocuments += out.skippedDocuments;
     this.result.gitops = out.records;
+    this.result.dispose = out.dispose;
   }
 }
 
