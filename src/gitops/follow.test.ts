@@ -110,6 +110,19 @@ describe('Argo CD directory source', () => {
     ),
     'deploy/web/deployment.yaml': deployment('web', 'nginx:latest'),
     'deploy/web/skip-me.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: skipped\n',
+    'deploy/web/crd.yaml': [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: {name: widgets.example.com}',
+      'spec:',
+      '  group: example.com',
+      '  scope: Cluster',
+      '  names: {kind: Widget, plural: widgets}',
+      '  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]',
+      '',
+    ].join('\n'),
+    'deploy/web/custom.yaml':
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n',
     'deploy/web/nested/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nested\n',
   });
 
@@ -135,6 +148,12 @@ describe('Argo CD directory source', () => {
       expect(again).toEqual([]);
       expect(cm?.source?.deployedBy).toBeUndefined();
     }
+    // cluster-scoped kinds (built in, or by a CRD in the files) get no namespace; other kinds do
+    expect(
+      r.objects
+        .filter((o) => ['Widget', 'Gadget', 'ClusterRole'].includes(o.kind))
+        .map((o) => `${o.kind} ${o.namespace}`),
+    ).toEqual(['Widget undefined', 'Gadget shop', 'ClusterRole undefined']);
     expect(r.gitops?.map((g) => `${g.owner.name} ${g.status} ${g.render}`)).toEqual([
       'web followed directory deploy/web',
     ]);

@@ -466,15 +466,22 @@ const CLUSTER_KINDS = new Set([
   'GatewayClass',
 ]);
 
+const clusterCrds = new WeakMap<readonly KubeObject[], { seen: number; kinds: Set<string> }>();
+
 function clusterScoped(o: KubeObject, known: readonly KubeObject[]): boolean {
   if (CLUSTER_KINDS.has(o.kind) || o.kind.startsWith('Cluster')) return true;
-  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-  return known.some((c) => {
-    if (c.kind !== 'CustomResourceDefinition') return false;
+  // `group/kind` of the cluster-scoped CRDs among the known objects, brought up to date as objects are added
+  let crds = clusterCrds.get(known);
+  if (!crds) clusterCrds.set(known, (crds = { seen: 0, kinds: new Set() }));
+  for (; crds.seen < known.length; crds.seen++) {
+    const c = known[crds.seen] as KubeObject;
+    if (c.kind !== 'CustomResourceDefinition') continue;
     const spec = c.raw.spec as Record<string, unknown> | undefined;
     const names = spec?.names as Record<string, unknown> | undefined;
-    return spec?.group === group && names?.kind === o.kind && spec?.scope === 'Cluster';
-  });
+    if (spec?.scope === 'Cluster') crds.kinds.add(`${String(spec.group)}/${String(names?.kind)}`);
+  }
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+  return crds.kinds.has(`${group}/${o.kind}`);
 }
 
 /**
