@@ -58,6 +58,24 @@ describe('fixers', () => {
     ]);
   });
 
+  it('mounts a size-limited emptyDir at /tmp with readOnlyRootFilesystem, beside a volume already named tmp', () => {
+    const pod = object(`apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  volumes: [{name: tmp, configMap: {name: c}}]
+  containers:
+    - {name: a, image: a}
+    - {name: b, image: b, volumeMounts: [{name: tmp, mountPath: /tmp}]}
+`);
+    expect(fixerFor('readonly-root-filesystem')?.edits(pod, [])).toEqual([
+      { op: 'set', path: '/spec/containers/0/securityContext/readOnlyRootFilesystem', value: true },
+      { op: 'set', path: '/spec/containers/0/volumeMounts', value: [{ name: 'kubeprint-tmp', mountPath: '/tmp' }] },
+      { op: 'set', path: '/spec/containers/1/securityContext/readOnlyRootFilesystem', value: true },
+      { op: 'set', path: '/spec/volumes/-', value: { name: 'kubeprint-tmp', emptyDir: { sizeLimit: '1Gi' } } },
+    ]);
+  });
+
   it('leaves Windows pods and odd shapes alone without throwing', () => {
     const windows = object(
       'apiVersion: v1\nkind: Pod\nmetadata: {name: w}\nspec:\n  os: {name: windows}\n  containers: [{name: a, image: a}]\n',

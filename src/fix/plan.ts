@@ -279,6 +279,10 @@ export function translate(rendered: unknown, target: unknown, pointer: string): 
   let r: unknown = rendered;
   let t: unknown = target;
   for (const seg of segs) {
+    if (seg === '-' && (Array.isArray(t) || t === undefined || t === null)) {
+      out.push('-'); // the end of the list (RFC 6901): an item to append
+      continue;
+    }
     if (Array.isArray(r)) {
       const idx = Number(seg);
       const item = r[idx];

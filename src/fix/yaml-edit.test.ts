@@ -78,6 +78,14 @@ describe('applyDocEdit', () => {
     }
   });
 
+  it('appends an item to a block list at its indentation, and to a flow list inline', () => {
+    expect(set('v:\n  - name: a # first\n    emptyDir: {}\nz: 1\n', ['v', '-'], { name: 'tmp', emptyDir: {} })).toBe(
+      'v:\n  - name: a # first\n    emptyDir: {}\n  - name: tmp\n    emptyDir: {}\nz: 1\n',
+    );
+    expect(set('v: [a]\n', ['v', '-'], 'b')).toBe('v: [a, b]\n');
+    expect(set('v: []\n', ['v', '-'], 'b')).toBe('v: [b]\n');
+  });
+
   it('deletes a key of a block map with its lines', () => {
     const out = applyDocEdit('a: 1\nb:\n  c: 2\nd: 3\n', 0, { op: 'delete', segs: ['b'] });
     expect(out).toEqual({ ok: true, text: 'a: 1\nd: 3\n', changed: true });

@@ -37,6 +37,9 @@ export function applyDocEdit(text: string, docIndex: number, edit: DocEdit): Edi
         return replaceNull(text, pair.value, value);
       }
       node = pair.value;
+    } else if (isSeq(node) && seg === '-' && i === edit.segs.length - 1) {
+      if (edit.op === 'delete') return { ok: false, reason: 'nothing to delete at the end of a list' };
+      return appendItem(text, node, edit.value, indentStep(doc, text));
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg];
       if (item === undefined) return { ok: false, reason: `no item ${seg} in the list` };
@@ -87,6 +90,45 @@ function replaceNode(text: string, doc: Document, node: Node, value: unknown): E
     .join('\n');
   const tail = text[end - 1] === '\n' ? '\n' : '';
   return { ok: true, text: text.slice(0, start) + body + tail + text.slice(end), changed: true };
+}
+
+/** Add an item at the end of a list: a new `- ` line at the items' indentation, or `, item` in a flow list. */
+function appendItem(text: string, seq: YAMLSeq, value: unknown, step: number): EditOutcome {
+  if (!seq.range) return { ok: false, reason: 'the list has no position' };
+  if (seq.flow) {
+    const close = text.lastIndexOf(']', seq.range[1]);
+    if (close < seq.range[0]) return { ok: false, reason: 'cannot find the end of the flow list' };
+    const inner = text.slice(seq.range[0] + 1, close);
+    const after = seq.range[0] + 1 + inner.trimEnd().length;
+    const item = flowOf(value);
+    return {
+      ok: true,
+      text:
+        inner.trim() === ''
+          ? text.slice(0, seq.range[0] + 1) + item + text.slice(close)
+          : `${text.slice(0, after)}, ${item}${text.slice(after)}`,
+      changed: true,
+    };
+  }
+  const first = seq.items[0] as Node | undefined;
+  if (!first?.range) return { ok: false, reason: 'an empty block list' };
+  const lead = text.slice(lineStart(text, first.range[0]), first.range[0]);
+  const m = /^( *)- +$/.exec(lead);
+  if (!m) return { ok: false, reason: 'the list items are not laid out one per line' };
+  const dash = (m[1] as string).length;
+  const lines = blockOf(value, step, sequenceIndented(text)).map((l, k) =>
+    k === 0 ? `${' '.repeat(dash)}- ${l}` : `${' '.repeat(dash + 2)}${l}`,
+  );
+  let at = seq.range[1];
+  let prefix = '';
+  if (at > 0 && text[at - 1] !== '\n') {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) {
+      at = text.length;
+      prefix = '\n';
+    } else at = nl + 1;
+  }
+  return { ok: true, text: `${text.slice(0, at)}${prefix}${lines.join('\n')}\n${text.slice(at)}`, changed: true };
 }
 
 function replaceNull(text: string, node: Node, value: unknown): EditOutcome {
