@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, stringify, type YAMLMap } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, stringify, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parsedDocuments } from './parsed.js';
 
 /** An edit on one YAML document, its path already resolved to that document's keys and indices. */
