@@ -5,7 +5,7 @@ import ajvFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleContext, sampleResult } from '../../test/helpers/report-sample.js';
 import { fingerprintOf } from '../gitops/baseline.js';
-import type { ScanResult } from '../model/finding.js';
+import type { Finding, ScanResult } from '../model/finding.js';
 import { artifactLocation, FINGERPRINT_KEY, sarifReporter } from './sarif.js';
 
 // The official SARIF 2.1.0 schema (rtm.5, the OASIS release), as shipped by @microsoft/jest-sarif.
@@ -104,6 +104,28 @@ describe('sarif reporter', () => {
       'Deployment/staging/web',
     ]);
     expect(result.properties.roots).toEqual(['overlays/production', 'overlays/staging']);
+  });
+
+  it("names the GitOps objects that deploy a result's object in its properties", () => {
+    const r = sampleResult();
+    const first = r.findings[0] as Finding;
+    first.deployedBy = [
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'web',
+        source: { file: 'apps/web.yaml', line: 3 },
+        via: [],
+      },
+    ];
+    const log = render(r);
+    expect(validate(log)).toBe(true);
+    const result = log.runs[0]!.results[0] as unknown as { properties: { deployedBy?: string[] } };
+    expect(result.properties.deployedBy).toEqual(['Application argocd/web (apps/web.yaml:3)']);
+    expect(
+      (log.runs[0]!.results[1] as unknown as { properties: { deployedBy?: string[] } }).properties.deployedBy,
+    ).toBe(undefined);
   });
 
   it('the schema check can fail (a wrong level, a missing message, an unknown property)', () => {

@@ -7,6 +7,7 @@ import type { Category, Severity } from '../model/severity.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { JsonArray, jsonChunks, mapped } from './json-chunks.js';
 import type { ReportContext, Reporter } from './reporter.js';
+import { objectLabel } from './summary.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning.
@@ -109,7 +110,7 @@ interface SarifResult {
   /** With a baseline, every result is a new one (the others are not in the log). */
   baselineState?: 'new';
   suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string; properties: object }[];
-  properties: { severity: Severity; category: Category; path?: string; roots?: string[] };
+  properties: { severity: Severity; category: Category; path?: string; roots?: string[]; deployedBy?: string[] };
   fixes?: SarifFix[];
 }
 interface SarifFix {
@@ -239,6 +240,12 @@ function sarifResult(f: Finding, ruleIndex: number, seen: Map<string, number>): 
   };
   if (f.path !== undefined) r.properties.path = f.path;
   if (f.roots && f.roots.length > 1) r.properties.roots = [...f.roots];
+  // the GitOps objects that deploy it, as `Application argocd/web (apps/web.yaml:3)`
+  if (f.deployedBy && f.deployedBy.length > 0)
+    r.properties.deployedBy = f.deployedBy.map(
+      (d) =>
+        `${objectLabel(d)}${d.source ? ` (${d.source.file}${d.source.line !== undefined ? `:${d.source.line}` : ''})` : ''}`,
+    );
   const location = locationOf(f);
   if (location) r.locations = [location];
   if (f.exemption) {
