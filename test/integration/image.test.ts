@@ -2,12 +2,14 @@
  * The container image (Dockerfile), built the way a user builds it, with
  * buildah (daemonless, from Debian; scripts/ci/install-buildah.sh). Nothing
  * leaves the machine: the Node.js base image is made here from the host's own
- * node and npm (no registry to pull from), and npm installs from the npm cache
- * that `npm ci` filled (--build-arg npm_config_offline=true). Steps run with
+ * node and npm (no registry to pull from), and npm installs offline from the
+ * cache scripts/ci/install-buildah.sh filled for this package-lock.json
+ * (--build-arg npm_config_offline=true). Steps run with
  * chroot isolation, which needs no container runtime.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,9 +26,20 @@ async function has(cmd: string): Promise<boolean> {
   }
 }
 
-const buildahPresent = await has('buildah');
+/** The npm cache scripts/ci/install-buildah.sh fills for the current package-lock.json. */
+const NPM_CACHE = join(
+  process.env.KUBEPRINT_TOOLS_DIR ?? join(process.env.HOME ?? homedir(), '.cache', 'kubeprint-tools'),
+  'image-npm-cache',
+);
+const lockSum = createHash('sha256').update(readFileSync('package-lock.json')).digest('hex');
+const STAMP = join(NPM_CACHE, '.package-lock.sha256');
+const cacheReady = existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === lockSum;
+
+const buildahPresent = (await has('buildah')) && cacheReady;
 if (!buildahPresent)
-  console.warn('skipping the image build test: buildah is not installed (scripts/ci/install-buildah.sh)');
+  console.warn(
+    'skipping the image build test: buildah, or its npm cache for this package-lock.json, is missing (bash scripts/ci/install-buildah.sh)',
+  );
 
 const work = mkdtempSync(join(tmpdir(), 'kubeprint-image-'));
 const storage = ['--root', join(work, 'storage'), '--runroot', join(work, 'run'), '--storage-driver', 'vfs'];
@@ -74,7 +87,7 @@ describe.skipIf(!buildahPresent)('the kubeprint image (Dockerfile)', () => {
       '--build-arg',
       'npm_config_offline=true',
       '-v',
-      `${join(process.env.HOME ?? homedir(), '.npm')}:/tmp/.npm`,
+      `${NPM_CACHE}:/tmp/.npm`,
       '-t',
       'localhost/kubeprint:test',
       process.cwd(),
