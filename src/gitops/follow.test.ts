@@ -584,7 +584,7 @@ describe('the real GitOps repositories of the corpora', () => {
         [
           'example.blue-green: followed Helm chart blue-green',
           'example.guestbook: followed directory guestbook',
-          'example.helm-dependency: followed Helm chart helm-dependency',
+          'example.helm-dependency: failed Helm chart helm-dependency',
           'example.helm-guestbook: followed Helm chart helm-guestbook',
           'example.helm-hooks: followed directory helm-hooks',
           'example.jsonnet-guestbook: not-followed directory jsonnet-guestbook',

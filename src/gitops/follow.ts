@@ -243,6 +243,11 @@ export async function followGitops(input: FollowInput, host: RenderHost, opts: F
           continue;
         }
         for (const c of caveats) problem(notFollowed(owner, s.at, `followed without: ${c}`, true));
+        const failed = out.batch.problems.find((p) => p.ruleId === 'render-failed');
+        if (objs.length === 0 && failed) {
+          note(record(owner, s.at, 'failed', { render: describePlan(s.plan), reason: failed.message, caveats }));
+          continue;
+        }
         note(record(owner, s.at, 'followed', { render: describePlan(s.plan), objects: objs.length, caveats }));
       }
       renders.push({ root: node.root, consumed, objects: rendered, problems: renderProblems });
