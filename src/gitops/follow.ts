@@ -7,7 +7,7 @@
  * one scope, carry `deployedBy`, and are followed in turn (apps of apps), to
  * a depth limit and never twice along one chain. A file, kustomization or
  * chart that a followed render read is judged there and not again as a
- * plain input (see ADR 0012).
+ * plain input (see ADR 0014).
  */
 import type { DeployedBy, Finding } from '../model/finding.js';
 import {

@@ -487,7 +487,7 @@ class Loader {
   }
 
   /**
-   * Follow the Argo CD and Flux objects loaded (src/gitops, ADR 0012): what
+   * Follow the Argo CD and Flux objects loaded (src/gitops, ADR 0014): what
    * each deploys from the scanned repository is rendered here, with this
    * run's options, and takes the place of the plain files, kustomizations
    * and charts it read.
