@@ -93,6 +93,10 @@ describe('kubeprint fix', () => {
         const kept = new Set(now.split('\n'));
         for (const l of old.split('\n').filter((x) => !kept.has(x))) expect(l, p).toMatch(FIXED_FIELD);
       }
+      // a privileged container keeps allowPrivilegeEscalation unset, and fix says so
+      expect(fixed.stderr).toMatch(
+        /not fixed: pss-allow-privilege-escalation DaemonSet\/\S*node-debugger \S+: the fixer leaves this one alone/,
+      );
       // the chart's template is never edited
       expect(changed.filter((p) => p.includes('/templates/'))).toEqual([]);
       const scan1 = await runCli(['scan', root, '-o', 'json', '--fail-on', 'none']);

@@ -129,6 +129,15 @@ export function planFixes(scan: ScanOutput, opts: FixOptions): FixPlan {
           reason: `the fixer failed: ${err instanceof Error ? err.message : String(err)}`,
         });
       }
+      if (edits.length === 0) {
+        // e.g. a privileged container, which may not have allowPrivilegeEscalation: false
+        plan.notFixed.push({
+          ruleId: fixer.ruleId,
+          object: objectRef(obj),
+          path: findings[0]?.path ?? '',
+          reason: `the fixer leaves this one alone (kubeprint explain ${fixer.ruleId} says what it changes)`,
+        });
+      }
       for (const edit of edits) {
         const placed = place(obj, edit, opts.cwd);
         if ('reason' in placed) {
