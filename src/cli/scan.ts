@@ -112,10 +112,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!live && positionals.length === 0) throw new KubeprintError('USAGE', 'no PATH given (kubeprint scan --help)');
   if (live && values['scope-by'] !== undefined)
     throw new KubeprintError('USAGE', '--scope-by groups files; a cluster is one scope');
-  const gate = baselineSource(values, live, positionals);
   if (live && values['allow-empty']) throw new KubeprintError('USAGE', '--allow-empty is for PATHs');
   if (live && values['repo-url'] !== undefined)
     throw new KubeprintError('USAGE', '--repo-url names the repository scanned from PATHs; a cluster has none');
+  const gate = baselineSource(values, live, positionals);
   const reporter = reporterFor(values.output ?? 'table');
   const loaded = withKubernetesVersion(
     loadConfig(io.cwd, values.config, { ruleIds: RULE_CATALOGUE.map((r) => r.id) }),
