@@ -208,8 +208,10 @@ export function decide(
  * (the budget's `timeMs`, or `deadline`, whichever comes first) gets the
  * failure policy's decision. With an `images` policy, the images of an
  * admitted workload (and, on UPDATE, of its old version) are verified first,
- * within what is left of the time; a verification cut off gets an
- * `image-verification-error` finding per image (fail closed by default).
+ * within what is left of the request's deadline less a short reserve for
+ * judging (the time budget counts judging, not waiting on registries); a
+ * verification cut off gets an `image-verification-error` finding per image
+ * (fail closed by default).
  */
 export async function judge(
   req: AdmissionRequest,
@@ -217,11 +219,16 @@ export async function judge(
   path: WebhookPath,
   opts: { now?: Date; deadline?: number; sliceMs?: number } = {},
 ): Promise<Decision> {
-  const started = performance.now();
   const budget = budgetOf(policy.config);
-  const end = Math.min(started + budget.timeMs, opts.deadline ?? Number.POSITIVE_INFINITY);
+  const deadline = opts.deadline ?? Number.POSITIVE_INFINITY;
   const now = opts.now ?? new Date();
-  const images = policy.images ? await verifyImages(req, policy, Math.max(0, end - performance.now())) : {};
+  // Image verification waits on registries, not on this thread: it may use
+  // the request's time, less what judging needs; the time budget is for judging.
+  const reserve = Math.min(budget.timeMs, 200);
+  const imagesEnd = Number.isFinite(deadline) ? deadline - reserve : performance.now() + budget.timeMs;
+  const images = policy.images ? await verifyImages(req, policy, Math.max(0, imagesEnd - performance.now())) : {};
+  const started = performance.now();
+  const end = Math.min(started + budget.timeMs, deadline);
   const steps = decideSteps(req, policy, path, now, images);
   const slice = opts.sliceMs ?? 2;
   let sliceStart = performance.now();
