@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { paths, setAt } from '../../../test/helpers/mutate.js';
 import type { Config } from '../../config/config.js';
 import { Inventory } from '../../model/inventory.js';
 import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
@@ -99,23 +100,6 @@ spec:
 const CONFIG: Config = { gitops: { production: { namespaces: ['prod', 'kube-system'], clusters: ['in-cluster'] } } };
 const WRONG: unknown[] = [null, 'x', 0, -1, true, [1, 'a'], { a: 1 }];
 const PARSED = parseAllDocuments(BASE).map((d) => d.toJS() as Record<string, unknown>);
-
-function paths(v: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  const out: Array<Array<string | number>> = [];
-  const entries: Array<[string | number, unknown]> = Array.isArray(v)
-    ? v.map((x, i) => [i, x])
-    : v && typeof v === 'object'
-      ? Object.entries(v)
-      : [];
-  for (const [k, x] of entries) out.push([...prefix, k], ...paths(x, [...prefix, k]));
-  return out;
-}
-
-function setAt(root: Record<string, unknown>, path: Array<string | number>, value: unknown): void {
-  let cur: unknown = root;
-  for (const seg of path.slice(0, -1)) cur = (cur as Record<string | number, unknown>)[seg];
-  (cur as Record<string | number, unknown>)[path[path.length - 1] as string | number] = value;
-}
 
 function run(raws: Record<string, unknown>[]): { failed: string[]; rules: Set<string> } {
   const objects = raws.map((r) => toKubeObject(r, undefined, 'fuzz')).filter((o): o is KubeObject => o !== undefined);

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { paths, setAt } from '../../../test/helpers/mutate.js';
 import { parseConfig } from '../../config/config.js';
 import { Inventory } from '../../model/inventory.js';
 import { type KubeObject, toKubeObject } from '../../model/kube-object.js';
@@ -149,24 +150,6 @@ const PARSED = parseAllDocuments(BASE).map((d) => d.toJS() as Record<string, unk
 
 function base(): Record<string, unknown>[] {
   return structuredClone(PARSED);
-}
-
-/** Every path to a value inside `v` (objects and arrays included), as key lists. */
-function paths(v: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  const out: Array<Array<string | number>> = [];
-  const entries: Array<[string | number, unknown]> = Array.isArray(v)
-    ? v.map((x, i) => [i, x])
-    : v && typeof v === 'object'
-      ? Object.entries(v)
-      : [];
-  for (const [k, x] of entries) out.push([...prefix, k], ...paths(x, [...prefix, k]));
-  return out;
-}
-
-function setAt(root: Record<string, unknown>, path: Array<string | number>, value: unknown): void {
-  let cur: unknown = root;
-  for (const seg of path.slice(0, -1)) cur = (cur as Record<string | number, unknown>)[seg];
-  (cur as Record<string | number, unknown>)[path[path.length - 1] as string | number] = value;
 }
 
 function findings(raws: Record<string, unknown>[]) {
